@@ -1,0 +1,60 @@
+"""Runs one command: finds it, checks where and who, calls it, answers refusals helpfully."""
+from __future__ import annotations
+
+import difflib
+import logging
+
+from bot.commands import registry
+from bot.commands.parser import CommandSyntaxError, parse_arguments
+from bot.metrics import METRICS
+from bot.model import Role
+
+log = logging.getLogger(__name__)
+
+
+def role_name(role: Role, lang: str) -> str:
+    from bot.i18n import t
+
+    return t(f"role.{role.name}", lang)
+
+
+async def run_command(ctx) -> None:
+    from bot import commands as _  # noqa: F401
+    import bot.commands.basic  # noqa: F401  (registers)
+
+    name = (ctx.event.command or "").lower()
+    try:
+        parsed = parse_arguments(name, ctx.event.text)
+    except CommandSyntaxError as exc:
+        refuse(ctx, "bad argument", ctx.tr("refuse.bad_argument", problem=str(exc)))
+        return
+    spec, words = registry.find(name, parsed.words)
+    if spec is None:
+        options = difflib.get_close_matches(name, registry.command_names(), n=2, cutoff=0.6)
+        suggestion = ctx.tr("refuse.did_you_mean", options=" / ".join("/" + o for o in options)) if options else ""
+        refuse(ctx, "unknown command", ctx.tr("refuse.unknown_command", command=name, suggestion=suggestion))
+        return
+    if spec.where != "any" and ctx.room is None:
+        refuse(ctx, "not here", ctx.tr("refuse.not_here", command=spec.label.lstrip("/")))
+        return
+    if ctx.role < spec.role:
+        refuse(ctx, "role", ctx.tr("refuse.role", command=spec.label.lstrip("/"),
+                                   needed=role_name(spec.role, ctx.lang), role=role_name(ctx.role, ctx.lang)))
+        return
+    parsed.words = words
+    try:
+        await spec.handler(ctx, parsed)
+        METRICS.commands.labels(spec.label, "ok").inc()
+    except CommandSyntaxError as exc:
+        refuse(ctx, "bad argument", ctx.tr("refuse.bad_argument", problem=str(exc)))
+
+
+def refuse(ctx, reason: str, text: str) -> None:
+    METRICS.commands.labels("/" + (ctx.event.command or "?"), "refused").inc()
+    ctx.core.record_refusal(ctx.effects, ctx.event, reason)
+    ctx.reply(text)
+
+
+def allowed_commands(role: Role, in_room: bool) -> list[registry.CommandSpec]:
+    specs = [s for s in registry.COMMANDS.values() if s.role <= role and (in_room or s.where == "any")]
+    return sorted(specs, key=lambda s: (s.name, s.sub or ""))

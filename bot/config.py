@@ -1,0 +1,239 @@
+"""Settings from the environment, and the deployment YAML (`BLM_CONFIG`).
+
+Both are validated up front: a bad value stops start-up with every problem listed as
+`file:line: message`, never a traceback.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.directory import find_blm
+from bot.model import Lang, Role, Side
+from bot.yamlload import LoadedYaml, YamlProblem, format_pydantic_errors, load_yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Environment variables (names fixed by the product spec)."""
+
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
+
+    slack_bot_token: SecretStr | None = Field(None, description="Slack bot token (xoxb-…)")
+    slack_signing_secret: SecretStr | None = Field(None, description="Slack request signing secret")
+    slack_app_token: SecretStr | None = Field(None, description="If set, Slack Socket Mode instead of HTTP")
+    slack_api_url: str = Field("https://slack.com/api/", description="Slack Web API base URL")
+    telegram_bot_token: SecretStr | None = Field(None, description="Telegram bot token")
+    telegram_api_url: str = Field("https://api.telegram.org", description="Bot API server root")
+    telegram_webhook_url: str | None = Field(None, description="Public webhook URL; unset = long polling")
+    telegram_webhook_secret: SecretStr | None = Field(None, description="X-Telegram-Bot-Api-Secret-Token")
+    redis_url: SecretStr | None = Field(None, description="Redis URL; unset = embedded in-process store")
+    blm_config: Path | None = Field(None, description="Deployment YAML; default blm.yaml if present")
+    playbooks_dir: Path = Field(PROJECT_ROOT / "playbooks", description="Playbook folder")
+    nws_api_url: str = Field("https://api.weather.gov", description="NWS API root")
+    nws_user_agent: str = Field("blm-bot (operator not configured)", description="User-Agent sent to NWS")
+    cap_feeds: str = Field("", description="Comma-separated CAP / Atom feed URLs")
+    advisory_poll_seconds: float = Field(120, ge=0, description="Advisory polling period; 0 = off")
+    telegram_group_msgs_per_min: float = Field(20, gt=0)
+    telegram_msgs_per_sec: float = Field(30, gt=0)
+    slack_channel_msgs_per_sec: float = Field(1, gt=0)
+    worker_port: int = Field(9090, ge=0, le=65535)
+    host: str = "0.0.0.0"
+    port: int = Field(8080, ge=0, le=65535)
+    log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "text"
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _slash(cls, v: str) -> str:
+        # slack-sdk joins method names with urljoin: without the slash the last segment is lost.
+        return v if v.endswith("/") else v + "/"
+
+    @field_validator("telegram_api_url", "nws_api_url")
+    @classmethod
+    def _no_slash(cls, v: str) -> str:
+        return v.rstrip("/")
+
+    @property
+    def cap_feed_urls(self) -> list[str]:
+        return [u.strip() for u in self.cap_feeds.split(",") if u.strip()]
+
+    def deployment_path(self) -> Path | None:
+        if self.blm_config:
+            return self.blm_config
+        default = Path("blm.yaml")
+        return default if default.exists() else None
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CentralConfig(_Strict):
+    slack_channel: str | None = None
+    telegram_chat: int | None = None
+
+
+class BLMRooms(_Strict):
+    slack_channel: str | None = None
+    telegram_chat: int | None = None
+    slack_lang: Lang = "en"
+    telegram_lang: Lang = "es"
+
+
+class PersonConfig(_Strict):
+    name: str = Field(min_length=1)
+    slack_user: str | None = None
+    telegram_user: int | None = None
+    role: Role = Role.member
+    blms: list[str] = Field(default_factory=list)
+    lang: Lang | None = None
+    side: Side | None = None
+    agency: str | None = None
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _role(cls, v):
+        if isinstance(v, str):
+            try:
+                return Role.parse(v)
+            except KeyError:
+                raise ValueError("role must be one of member, liaison, coordinator, central") from None
+        return v
+
+    @field_validator("blms")
+    @classmethod
+    def _known_blms(cls, v: list[str]) -> list[str]:
+        out = []
+        for name in v:
+            blm = find_blm(str(name))
+            if blm is None:
+                raise ValueError(f"unknown BLM {name!r}")
+            out.append(blm.id)
+        return out
+
+    @model_validator(mode="after")
+    def _ids_and_blms(self):
+        if not self.slack_user and self.telegram_user is None:
+            raise ValueError("a person needs slack_user or telegram_user")
+        if self.role != Role.central and not self.blms:
+            raise ValueError("blms is required except for role central")
+        return self
+
+
+class Deployment(_Strict):
+    central: CentralConfig | None = None
+    blms: dict[str, BLMRooms] = Field(default_factory=dict)
+    people: list[PersonConfig] = Field(default_factory=list)
+    retention_days: int = Field(365, ge=1, description="How long incidents and timelines are kept")
+    message_map_days: int = Field(90, ge=1, description="How long relayed message ids are mapped")
+
+    @field_validator("blms", mode="before")
+    @classmethod
+    def _canonical_ids(cls, v):
+        if not isinstance(v, dict):
+            return v
+        out = {}
+        for name, rooms in v.items():
+            blm = find_blm(str(name))
+            if blm is None:
+                raise ValueError(f"unknown BLM {name!r} (use an id or alias from the directory)")
+            if blm.id in out:
+                raise ValueError(f"BLM {blm.id!r} configured twice")
+            out[blm.id] = rooms
+        return out
+
+    @model_validator(mode="after")
+    def _rooms_unique(self):
+        seen: dict[str, str] = {}
+        rooms = [("central", self.central)] if self.central else []
+        rooms += list(self.blms.items())
+        for owner, r in rooms:
+            for room in (f"slack:{r.slack_channel}" if r.slack_channel else None,
+                         f"telegram:{r.telegram_chat}" if r.telegram_chat is not None else None):
+                if room is None:
+                    continue
+                if room in seen:
+                    raise ValueError(f"room {room} is used by both {seen[room]} and {owner}")
+                seen[room] = owner
+        people: dict[str, str] = {}
+        for p in self.people:
+            for ident in (f"slack:{p.slack_user}" if p.slack_user else None,
+                          f"telegram:{p.telegram_user}" if p.telegram_user is not None else None):
+                if ident and ident in people:
+                    raise ValueError(f"{ident} is listed for both {people[ident]} and {p.name}")
+                if ident:
+                    people[ident] = p.name
+        return self
+
+
+class ConfigError(Exception):
+    """Every problem found, each `file:line: message`."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def is_deployment_document(data: object) -> bool:
+    return isinstance(data, dict) and bool({"blms", "central", "people"} & set(data))
+
+
+def parse_deployment(text: str | bytes, filename: str) -> Deployment:
+    try:
+        loaded = load_yaml(text)
+    except YamlProblem as exc:
+        raise ConfigError([f"{filename}:{exc.line}: {exc.message}"]) from None
+    return deployment_from_loaded(loaded, filename)
+
+
+def deployment_from_loaded(loaded: LoadedYaml, filename: str) -> Deployment:
+    data = loaded.data if loaded.data is not None else {}
+    if not isinstance(data, dict):
+        raise ConfigError([f"{filename}:1: the deployment file must be a mapping with blms, central, people"])
+    _canonicalise_blm_keys(loaded)
+    try:
+        return Deployment.model_validate(loaded.data)
+    except ValidationError as exc:
+        raise ConfigError(format_pydantic_errors(filename, loaded, exc)) from None
+
+
+def _canonicalise_blm_keys(loaded: LoadedYaml) -> None:
+    """Rename `blms:` keys given as aliases to their ids, moving their line numbers along, so
+    errors about `Ciudad Juárez:` still point at the line that says so."""
+    blms = loaded.data.get("blms")
+    if not isinstance(blms, dict):
+        return
+    renamed = {}
+    for name, rooms in blms.items():
+        blm = find_blm(str(name))
+        new = blm.id if blm and blm.id not in renamed else name
+        if new != name:
+            old_prefix = ("blms", name)
+            for path in [p for p in loaded.lines if p[:2] == old_prefix]:
+                loaded.lines[("blms", new) + path[2:]] = loaded.lines[path]
+        renamed[new] = rooms
+    loaded.data["blms"] = renamed
+
+
+def load_deployment(path: Path | None) -> Deployment:
+    """The deployment config at `path`, an empty one when there is none. Raises ConfigError."""
+    if path is None:
+        return Deployment()
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigError([f"{path}:1: cannot read: {exc.strerror}"]) from None
+    return parse_deployment(raw, str(path))

@@ -1,0 +1,191 @@
+"""The core: accepts inbound events durably, then decides what they mean.
+
+`accept` is all an edge's HTTP handler does (one atomic Redis call: dedupe and enqueue), so Slack
+gets its acknowledgement in milliseconds and nothing accepted can be lost. `handle_inbound` runs
+in the worker, one event at a time per room, and commits its effects with the event's removal.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable
+
+from bot.clock import Clock
+from bot.config import Deployment, PersonConfig, Settings
+from bot.delivery.outbox import Effects
+from bot.delivery.queues import Done, Entry, push
+from bot.i18n import normalise_lang, t
+from bot.metrics import METRICS
+from bot.model import InboundEvent, Lang, OutboundMessage, Role, RoomRef
+from bot.rooms import RoomInfo, Rooms
+from bot.store import keys
+
+log = logging.getLogger(__name__)
+
+DEDUPE_SECONDS = 7 * 86400
+
+# Dedupe and enqueue in one step: a retry of an accepted event is dropped, a first one is queued.
+_ACCEPT = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  redis.call('XADD', KEYS[2], '*', 'p', ARGV[2])
+  redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[4])
+  return 1
+end
+return 0
+"""
+
+
+def in_group(room: RoomRef) -> str:
+    return f"in:{room.key}"
+
+
+@dataclass
+class Context:
+    """Everything a command, button or relay handler needs about one inbound event."""
+
+    core: "Core"
+    event: InboundEvent
+    room: RoomInfo | None
+    person: PersonConfig | None
+    role: Role
+    lang: Lang
+    effects: Effects
+
+    @property
+    def blm_id(self) -> str | None:
+        return self.room.blm_id if self.room else None
+
+    def reply(self, text: str = "", *, title: str | None = None, lines: list[str] | None = None,
+              buttons=None, key: str | None = None) -> None:
+        """Answer only the person who asked (Slack ephemeral; Telegram reply, private chat as is)."""
+        ev = self.event
+        self.effects.post(OutboundMessage(
+            room=ev.room, text=text, title=title, lines=lines or [], buttons=buttons or [],
+            ephemeral_to=None if ev.private else ev.sender.user_id,
+            reply_to=ev.message_id if ev.platform == "telegram" and not ev.private else None,
+            priority="interactive", lang=self.lang, key=key,
+        ))
+
+    def tr(self, key: str, **values) -> str:
+        return t(key, self.lang, **values)
+
+
+Listener = Callable[[Context], Awaitable[None]]
+
+
+@dataclass
+class Core:
+    settings: Settings
+    deployment: Deployment
+    redis: object
+    clock: Clock = field(default_factory=Clock)
+    rooms: Rooms = field(init=False)
+    # Plug-in points: the bridge listens to messages, the engine to actions, and so on.
+    message_listeners: list[Listener] = field(default_factory=list)
+    action_listeners: list[Callable[[Context], Awaitable[bool]]] = field(default_factory=list)
+    on_enqueue: Callable[[], None] | None = None  # wakes this process's queue runner
+
+    def __post_init__(self):
+        self.rooms = Rooms(self.deployment)
+        self._accept = self.redis.register_script(_ACCEPT)
+
+    # ---- the edge side ---------------------------------------------------------------------
+    async def accept(self, event: InboundEvent) -> bool:
+        """Durably queue an inbound event unless it was seen before. Returns False for a repeat."""
+        if not event.received_at:
+            event = event.model_copy(update={"received_at": self.clock.now()})
+        payload = event.model_dump_json(exclude_defaults=True)
+        group = in_group(event.room)
+        queued = await self._accept(
+            keys=[keys.dedupe(event.platform, event.event_id), keys.queue(group), keys.READY],
+            args=[DEDUPE_SECONDS, payload, self.clock.now(), group],
+        )
+        if not queued:
+            METRICS.duplicates.labels(event.platform).inc()
+            return False
+        METRICS.inbound.labels(event.platform, event.kind).inc()
+        if self.on_enqueue:
+            self.on_enqueue()
+        return True
+
+    # ---- the worker side -------------------------------------------------------------------
+    async def handle_inbound(self, entry: Entry) -> Done:
+        event = InboundEvent.model_validate(entry.payload)
+        effects = Effects(self.clock.now())
+        await self.dispatch(event, effects)
+        return Done(effects.commit_into)
+
+    async def dispatch(self, event: InboundEvent, effects: Effects) -> None:
+        if event.sender.is_bot:
+            return  # never answer or relay bots, ourselves included: no loops
+        if event.kind == "migrate" and event.migrate_to_chat_id:
+            moved = self.rooms.move_room(event.room, RoomRef(platform=event.room.platform, chat_id=event.migrate_to_chat_id))
+            log.warning("room %s moved to %s (%s)", event.room.key, event.migrate_to_chat_id,
+                        "configured" if moved else "not configured")
+            return
+        room = self.rooms.room(event.room)
+        person = self.rooms.person(event.platform, event.sender.user_id)
+        if room is None and not event.private:
+            await self._unconfigured(event, effects, person)
+            return
+        role = self._role(person, room)
+        lang = await self.language_of(event, person, room)
+        ctx = Context(self, event, room, person, role, lang, effects)
+        if event.kind == "command" and event.command:
+            from bot.commands.dispatch import run_command
+
+            await run_command(ctx)
+        elif event.kind == "action":
+            for listener in self.action_listeners:
+                if await listener(ctx):
+                    break
+        elif event.kind in ("message", "edit", "delete"):
+            for listener in self.message_listeners:
+                await listener(ctx)
+
+    def _role(self, person: PersonConfig | None, room: RoomInfo | None) -> Role:
+        if room is None:  # a private chat: the person's own role, to tell them what they can do
+            return person.role if person else Role.member
+        return self.rooms.role(person, room.blm_id)
+
+    async def _unconfigured(self, event: InboundEvent, effects: Effects, person) -> None:
+        if event.kind != "command":
+            return  # ordinary chatter in an unknown room: nothing relayed, nothing said
+        first = await self.redis.set(keys.notice(f"unconfigured:{event.room.key}"), "1", nx=True, ex=30 * 86400)
+        if first:
+            lang = await self.language_of(event, person, None)
+            effects.post(OutboundMessage(room=event.room, text=t("notice.unconfigured_room", lang),
+                                         priority="interactive", lang=lang))
+        self.record_refusal(effects, event, "unconfigured room")
+
+    async def language_of(self, event: InboundEvent, person: PersonConfig | None, room: RoomInfo | None) -> Lang:
+        """/lang choice, else the config's lang, else Telegram's language_code, else the room's."""
+        chosen = await self.redis.get(keys.person_lang(event.platform, event.sender.user_id))
+        if chosen in ("en", "es"):
+            return chosen  # type: ignore[return-value]
+        if person and person.lang:
+            return person.lang
+        hinted = normalise_lang(event.sender.language_code)
+        if hinted:
+            return hinted
+        if room:
+            return room.lang
+        return "en" if event.platform == "slack" else "es"
+
+    def record_refusal(self, effects: Effects, event: InboundEvent, reason: str) -> None:
+        record = {"at": str(self.clock.now()), "platform": event.platform, "room": event.room.key,
+                  "user": event.sender.user_id, "what": event.command or event.action or event.kind,
+                  "text": event.text[:500], "reason": reason}
+        log.info("refused %s", json.dumps(record, ensure_ascii=False))
+        effects.also(lambda pipe: pipe.xadd(keys.REFUSALS, record, maxlen=100_000, approximate=True))
+
+
+def queue_outbound_now(pipe, message: OutboundMessage, now: float) -> None:
+    """For code outside a handler that must queue one message in its own transaction."""
+    effects = Effects(now)
+    effects.post(message)
+    effects.commit_into(pipe)
+
+
+__all__ = ["Core", "Context", "in_group", "push", "queue_outbound_now"]

@@ -1,0 +1,152 @@
+"""The outbound queue handler: rate limits, platform calls, retries, the message map.
+
+One entry at a time per room keeps order. A 429 blocks only that room until `retry_after`; 5xx
+and network errors back off exponentially and keep trying (nothing is dropped for being slow); a
+permanent refusal moves the operation to the dead-letter stream and tells the sending side once.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable
+
+from bot.clock import Clock
+from bot.delivery.queues import Done, Entry, RetryAt
+from bot.delivery.ratelimit import RateLimiter, limits_for_room
+from bot.delivery.senders import RoomSender
+from bot.metrics import METRICS
+from bot.model import OutboundOp, PermanentError, RateLimited, TransientError
+from bot.store import keys
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = 300.0
+
+
+@dataclass
+class Deliverer:
+    redis: object
+    clock: Clock
+    settings: object
+    senders: dict[str, RoomSender]
+    map_ttl_seconds: int = 90 * 86400
+    # Called once per room that fails for good, to tell the side that wrote to it.
+    on_permanent_failure: Callable[[OutboundOp, str], Awaitable[None]] | None = None
+    limiter: RateLimiter = field(init=False)
+
+    def __post_init__(self):
+        self.limiter = RateLimiter(self.redis)
+
+    async def handle(self, entry: Entry) -> Done | RetryAt:
+        op = OutboundOp.model_validate(entry.payload)
+        room = op.message.room
+        now = self.clock.now()
+        labels = (room.platform, room.key)
+        METRICS.queue_depth.labels(*labels).set(await self._depth(entry.group))
+        if entry.attempts > 1:
+            METRICS.retried.labels(*labels).inc()
+        sender = self.senders.get(room.platform)
+        if sender is None:
+            # The platform is not configured in this process: keep it queued, never drop it.
+            return RetryAt(now + 30, f"no sender for {room.platform}")
+        blocked = await self.redis.get(keys.room_blocked(room.key))
+        if blocked and float(blocked) > now:
+            return RetryAt(float(blocked), "room blocked by 429")
+        wait = await self.limiter.acquire(limits_for_room(room.platform, room.chat_id, self.settings), now)
+        if wait > 0:
+            return RetryAt(now + wait, "rate limit")
+        try:
+            ids = await self._call(sender, op)
+        except RateLimited as exc:
+            until = now + max(exc.retry_after, 0.05)
+            await self.redis.set(keys.room_blocked(room.key), str(until), px=int(max(exc.retry_after, 0.05) * 1000) + 1000)
+            METRICS.rate_limited.labels(*labels).inc()
+            return RetryAt(until, "429")
+        except TransientError as exc:
+            backoff = min(MAX_BACKOFF, 0.5 * 2 ** min(entry.attempts, 12))
+            log.warning("delivery to %s failed (%s); retry in %.1fs", room.key, exc, backoff)
+            return RetryAt(now + backoff, "transient")
+        except PermanentError as exc:
+            return await self._give_up(op, exc, entry)
+        METRICS.delivered.labels(*labels, op.op).inc()
+        if op.enqueued_at:
+            METRICS.latency.labels(room.platform).observe(max(0.0, time.time() - op.enqueued_at))
+        return Done(lambda pipe: self._record(pipe, op, ids))
+
+    async def _call(self, sender: RoomSender, op: OutboundOp) -> list[str]:
+        room = op.message.room
+        if op.op == "post":
+            result = await sender.post(op.message)
+            return result.message_ids
+        ids = await self._target_ids(op)
+        if not ids:
+            log.info("%s of an unknown message in %s skipped (never posted or expired)", op.op, room.key)
+            return []
+        if op.op == "edit":
+            await sender.edit(room, ids, op.message)
+            return ids
+        await sender.delete(room, ids)
+        return []
+
+    async def _target_ids(self, op: OutboundOp) -> list[str]:
+        room = op.message.room
+        if op.message.key:
+            raw = await self.redis.get(keys.msgmap(room.key, op.message.key))
+            return json.loads(raw) if raw else []
+        if op.source:
+            raw = await self.redis.hget(keys.relay(*_split_source(op.source)), room.key)
+            return json.loads(raw) if raw else []
+        return []
+
+    def _record(self, pipe, op: OutboundOp, ids: list[str]) -> None:
+        room = op.message.room
+        pipe.delete(keys.credentials_rejected(room.platform))
+        if op.op != "post" or not ids:
+            return
+        value = json.dumps(ids)
+        if op.message.key:
+            pipe.set(keys.msgmap(room.key, op.message.key), value, ex=self.map_ttl_seconds)
+        if op.source:
+            relay_key = keys.relay(*_split_source(op.source))
+            pipe.hset(relay_key, room.key, value)
+            pipe.expire(relay_key, self.map_ttl_seconds)
+            # and the way back: a reply to our copy finds the original
+            for mid in ids:
+                back = keys.relay(room.key, mid)
+                pipe.hset(back, "origin", op.source)
+                pipe.expire(back, self.map_ttl_seconds)
+
+    async def _give_up(self, op: OutboundOp, exc: PermanentError, entry: Entry) -> Done:
+        room = op.message.room
+        METRICS.failed.labels(room.platform, room.key).inc()
+        log.error("delivery to %s failed for good: %s", room.key, exc.reason)
+        if exc.credentials:
+            await self.redis.set(keys.credentials_rejected(room.platform), exc.reason)
+        first = await self.redis.set(keys.notice(f"failed:{room.key}"), "1", nx=True, ex=86400)
+        if first and self.on_permanent_failure is not None:
+            try:
+                await self.on_permanent_failure(op, exc.reason)
+            except Exception:
+                log.exception("could not report the failed delivery")
+
+        def write(pipe):
+            pipe.xadd(keys.DEAD, {"room": room.key, "reason": exc.reason, "op": json.dumps(entry.payload)},
+                      maxlen=10_000, approximate=True)
+
+        return Done(write)
+
+    async def _depth(self, group: str) -> int:
+        from bot.delivery.queues import group_streams
+
+        total = 0
+        for stream in group_streams(group):
+            total += await self.redis.xlen(stream)
+        return total
+
+
+def _split_source(source: str) -> tuple[str, str]:
+    """'slack:C1:1700.01' -> ('slack:C1', '1700.01')."""
+    room_key, _, message_id = source.rpartition(":")
+    return room_key, message_id

@@ -1,0 +1,57 @@
+"""What the core wants said, queued per destination room.
+
+Core code never calls a platform: it adds operations to an `Effects` batch, which is committed in
+one Redis transaction together with whatever else the handling wrote (and the removal of the
+inbound event that caused it), so a crash can neither lose the reply nor send it twice.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from bot.delivery.queues import push
+from bot.model import OutboundMessage, OutboundOp, RoomRef
+
+
+def out_group(room: RoomRef) -> str:
+    return f"out:{room.key}"
+
+
+class Effects:
+    """A batch of outbound operations and extra Redis writes, committed together."""
+
+    def __init__(self, now: float):
+        self.now = now
+        self.ops: list[OutboundOp] = []
+        self.writes: list[Callable[[object], None]] = []
+
+    def post(self, message: OutboundMessage, source: str | None = None) -> None:
+        self.ops.append(OutboundOp(op="post", message=message, source=source, enqueued_at=self.now))
+
+    def edit(self, message: OutboundMessage, source: str | None = None) -> None:
+        if not message.key and not source:
+            raise ValueError("an edit needs the message key or its relay source")
+        self.ops.append(OutboundOp(op="edit", message=message, source=source, enqueued_at=self.now))
+
+    def delete(self, room: RoomRef, key: str | None = None, source: str | None = None) -> None:
+        message = OutboundMessage(room=room, key=key)
+        self.ops.append(OutboundOp(op="delete", message=message, source=source, enqueued_at=self.now))
+
+    def also(self, write: Callable[[object], None]) -> None:
+        """An extra Redis write (given the pipeline) to commit with the batch."""
+        self.writes.append(write)
+
+    def commit_into(self, pipe) -> None:
+        for op in self.ops:
+            priority = "hi" if op.message.priority == "interactive" else "lo"
+            push(pipe, out_group(op.message.room), op.model_dump(mode="json", exclude_defaults=True),
+                 self.now, priority)
+        for write in self.writes:
+            write(pipe)
+
+    async def commit(self, redis) -> None:
+        """Commit on its own (outside a queue handler)."""
+        if not self.ops and not self.writes:
+            return
+        async with redis.pipeline(transaction=True) as pipe:
+            self.commit_into(pipe)
+            await pipe.execute()

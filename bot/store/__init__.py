@@ -1,0 +1,3 @@
+from bot.store.connection import connect_store, describe_store
+
+__all__ = ["connect_store", "describe_store"]
