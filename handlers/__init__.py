@@ -1,0 +1,15 @@
+"""The platform edges. Only the process entry (bot.cli) builds them; the core never imports them."""
+from __future__ import annotations
+
+
+def build_edges(settings, core) -> list:
+    edges = []
+    if settings.slack_enabled:
+        from handlers.slack import SlackEdge
+
+        edges.append(SlackEdge(settings, core))
+    if settings.telegram_enabled:
+        from handlers.telegram import TelegramEdge
+
+        edges.append(TelegramEdge(settings, core))
+    return edges

@@ -1,0 +1,52 @@
+"""`python -m bot validate`: playbooks and deployment files, every problem as `file:line: message`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.config import ConfigError, deployment_from_loaded, is_deployment_document
+from bot.yamlload import YamlProblem, load_yaml
+
+YAML_SUFFIXES = {".yaml", ".yml"}
+
+
+def _playbook_problems(loaded, name: str) -> list[str]:
+    try:
+        from bot.engine.loader import validate_loaded_playbook
+    except ModuleNotFoundError:
+        return [f"{name}:1: playbooks cannot be checked: the playbook engine is not installed"]
+    return validate_loaded_playbook(loaded, name)
+
+
+def validate_file(path: Path, name: str) -> list[str]:
+    try:
+        loaded = load_yaml(path.read_bytes())
+    except YamlProblem as exc:
+        return [f"{name}:{exc.line}: {exc.message}"]
+    except OSError as exc:
+        return [f"{name}:1: cannot read: {exc.strerror}"]
+    if is_deployment_document(loaded.data):
+        try:
+            deployment_from_loaded(loaded, name)
+        except ConfigError as exc:
+            return exc.problems
+        return []
+    return _playbook_problems(loaded, name)
+
+
+def validate_paths(paths: list[str]) -> tuple[list[str], int]:
+    """All problems in the given files and folders, and how many files were checked."""
+    problems: list[str] = []
+    checked = 0
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+            for f in files:
+                checked += 1
+                problems += validate_file(f, str(Path(given) / f.name))
+        elif path.exists():
+            checked += 1
+            problems += validate_file(path, given)
+        else:
+            problems.append(f"{given}:1: no such file or folder")
+    return problems, checked

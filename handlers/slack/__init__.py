@@ -1,0 +1,93 @@
+"""The Slack edge: slack-bolt AsyncApp on our aiohttp server (or Socket Mode), and the sender."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.metrics import METRICS
+from bot.store import keys
+from handlers.slack import listeners
+from handlers.slack.sender import SlackSender
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SlackIdentity:
+    user_id: str | None = None
+    bot_id: str | None = None
+    team_id: str | None = None
+
+
+class SlackEdge:
+    name = "slack"
+
+    def __init__(self, settings, core):
+        self.settings = settings
+        self.core = core
+        token = settings.slack_bot_token.get_secret_value()
+        # Our delivery layer owns retries (and counts them): no hidden resends inside the client.
+        self.client = AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=15, retry_handlers=[])
+        self.identity = SlackIdentity()
+        secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+        socket_mode = settings.slack_app_token is not None
+        if not secret and not socket_mode:
+            raise ValueError("SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)")
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=secret or "socket-mode-unused",
+            process_before_response=True,  # answer Slack only once the event is durably queued
+            token_verification_enabled=False,  # auth.test runs once at start-up instead
+            request_verification_enabled=not socket_mode,
+            ignoring_self_events_enabled=False,  # we tell bots apart ourselves (needs auth.test first)
+        )
+        listeners.register(self.app, core, self.identity)
+        self.sender = SlackSender(self.client)
+        self._socket_handler = None
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_post("/slack/events", self.handle_http)
+
+    async def handle_http(self, request: web.Request) -> web.Response:
+        bolt_request = await to_bolt_request(request)
+        try:
+            bolt_response = await self.app.async_dispatch(bolt_request)
+        except Exception:
+            log.exception("slack request failed; Slack will retry")
+            return web.Response(status=500, text="temporarily unavailable")
+        if bolt_response.status == 401:
+            METRICS.refused.labels("slack", "signature").inc()
+        return await to_aiohttp_response(bolt_response)
+
+    async def start(self, runtime, *, receive: bool) -> None:
+        try:
+            auth = await self.client.auth_test()
+            self.identity.user_id = auth.get("user_id")
+            self.identity.bot_id = auth.get("bot_id")
+            self.identity.team_id = auth.get("team_id")
+            await runtime.redis.delete(keys.credentials_rejected("slack"))
+            log.info("slack: signed in as %s in team %s", auth.get("user"), auth.get("team"))
+        except Exception as exc:
+            from handlers.slack.sender import SlackSender as _S
+            from slack_sdk.errors import SlackApiError
+
+            if isinstance(exc, SlackApiError):
+                err = _S._classify(exc)
+                if getattr(err, "credentials", False):
+                    await runtime.redis.set(keys.credentials_rejected("slack"), str(err))
+            log.error("slack: auth.test failed (%s); will keep trying on each send", type(exc).__name__)
+        if receive and self.settings.slack_app_token:
+            from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+            self._socket_handler = AsyncSocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value())
+            await self._socket_handler.connect_async()
+            log.info("slack: Socket Mode connected")
+
+    async def stop(self) -> None:
+        if self._socket_handler is not None:
+            await self._socket_handler.close_async()

@@ -1,0 +1,76 @@
+"""Puts the core's messages on Slack through slack-sdk, mapping Slack's answers to the delivery
+layer's outcomes (429 -> RateLimited, 5xx/network -> TransientError, refusals -> PermanentError)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.model import OutboundMessage, PermanentError, RateLimited, RoomRef, SendResult, TransientError
+from handlers.slack.render import render_posts
+
+log = logging.getLogger(__name__)
+
+CREDENTIAL_ERRORS = {"invalid_auth", "not_authed", "token_revoked", "account_inactive", "token_expired",
+                     "no_permission", "missing_scope", "team_access_not_granted", "ekm_access_denied"}
+TRANSIENT_ERRORS = {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
+GONE_IGNORED = {"message_not_found", "cant_update_message", "cant_delete_message", "edit_window_closed"}
+
+
+class SlackSender:
+    platform = "slack"
+
+    def __init__(self, client: AsyncWebClient):
+        self.client = client
+
+    async def post(self, message: OutboundMessage) -> SendResult:
+        ids: list[str] = []
+        for kwargs in render_posts(message):
+            if message.ephemeral_to:
+                await self._call(self.client.chat_postEphemeral, channel=message.room.chat_id,
+                                 user=message.ephemeral_to, **kwargs)
+                continue  # ephemeral posts cannot be edited: no id to keep
+            if message.reply_to:
+                kwargs["thread_ts"] = message.reply_to
+            response = await self._call(self.client.chat_postMessage, channel=message.room.chat_id,
+                                        unfurl_links=False, unfurl_media=False, **kwargs)
+            ids.append(response["ts"])
+        return SendResult(message_ids=ids)
+
+    async def edit(self, room: RoomRef, message_ids: list[str], message: OutboundMessage) -> SendResult:
+        posts = render_posts(message)
+        for ts, kwargs in zip(message_ids, posts):
+            await self._call(self.client.chat_update, channel=room.chat_id, ts=ts, **kwargs)
+        return SendResult(message_ids=message_ids)
+
+    async def delete(self, room: RoomRef, message_ids: list[str]) -> None:
+        for ts in message_ids:
+            await self._call(self.client.chat_delete, channel=room.chat_id, ts=ts)
+
+    async def _call(self, method, **kwargs):
+        try:
+            return await method(**kwargs)
+        except SlackApiError as exc:
+            raise self._classify(exc) from None
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            raise TransientError(f"network: {type(exc).__name__}") from None
+
+    @staticmethod
+    def _classify(exc: SlackApiError):
+        response = exc.response
+        status = getattr(response, "status_code", 200)
+        error = (response.get("error") if hasattr(response, "get") else None) or "unknown_error"
+        if status == 429 or error == "ratelimited":
+            retry_after = float((response.headers or {}).get("Retry-After", (response.headers or {}).get("retry-after", 1)))
+            return RateLimited(retry_after, "slack")
+        if status >= 500 or error in TRANSIENT_ERRORS:
+            return TransientError(f"slack {status} {error}")
+        if error in CREDENTIAL_ERRORS:
+            return PermanentError(f"slack: {error}", credentials=True)
+        if error in GONE_IGNORED:
+            log.info("slack: %s (the message is gone; nothing to do)", error)
+            return PermanentError(f"slack: {error}")
+        return PermanentError(f"slack: {error}")

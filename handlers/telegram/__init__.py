@@ -1,0 +1,181 @@
+"""The Telegram edge: python-telegram-bot on our aiohttp server (webhook) or our own polling loop.
+
+Updates are not pushed into PTB's in-memory update queue: the webhook (or the poller) converts each
+update and queues it durably in Redis before answering, so a crash cannot lose one. PTB's
+Application is built with `updater(None)` and used for its Bot and lifecycle.
+"""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import secrets
+
+from aiohttp import web
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application
+
+from bot.metrics import METRICS
+from bot.model import RoomRef
+from bot.store import keys
+from handlers.telegram.inbound import update_to_inbound
+from handlers.telegram.sender import TelegramSender
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+MAX_UPDATE_BYTES = 1_000_000
+POLL_LOCK = "telegram-poll"
+
+
+class TelegramEdge:
+    name = "telegram"
+
+    def __init__(self, settings, core):
+        self.settings = settings
+        self.core = core
+        if settings.telegram_webhook_url and not settings.telegram_webhook_secret:
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set")
+        root = settings.telegram_api_url
+        self.application = (
+            Application.builder()
+            .token(settings.telegram_bot_token.get_secret_value())
+            .base_url(f"{root}/bot")
+            .base_file_url(f"{root}/file/bot")
+            .updater(None)
+            .build()
+        )
+        self.bot = self.application.bot
+        self.sender = TelegramSender(self.bot, on_migrated=self._migrated)
+        self.username: str | None = None
+        self._poll_task: asyncio.Task | None = None
+        self._stopping = asyncio.Event()
+
+    # ---- inbound -------------------------------------------------------------------------
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_post("/telegram/webhook", self.handle_webhook)
+
+    async def handle_webhook(self, request: web.Request) -> web.Response:
+        expected = self.settings.telegram_webhook_secret
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        # Checked before anything else; with no secret configured no webhook is accepted at all.
+        if expected is None or not hmac.compare_digest(given.encode(), expected.get_secret_value().encode()):
+            METRICS.refused.labels("telegram", "secret").inc()
+            return web.Response(status=401, text="unauthorized")
+        if request.content_length is not None and request.content_length > MAX_UPDATE_BYTES:
+            return web.Response(status=413, text="too large")
+        try:
+            data = json.loads(await request.read())
+            update = Update.de_json(data, self.bot)
+        except Exception:
+            log.warning("telegram: unreadable webhook body refused")
+            return web.Response(status=400, text="bad update")
+        try:
+            await self.accept(update)
+        except Exception:
+            log.exception("telegram: could not queue update %s; Telegram will retry", getattr(update, "update_id", "?"))
+            return web.Response(status=500, text="temporarily unavailable")
+        return web.Response(status=200, text="ok")
+
+    async def accept(self, update: Update) -> None:
+        inbound = update_to_inbound(update, self.username)
+        if inbound is None or inbound.sender.is_bot:
+            return
+        await self.core.accept(inbound)
+        if update.callback_query is not None:
+            asyncio.create_task(self._answer_callback(update.callback_query.id))
+
+    async def _answer_callback(self, query_id: str) -> None:
+        try:
+            await self.bot.answer_callback_query(query_id)  # stops the spinner on the person's phone
+        except TelegramError:
+            log.debug("answerCallbackQuery failed (the click is queued anyway)")
+
+    async def _migrated(self, old: str, new: str) -> None:
+        self.core.rooms.move_room(RoomRef(platform="telegram", chat_id=old), RoomRef(platform="telegram", chat_id=new))
+
+    # ---- lifecycle ------------------------------------------------------------------------
+    async def start(self, runtime, *, receive: bool) -> None:
+        self.redis = runtime.redis
+        try:
+            await self.application.initialize()  # getMe
+            self.username = self.bot.username
+            await runtime.redis.delete(keys.credentials_rejected("telegram"))
+            log.info("telegram: signed in as @%s", self.username)
+        except InvalidToken as exc:
+            await runtime.redis.set(keys.credentials_rejected("telegram"), str(exc))
+            log.error("telegram: the bot token was rejected")
+            return
+        except TelegramError as exc:
+            log.error("telegram: getMe failed (%s); sends will retry", type(exc).__name__)
+        if self.settings.telegram_webhook_url:
+            await self.bot.set_webhook(
+                url=self.settings.telegram_webhook_url,
+                secret_token=self.settings.telegram_webhook_secret.get_secret_value(),
+                allowed_updates=ALLOWED_UPDATES,
+                max_connections=1,  # one update at a time keeps each chat's order
+            )
+            log.info("telegram: webhook registered")
+        elif receive:
+            self._poll_task = asyncio.create_task(self.poll_forever(), name="telegram-poll")
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        if self._poll_task:
+            self._poll_task.cancel()
+            await asyncio.gather(self._poll_task, return_exceptions=True)
+        try:
+            await self.application.shutdown()
+        except Exception:
+            pass
+
+    async def poll_forever(self) -> None:
+        """Long polling by one process at a time (a Redis lease); the offset lives in Redis and
+        moves only after the updates are queued, so a crash re-reads rather than loses."""
+        token = secrets.token_hex(8)
+        lock = keys.lock(POLL_LOCK)
+        deleted_webhook = False
+        while not self._stopping.is_set():
+            try:
+                holder = await self.redis.set(lock, token, nx=True, ex=60) or await self.redis.get(lock) == token
+                if not holder:
+                    await _wait(self._stopping, 5)
+                    continue
+                await self.redis.expire(lock, 60)
+                if not deleted_webhook:
+                    await self.bot.delete_webhook(drop_pending_updates=False)
+                    deleted_webhook = True
+                await self.poll_once(timeout=20)
+            except asyncio.CancelledError:
+                raise
+            except RetryAfter as exc:
+                ra = exc.retry_after
+                await _wait(self._stopping, ra.total_seconds() if hasattr(ra, "total_seconds") else float(ra))
+            except Conflict:
+                log.warning("telegram: another getUpdates or a webhook is active; backing off")
+                await _wait(self._stopping, 5)
+            except (NetworkError, TelegramError, OSError) as exc:
+                log.warning("telegram: polling failed (%s); retrying", type(exc).__name__)
+                await _wait(self._stopping, 2)
+            except Exception:
+                log.exception("telegram: polling error; retrying")
+                await _wait(self._stopping, 2)
+
+    async def poll_once(self, timeout: int = 0) -> int:
+        raw = await self.redis.get(keys.TELEGRAM_OFFSET)
+        offset = int(raw) if raw else None
+        updates = await self.bot.get_updates(offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES,
+                                             read_timeout=timeout + 10)
+        for update in updates:
+            await self.accept(update)
+            await self.redis.set(keys.TELEGRAM_OFFSET, update.update_id + 1)
+        return len(updates)
+
+
+async def _wait(event: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(event.wait(), timeout=seconds)
+    except asyncio.TimeoutError:
+        pass

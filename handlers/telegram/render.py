@@ -1,0 +1,52 @@
+"""OutboundMessage -> Telegram HTML and inline keyboards, within Telegram's limits."""
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import t
+from bot.model import OutboundMessage
+from bot.textsplit import mark_parts, split_text
+
+TEXT_LIMIT = 4096
+PART_LIMIT = 3800  # room for the title, attribution and part marker
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def render_parts(message: OutboundMessage) -> list[str]:
+    """HTML texts, one per post (several only when the text is over Telegram's limit)."""
+    head: list[str] = []
+    if message.exercise:
+        head.append(f"<b>⚠️ {esc(t('exercise.banner', message.lang))}</b>")
+    if message.title:
+        head.append(f"<b>{esc(message.title)}</b>")
+    if message.attribution:
+        head.append(f"<b>{esc(message.attribution)}</b>")
+    tail: list[str] = []
+    if message.mentions:
+        tail.append(" ".join(f'<a href="tg://user?id={int(m.user_id)}">{esc(m.name)}</a>'
+                             for m in message.mentions if m.user_id.lstrip("-").isdigit()))
+    if message.rich_text is not None:
+        bodies = [message.rich_text] if len(message.rich_text) <= PART_LIMIT else \
+            [esc(p) for p in split_text(html.unescape(message.rich_text), PART_LIMIT)]
+    else:
+        plain = "\n".join(x for x in [message.text, *message.lines] if x)
+        bodies = [esc(p) for p in split_text(plain, PART_LIMIT)] if plain else [""]
+    bodies = mark_parts(bodies) if len(bodies) > 1 else bodies
+    parts = []
+    for i, body in enumerate(bodies):
+        pieces = (head if i == 0 else []) + ([body] if body else []) + (tail if i == len(bodies) - 1 else [])
+        parts.append("\n".join(pieces) or "·")
+    return parts
+
+
+def keyboard(message: OutboundMessage) -> InlineKeyboardMarkup | None:
+    if not message.buttons:
+        return None
+    # One button a row: long bilingual labels stay readable on a phone.
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label[:64] or "·", callback_data=b.data)]
+                                 for b in message.buttons])

@@ -1,0 +1,88 @@
+"""Puts the core's messages on Telegram through python-telegram-bot's Bot, mapping its errors to
+the delivery layer's outcomes. No PTB rate limiter: the send rates are kept in Redis."""
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, ReplyParameters
+from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter,
+                            TelegramError, TimedOut)
+
+from bot.model import OutboundMessage, PermanentError, RateLimited, RoomRef, SendResult, TransientError
+from handlers.telegram.render import keyboard, render_parts
+
+log = logging.getLogger(__name__)
+
+
+class TelegramSender:
+    platform = "telegram"
+
+    def __init__(self, bot: Bot, on_migrated=None):
+        self.bot = bot
+        self.on_migrated = on_migrated  # async (old_chat_id, new_chat_id) -> None
+        self.migrated: dict[str, str] = {}
+
+    def _chat(self, room: RoomRef) -> int:
+        return int(self.migrated.get(room.chat_id, room.chat_id))
+
+    async def post(self, message: OutboundMessage) -> SendResult:
+        parts = render_parts(message)
+        ids: list[str] = []
+        for i, text in enumerate(parts):
+            last = i == len(parts) - 1
+            reply = ReplyParameters(message_id=int(message.reply_to), allow_sending_without_reply=True) \
+                if (message.reply_to and i == 0 and message.reply_to.isdigit()) else None
+            sent = await self._call(message.room, lambda chat: self.bot.send_message(
+                chat_id=chat, text=text, parse_mode="HTML", reply_parameters=reply,
+                reply_markup=keyboard(message) if last else None,
+                link_preview_options=None, disable_notification=False))
+            ids.append(str(sent.message_id))
+        return SendResult(message_ids=ids)
+
+    async def edit(self, room: RoomRef, message_ids: list[str], message: OutboundMessage) -> SendResult:
+        parts = render_parts(message)
+        for i, (mid, text) in enumerate(zip(message_ids, parts)):
+            markup = keyboard(message) if i == len(parts) - 1 else None
+            try:
+                await self._call(room, lambda chat: self.bot.edit_message_text(
+                    chat_id=chat, message_id=int(mid), text=text, parse_mode="HTML", reply_markup=markup))
+            except PermanentError as exc:
+                if "not modified" in exc.reason or "message to edit not found" in exc.reason:
+                    continue
+                raise
+        return SendResult(message_ids=message_ids)
+
+    async def delete(self, room: RoomRef, message_ids: list[str]) -> None:
+        for mid in message_ids:
+            try:
+                await self._call(room, lambda chat: self.bot.delete_message(chat_id=chat, message_id=int(mid)))
+            except PermanentError as exc:
+                if "not found" in exc.reason or "can't be deleted" in exc.reason:
+                    continue
+                raise
+
+    async def _call(self, room: RoomRef, make_call):
+        try:
+            try:
+                return await make_call(self._chat(room))
+            except ChatMigrated as exc:
+                new_id = str(exc.new_chat_id)
+                log.warning("telegram: chat %s became supergroup %s", room.chat_id, new_id)
+                self.migrated[room.chat_id] = new_id
+                if self.on_migrated:
+                    await self.on_migrated(room.chat_id, new_id)
+                return await make_call(int(new_id))
+        except RetryAfter as exc:
+            ra = exc.retry_after
+            seconds = ra.total_seconds() if hasattr(ra, "total_seconds") else float(ra)
+            raise RateLimited(seconds, "telegram") from None
+        except InvalidToken as exc:
+            raise PermanentError(f"telegram: {exc.message}", credentials=True) from None
+        except Forbidden as exc:
+            raise PermanentError(f"telegram: {exc.message}") from None
+        except BadRequest as exc:
+            raise PermanentError(f"telegram: {exc.message}") from None
+        except (TimedOut, NetworkError) as exc:
+            raise TransientError(f"telegram: {exc.message}") from None
+        except TelegramError as exc:
+            raise PermanentError(f"telegram: {exc.message}") from None
