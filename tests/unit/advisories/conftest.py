@@ -19,10 +19,6 @@ def fixtures_dir() -> Path:
     raise FileNotFoundError(f"shared fixtures not found at {candidate} or {FALLBACK_FIXTURES}")
 
 
-def smn_sample() -> Path:
-    return REPO_ROOT / "tests" / "fixtures" / "smn" / "smn_avisos_atom.xml"
-
-
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
     return fixtures_dir()
