@@ -1,0 +1,177 @@
+"""One advisory model for every source (NWS GeoJSON, CAP 1.1/1.2 feeds, people posting).
+
+Parsers normalise into these classes so matching, posting and playbooks never care where an alert
+came from. Times are aware and converted to UTC on the way in; a naive time is rejected because
+guessing a zone for an alert time is how "expired" alerts get posted or live ones get dropped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, Field, model_validator
+
+Source = Literal["nws", "cap", "people"]
+Status = Literal["Actual", "Exercise", "System", "Test", "Draft"]
+MsgType = Literal["Alert", "Update", "Cancel", "Ack", "Error"]
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("datetime must carry a UTC offset")
+    return value.astimezone(timezone.utc)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+LatLon = tuple[float, float]
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """ISO 8601 with offset (CAP's `-00:00`, NWS's `-08:00`, or `Z`) -> aware UTC; blank -> None."""
+    if text is None or not text.strip():
+        return None
+    return _utc(datetime.fromisoformat(text.strip()))
+
+
+class Reference(BaseModel):
+    """One earlier message this one updates or cancels (CAP `sender,identifier,sent`)."""
+
+    sender: str
+    identifier: str
+    sent: UtcDatetime
+
+
+class Area(BaseModel):
+    """Polygons are lists of (lat, lon) -- CAP order, not GeoJSON's (lon, lat)."""
+
+    desc: str = ""
+    polygons: list[list[LatLon]] = Field(default_factory=list)
+    circles: list[tuple[float, float, float]] = Field(default_factory=list)  # lat, lon, radius_km
+    geocodes: dict[str, list[str]] = Field(default_factory=dict)  # SAME, UGC, FIPS6, ...
+
+    @model_validator(mode="after")
+    def _plausible_geometry(self) -> "Area":
+        """Out-of-range coordinates usually mean lat/lon were swapped: refuse rather than mis-match."""
+        points = [p for ring in self.polygons for p in ring] + [(c[0], c[1]) for c in self.circles]
+        for lat, lon in points:
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise ValueError(f"coordinate out of range: {lat},{lon}")
+        for ring in self.polygons:
+            if len(set(ring)) < 3:
+                raise ValueError("polygon needs at least 3 distinct points")
+        if any(c[2] < 0 for c in self.circles):
+            raise ValueError("circle radius must not be negative")
+        return self
+
+
+class AdvisoryInfo(BaseModel):
+    """One language's text of an alert (CAP `<info>`)."""
+
+    language: str = "en-US"  # as written: en-US, es-US, es-419 ...
+    event: str = Field(min_length=1)
+    categories: list[str] = Field(default_factory=list)
+    urgency: str = "Unknown"
+    severity: str = "Unknown"
+    certainty: str = "Unknown"
+    headline: str | None = None
+    description: str | None = None
+    instruction: str | None = None
+    effective: UtcDatetime | None = None
+    onset: UtcDatetime | None = None
+    expires: UtcDatetime | None = None
+    sender_name: str | None = None
+    web: str | None = None
+    parameters: dict[str, list[str]] = Field(default_factory=dict)
+    event_codes: dict[str, list[str]] = Field(default_factory=dict)
+    areas: list[Area] = Field(default_factory=list)
+
+    @property
+    def category(self) -> str | None:
+        """The first category; CAP allows several, NWS sends one."""
+        return self.categories[0] if self.categories else None
+
+    def speaks(self, lang: str) -> bool:
+        """True if written in `lang` ("es" matches es-US, es-419, es-MX ...)."""
+        written = self.language.strip().lower()
+        return written == lang or written.startswith(lang + "-")
+
+
+class Advisory(BaseModel):
+    source: Source
+    identifier: str = Field(min_length=1)
+    sender: str = Field(min_length=1)
+    sent: UtcDatetime
+    status: Status
+    msg_type: MsgType
+    scope: str = "Public"
+    references: list[str] = Field(default_factory=list)  # identifiers of earlier messages
+    reference_details: list[Reference] = Field(default_factory=list)  # same, with sender and sent
+    infos: list[AdvisoryInfo] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references_cover_details(self) -> "Advisory":
+        for ref in self.reference_details:
+            if ref.identifier not in self.references:
+                self.references.append(ref.identifier)
+        return self
+
+    @property
+    def chain_id(self) -> str:
+        """Identifier of the first alert in this chain: the earliest-sent reference when sent times
+        are known, else the first listed reference, else this alert's own identifier.
+
+        NWS lists references in no particular order, hence "earliest sent", not "first listed".
+        Only as good as the references: an Update that omits the original starts a new chain.
+        """
+        if self.reference_details:
+            return min(self.reference_details, key=lambda r: r.sent).identifier
+        if self.references:
+            return self.references[0]
+        return self.identifier
+
+    def as_reference(self) -> Reference:
+        """What a later Update/Cancel puts in its references to point at this advisory."""
+        return Reference(sender=self.sender, identifier=self.identifier, sent=self.sent)
+
+    def info_for(self, lang: str) -> AdvisoryInfo | None:
+        """The info a reader of `lang` ("en" or "es") should see; the first info if none matches."""
+        lang = lang.strip().lower()
+        for info in self.infos:
+            if info.speaks(lang):
+                return info
+        return self.infos[0] if self.infos else None
+
+    def event_names(self) -> list[str]:
+        """Every event name in every language, so playbook triggers can be written in either."""
+        return list(dict.fromkeys(info.event for info in self.infos))
+
+    @property
+    def expires(self) -> datetime | None:
+        times = [info.expires for info in self.infos if info.expires is not None]
+        return max(times) if times else None
+
+    def is_expired(self, now: datetime) -> bool:
+        """True once past the latest `expires`; never for an advisory without one."""
+        expires = self.expires
+        return expires is not None and _utc(now) >= expires
+
+
+@dataclass
+class ParseResult:
+    """What a parser got: the good advisories, and one readable line per thing it had to skip."""
+
+    advisories: list[Advisory] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def describe_error(exc: Exception) -> str:
+    """A one-line reason for a problem list (pydantic's default message spans many lines)."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        try:
+            parts = [f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in errors()]
+            return "; ".join(parts)
+        except Exception:  # noqa: BLE001 - fall through to str()
+            pass
+    return f"{type(exc).__name__}: {exc}"
