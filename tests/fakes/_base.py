@@ -75,6 +75,24 @@ class TokenBucket:
         self.tokens -= 1
 
 
+class SlidingWindow:
+    """At most ``limit`` takes in any ``window`` seconds (same interface as TokenBucket)."""
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float]):
+        self.limit, self.window, self.clock = limit, window, clock
+        self.stamps: list[float] = []
+
+    def wait_time(self) -> float:
+        now = self.clock()
+        self.stamps = [t for t in self.stamps if t > now - self.window]
+        if len(self.stamps) < self.limit:
+            return 0.0
+        return self.stamps[0] + self.window - now
+
+    def take(self) -> None:
+        self.stamps.append(self.clock())
+
+
 def retry_after_seconds(wait: float) -> int:
     """Platforms announce whole seconds, never 0."""
     return max(1, math.ceil(wait))

@@ -48,7 +48,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from ._base import Call, FakeServerBase, TokenBucket, retry_after_seconds
+from ._base import Call, FakeServerBase, SlidingWindow, TokenBucket, retry_after_seconds
 from .telegram_text import EntityParseError, keyboard_error, plain_text
 
 __all__ = ["FakeTelegram", "TelegramRateLimits", "Call", "TgError"]
@@ -84,11 +84,12 @@ def bad(description: str, **parameters: Any) -> TgError:
 
 @dataclass
 class TelegramRateLimits:
-    """(rate per second, burst) for each documented limit."""
+    """The documented limits: per chat and overall a token bucket (rate per second, burst);
+    per group (negative chat id) a sliding window (messages, seconds)."""
 
-    per_chat: tuple[float, float] = (1.0, 3.0)        # "about 1 message a second" per chat
-    per_group: tuple[float, float] = (20 / 60, 20.0)  # 20 messages a minute in a group
-    overall: tuple[float, float] = (30.0, 30.0)        # 30 messages a second overall
+    per_chat: tuple[float, float] = (1.0, 3.0)      # "about 1 message a second" per chat
+    per_group: tuple[int, float] = (20, 60.0)       # 20 messages in any minute in a group
+    overall: tuple[float, float] = (30.0, 30.0)     # 30 messages a second overall
 
 
 class _Poll:
@@ -149,7 +150,7 @@ class FakeTelegram(FakeServerBase):
         if rate_limit is True:
             rate_limit = TelegramRateLimits()
         self.rate_limits: TelegramRateLimits | None = rate_limit or None
-        self._buckets: dict[Any, TokenBucket] = {}
+        self._buckets: dict[Any, Any] = {}
         self.conflict_policy = conflict_policy
         self.strict_replies = strict_replies
         self.require_https_webhook = require_https_webhook
@@ -363,14 +364,14 @@ class FakeTelegram(FakeServerBase):
         limits = self.rate_limits
         if not limits:
             return
-        keys = [("chat", chat_id, limits.per_chat), ("all", None, limits.overall)]
+        keys = [("chat", chat_id, TokenBucket, limits.per_chat), ("all", None, TokenBucket, limits.overall)]
         if chat_id < 0:
-            keys.append(("group", chat_id, limits.per_group))
+            keys.append(("group", chat_id, SlidingWindow, limits.per_group))
         buckets = []
-        for kind, key, (rate, burst) in keys:
+        for kind, key, factory, args in keys:
             bucket = self._buckets.get((kind, key))
             if bucket is None:
-                bucket = self._buckets[(kind, key)] = TokenBucket(rate, burst, clock=self.clock)
+                bucket = self._buckets[(kind, key)] = factory(*args, clock=self.clock)
             buckets.append(bucket)
         wait = max(b.wait_time() for b in buckets)
         if wait > 0:
