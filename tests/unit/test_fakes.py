@@ -412,3 +412,12 @@ def test_redis_url_is_flushed(redis_url):
     assert client.dbsize() == 0
     client.set("left", "over")
     client.close()
+
+
+async def test_delay_holds_the_answer(fake_slack):
+    fake_slack.delay("chat.postMessage", 0.3)
+    task = asyncio.create_task(slack(fake_slack).chat_postMessage(channel="C1", text="slow"))
+    call = (await fake_slack.wait_for(lambda f: f.calls_to("chat.postMessage")))[0]
+    assert call.ok is None and not task.done()  # received, not answered yet
+    await asyncio.wait_for(task, 5)
+    assert call.ok is True
