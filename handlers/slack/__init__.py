@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.metrics import METRICS
@@ -42,13 +43,22 @@ class SlackEdge:
             client=self.client,
             signing_secret=secret or "socket-mode-unused",
             process_before_response=True,  # answer Slack only once the event is durably queued
-            token_verification_enabled=False,  # auth.test runs once at start-up instead
+            authorize=self._make_authorize(),  # auth.test runs once at start-up, never per request
             request_verification_enabled=not socket_mode,
             ignoring_self_events_enabled=False,  # we tell bots apart ourselves (needs auth.test first)
         )
         listeners.register(self.app, core, self.identity)
         self.sender = SlackSender(self.client)
         self._socket_handler = None
+
+    def _make_authorize(self):
+        identity, client = self.identity, self.client
+
+        async def authorize(enterprise_id, team_id, user_id):
+            return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id or identity.team_id,
+                                   bot_token=client.token, bot_user_id=identity.user_id, bot_id=identity.bot_id)
+
+        return authorize
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/slack/events", self.handle_http)

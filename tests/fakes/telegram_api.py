@@ -654,6 +654,17 @@ class FakeTelegram(FakeServerBase):
         self.updates[:] = [u for u in self.updates if self._wanted(u)]  # unwanted ones are dropped
         return self.updates[:limit]
 
+    _closing = False
+
+    async def stop(self) -> None:
+        # A pending long poll answers at once (empty), as the real server does on shutdown,
+        # so stopping never waits for a poll's timeout.
+        self._closing = True
+        self._wake_polls()
+        self._updates_changed.set()
+        await super().stop()
+        self._closing = False
+
     async def _get_updates(self, params: dict) -> list[dict]:
         if self.webhook:
             raise TgError(409, CONFLICT_WEBHOOK)
@@ -678,7 +689,7 @@ class FakeTelegram(FakeServerBase):
                     raise TgError(409, poll.terminated)
                 selected = self._select(offset, limit)
                 remaining = deadline - loop.time()
-                if selected or remaining <= 0:
+                if selected or remaining <= 0 or self._closing:
                     return selected
                 event = self._updates_changed
                 try:
