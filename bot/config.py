@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "text"
 
+    @field_validator("blm_config", "slack_bot_token", "slack_signing_secret", "slack_app_token",
+                     "telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret", "redis_url",
+                     mode="before")
+    @classmethod
+    def _empty_is_unset(cls, v):
+        return None if isinstance(v, str) and not v.strip() else v
+
     @field_validator("slack_api_url")
     @classmethod
     def _slash(cls, v: str) -> str:
