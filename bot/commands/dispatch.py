@@ -18,10 +18,24 @@ def role_name(role: Role, lang: str) -> str:
     return t(f"role.{role.name}", lang)
 
 
-async def run_command(ctx) -> None:
-    from bot import commands as _  # noqa: F401
-    import bot.commands.basic  # noqa: F401  (registers)
+COMMAND_MODULES = ("bot.commands.basic", "bot.commands.people", "bot.commands.playbook",
+                   "bot.commands.incident", "bot.commands.incidents", "bot.commands.advisory")
 
+
+def load_command_modules() -> None:
+    """Import every command module present (each registers its commands when imported)."""
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+async def run_command(ctx) -> None:
+    load_command_modules()
     name = (ctx.event.command or "").lower()
     try:
         parsed = parse_arguments(name, ctx.event.text)

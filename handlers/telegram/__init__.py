@@ -21,6 +21,7 @@ from bot.metrics import METRICS
 from bot.model import RoomRef
 from bot.store import keys
 from handlers.telegram.inbound import update_to_inbound
+from handlers.telegram.menu import register_menus
 from handlers.telegram.sender import TelegramSender
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,9 @@ class TelegramEdge:
             return
         except TelegramError as exc:
             log.error("telegram: getMe failed (%s); sends will retry", type(exc).__name__)
-        if self.settings.telegram_webhook_url:
+        if receive:
+            await register_menus(self.bot)
+        if self.settings.telegram_webhook_url and receive:
             await self.bot.set_webhook(
                 url=self.settings.telegram_webhook_url,
                 secret_token=self.settings.telegram_webhook_secret.get_secret_value(),
