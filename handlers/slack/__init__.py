@@ -18,6 +18,16 @@ from handlers.slack.sender import SlackSender
 log = logging.getLogger(__name__)
 
 
+class _QuietTokenWarning(logging.Filter):
+    """bolt warns that `token` is ignored when `authorize` is given; that is our design."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "will be ignored" not in record.getMessage()
+
+
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_QuietTokenWarning())
+
+
 @dataclass
 class SlackIdentity:
     user_id: str | None = None
