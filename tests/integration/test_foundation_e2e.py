@@ -149,3 +149,14 @@ async def test_metrics_are_served(redis_url):
         async with bot.session.get(bot.url + "/metrics") as resp:
             text = await resp.text()
         assert resp.status == 200 and "blm_inbound_events_total" in text
+
+
+async def test_help_shows_only_what_the_role_may_do(redis_url, fake_slack):
+    async with running_bot(make_settings(redis_url, fake_slack)) as bot:
+        for user in ("U0JO", "U0BOB"):
+            data, headers = slack_signed(SIGNING_SECRET, slash("/help", "", "C0NOGALES", user))
+            assert (await bot.post("/slack/events", data, headers)).status == 200
+            await fake_slack.wait_for(lambda f, u=user: any(c.params.get("user") == u for c in f.calls_to("chat.postEphemeral")))
+        by_user = {c.params["user"]: json.dumps(c.params.get("blocks")) for c in fake_slack.calls_to("chat.postEphemeral")}
+        assert "/sitrep" not in by_user["U0JO"] and "/contacts" in by_user["U0JO"]
+        assert "/sitrep" in by_user["U0BOB"]

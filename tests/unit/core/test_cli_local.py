@@ -41,3 +41,8 @@ def test_serve_refuses_a_bad_config_without_traceback(tmp_path):
     assert result.returncode == 2
     assert f"{bad}:" in result.stderr and "atlantis" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_validate_without_arguments_checks_the_shipped_files():
+    result = run("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
