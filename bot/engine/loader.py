@@ -58,6 +58,8 @@ def _schema_problems(filename: str, loaded: LoadedYaml, exc: ValidationError) ->
             msg = "unknown key"
         elif etype == "union_tag_invalid":
             msg = f"unknown step kind; use one of {', '.join(STEP_KINDS)}"
+        elif etype == "string_type" and isinstance(err.get("input"), bool):
+            msg = "expected text, got true/false: quote it (YAML reads yes, no, on, off as true/false)"
         elif etype == "union_tag_not_found":
             msg = f"a step needs kind: one of {', '.join(STEP_KINDS)}"
         line = loaded.line_of(tuple(clean))
