@@ -18,6 +18,16 @@
 | blm:lock:{name}              | string | a singleton job's lease (Telegram polling, advisory polling) |
 | blm:dead                     | stream | operations that failed for good, kept for operators |
 | blm:refusals                 | stream | refused commands and actions (who, what, why) |
+| blm:inc:seq:{blm}            | string | incident counter per BLM (INCR): NOG-0142 |
+| blm:inc:{id}                 | string | one incident's run state (JSON, with `rev`), EX retention |
+| blm:inc:tl:{id}              | list   | the incident's timeline events (JSON), EX retention |
+| blm:inc:open:{blm}           | zset   | open incidents of a BLM, scored by start time |
+| blm:inc:all:{blm}            | zset   | every incident of a BLM (open or not), scored by start time |
+| blm:inc:done:{platform}:{id} | string | an inbound event whose engine change is committed (redelivery is a no-op) |
+| blm:inc:chain:{blm}:{chain}:{playbook} | string | a playbook already started for an advisory chain (SET NX) |
+| blm:pb:{sha}                 | string | a playbook version (validated JSON), stored once by content hash |
+| blm:timers                   | zset   | timer ids by due time (a claimed timer is re-scored to its lease end) |
+| blm:timer:{id}               | hash   | a timer's payload: inc, step, kind, due, claim token |
 """
 from __future__ import annotations
 
@@ -81,3 +91,43 @@ def lock(name: str) -> str:
 DEAD = f"{NS}dead"
 
 REFUSALS = f"{NS}refusals"
+
+
+# ---- playbook engine (incidents, timers) ---------------------------------------------------
+def incident_seq(blm_id: str) -> str:
+    return f"{NS}inc:seq:{blm_id}"
+
+
+def incident(incident_id: str) -> str:
+    return f"{NS}inc:{incident_id}"
+
+
+def incident_timeline(incident_id: str) -> str:
+    return f"{NS}inc:tl:{incident_id}"
+
+
+def incidents_open(blm_id: str) -> str:
+    return f"{NS}inc:open:{blm_id}"
+
+
+def incidents_all(blm_id: str) -> str:
+    return f"{NS}inc:all:{blm_id}"
+
+
+def engine_done(platform: str, event_id: str) -> str:
+    return f"{NS}inc:done:{platform}:{event_id}"
+
+
+def advisory_chain(blm_id: str, chain_id: str, playbook_id: str) -> str:
+    return f"{NS}inc:chain:{blm_id}:{chain_id}:{playbook_id}"
+
+
+def playbook_snapshot(sha: str) -> str:
+    return f"{NS}pb:{sha}"
+
+
+TIMERS = f"{NS}timers"
+
+
+def timer(timer_id: str) -> str:
+    return f"{NS}timer:{timer_id}"

@@ -1,0 +1,108 @@
+"""What people do on the engine's posts: button clicks and replies to questions."""
+from __future__ import annotations
+
+import json
+import logging
+
+from bot.buttons import PREFIX, resolve_button
+from bot.commands.dispatch import role_name
+from bot.engine.runs import Engine
+from bot.engine.steps import StepRefused
+from bot.engine.schema import AskStep
+from bot.model import Role
+from bot.store import keys
+
+log = logging.getLogger(__name__)
+
+ACTIONS = ("ack", "check", "answer")
+
+
+def who_of(ctx) -> str:
+    if ctx.person:
+        return ctx.person.name
+    sender = ctx.event.sender
+    return sender.display_name or f"{ctx.event.platform}:{sender.user_id}"
+
+
+def done_key(ctx) -> str:
+    return keys.engine_done(ctx.event.platform, ctx.event.event_id)
+
+
+def refuse(ctx, reason: str, text: str) -> None:
+    ctx.core.record_refusal(ctx.effects, ctx.event, reason)
+    ctx.reply(text)
+
+
+def _engine(ctx) -> Engine:
+    from bot.engine import get_engine
+
+    return get_engine(ctx.core)
+
+
+async def on_action(ctx) -> bool:
+    """A button click. Only this room, only with the role, only while the token lives."""
+    data = ctx.event.action
+    if not data or not data.startswith(PREFIX):
+        return False
+    button = await resolve_button(ctx.core.redis, data)
+    if button is None:
+        refuse(ctx, "button unknown or expired", ctx.tr("engine.refuse.button_unknown"))
+        return True
+    if button.action not in ACTIONS:
+        return False  # another module's button
+    if not button.allowed_in(ctx.event.room):
+        refuse(ctx, "button from another room", ctx.tr("engine.refuse.button_room"))
+        return True
+    engine = _engine(ctx)
+    state = await engine.get(str(button.args.get("inc", "")))
+    if state is None:
+        refuse(ctx, "button of an unknown incident", ctx.tr("engine.refuse.button_unknown"))
+        return True
+    role = ctx.core.rooms.role(ctx.person, state.blm_id)
+    if role < button.role:
+        refuse(ctx, "role", ctx.tr("engine.refuse.button_role", needed=role_name(Role(button.role), ctx.lang),
+                                   role=role_name(role, ctx.lang)))
+        return True
+    who = who_of(ctx)
+    args = button.args
+    try:
+        if button.action == "ack":
+            await engine.ack(state.id, args.get("step"), who, dedupe=done_key(ctx))
+        elif button.action == "check":
+            await engine.check(state.id, args["step"], args["item"], who, dedupe=done_key(ctx))
+        else:
+            await engine.answer(state.id, args["step"], args["value"], who, dedupe=done_key(ctx))
+    except StepRefused as exc:
+        ctx.reply(ctx.tr(exc.key, **exc.values))
+    return True
+
+
+async def on_reply(ctx) -> None:
+    """A reply to one of the engine's questions answers it (the reply is still relayed as usual)."""
+    ev = ctx.event
+    if ev.kind != "message" or ctx.room is None or ctx.room.is_central:
+        return
+    target = ev.reply_to or ev.thread_root
+    text = (ev.text or "").strip()
+    if not target or not text:
+        return
+    engine = _engine(ctx)
+    for state in await engine.open_incidents(ctx.room.blm_id):
+        for sid in state.asked:
+            if sid in state.answers:
+                continue
+            raw = await ctx.core.redis.get(keys.msgmap(ev.room.key, f"inc:{state.id}:ask:{sid}"))
+            if not raw or str(target) not in [str(m) for m in json.loads(raw)]:
+                continue
+            pb = await engine.playbook_for(state)
+            step = pb.step(sid)
+            needed = Role[step.role] if isinstance(step, AskStep) else Role.liaison
+            if ctx.role < needed:
+                refuse(ctx, "role", ctx.tr("engine.refuse.button_role", needed=role_name(needed, ctx.lang),
+                                           role=role_name(ctx.role, ctx.lang)))
+                return
+            try:
+                await engine.answer(state.id, sid, text, who_of(ctx), dedupe=done_key(ctx))
+            except StepRefused as exc:
+                ctx.reply(ctx.tr(exc.key, **exc.values))
+            return

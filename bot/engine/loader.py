@@ -1,0 +1,298 @@
+"""Loading playbooks: YAML with line numbers, the strict schema, and the checks a schema cannot do.
+
+Every problem is `file:line: message` (file as given). `PlaybookLibrary.load(dir)` keeps the good
+playbooks and reports the broken ones, so one bad file never stops the others.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.engine import templates
+from bot.engine.schema import (MAX_ITEM_CHARS, STEP_KINDS, AckStep, AskStep, BranchStep, ChecklistStep, EndStep,
+                               Playbook, PostStep, Text)
+from bot.yamlload import LoadedYaml, YamlProblem, load_yaml
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".yaml", ".yml")
+
+
+class PlaybookError(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class LoadedPlaybook:
+    playbook: Playbook
+    source: str  # file name as given
+    data: dict  # the validated document as plain data (what is snapshotted)
+
+    @property
+    def sha(self) -> str:
+        return content_hash(self.data)
+
+
+def content_hash(data: dict) -> str:
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+
+
+def _schema_problems(filename: str, loaded: LoadedYaml, exc: ValidationError) -> list[str]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = list(err.get("loc", ()))
+        # a discriminated union adds the step kind to the location: drop it for the line lookup
+        clean = [p for i, p in enumerate(loc) if not (i == 2 and loc[0] == "steps" and p in STEP_KINDS)]
+        where = ".".join(str(p) for p in clean) or "(top)"
+        msg = err.get("msg", "invalid")
+        etype = err.get("type")
+        if etype == "extra_forbidden":
+            msg = "unknown key"
+        elif etype == "union_tag_invalid":
+            msg = f"unknown step kind; use one of {', '.join(STEP_KINDS)}"
+        elif etype == "string_type" and isinstance(err.get("input"), bool):
+            msg = "expected text, got true/false: quote it (YAML reads yes, no, on, off as true/false)"
+        elif etype == "union_tag_not_found":
+            msg = f"a step needs kind: one of {', '.join(STEP_KINDS)}"
+        line = loaded.line_of(tuple(clean))
+        out.append(f"{filename}:{line}: {where}: {msg}")
+    return out
+
+
+def parse_playbook(text: str | bytes, filename: str) -> LoadedPlaybook:
+    """Parse and check one playbook. Raises PlaybookError with every problem found."""
+    try:
+        loaded = load_yaml(text)
+    except YamlProblem as exc:
+        raise PlaybookError([f"{filename}:{exc.line}: {exc.message}"]) from None
+    if not isinstance(loaded.data, dict):
+        raise PlaybookError([f"{filename}:1: a playbook is a mapping with id, version, title, summary, severity and steps"])
+    try:
+        pb = Playbook.model_validate(loaded.data)
+    except ValidationError as exc:
+        raise PlaybookError(_schema_problems(filename, loaded, exc)) from None
+    problems = check_playbook(pb, loaded, filename)
+    if problems:
+        raise PlaybookError(problems)
+    return LoadedPlaybook(pb, filename, pb.model_dump(mode="json"))
+
+
+def playbook_from_data(data: dict, source: str = "<snapshot>") -> Playbook:
+    return Playbook.model_validate(data)
+
+
+def check_playbook(pb: Playbook, loaded: LoadedYaml | None, filename: str) -> list[str]:
+    """What the schema cannot say: unique ids, targets exist, templates and conditions compile,
+    checklist items fit a button once rendered with the defaults."""
+    problems: list[str] = []
+
+    def at(loc: tuple, message: str) -> None:
+        line = loaded.line_of(loc) if loaded else 1
+        problems.append(f"{filename}:{line}: {'.'.join(str(p) for p in loc)}: {message}")
+
+    ids: dict[str, int] = {}
+    for i, step in enumerate(pb.steps):
+        if step.id in ids:
+            at(("steps", i, "id"), f"step id {step.id!r} is used twice (first by step {ids[step.id] + 1})")
+        ids.setdefault(step.id, i)
+    names = [p.name for p in pb.parameters]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            at(("parameters", i, "name"), f"parameter {name!r} is declared twice")
+
+    def target(loc: tuple, step_id: str | None) -> None:
+        if step_id is not None and step_id not in ids:
+            at(loc, f"no step with id {step_id!r}")
+
+    def text(loc: tuple, value: Text | None) -> None:
+        if value is None:
+            return
+        for lang in ("en", "es"):
+            problem = templates.compile_problem(value.get(lang))
+            if problem:
+                at(loc + (lang,), problem)
+
+    # a sample scope with the defaults, to catch undefined names in checklist items early
+    from bot.engine.state import RunState
+    from bot.engine.steps import scope as make_scope
+
+    sample = RunState(id="XXX-0000", blm_id="nogales", playbook_id=pb.id, playbook_version=pb.version, sha="",
+                      params=pb.defaults(), started_at=0.0, started_by="validate")
+
+    text(("title",), pb.title)
+    text(("summary",), pb.summary)
+    for i, step in enumerate(pb.steps):
+        base = ("steps", i)
+        target(base + ("next",), step.next)
+        if isinstance(step, (PostStep,)):
+            text(base + ("title",), step.title)
+            text(base + ("text",), step.text)
+        elif isinstance(step, AckStep):
+            text(base + ("text",), step.text)
+            if step.every is not None and step.repeat == 0:
+                at(base + ("every",), "every is only used with repeat")
+        elif isinstance(step, AskStep):
+            text(base + ("question",), step.question)
+            if step.default is not None and step.timeout is None:
+                at(base + ("default",), "default is only used with timeout")
+            if step.choices:
+                values = [c.value.lower() for c in step.choices]
+                if len(set(values)) != len(values):
+                    at(base + ("choices",), "choice values must differ")
+                if step.default is not None and step.default.lower() not in values:
+                    at(base + ("default",), "default must be one of the choices")
+        elif isinstance(step, ChecklistStep):
+            text(base + ("title",), step.title)
+            seen = set()
+            for j, item in enumerate(step.items):
+                loc = base + ("items", j)
+                if item.id in seen:
+                    at(loc + ("id",), f"item id {item.id!r} is used twice")
+                seen.add(item.id)
+                text(loc + ("text",), item.text)
+                for lang in ("en", "es"):
+                    src = item.text.get(lang)
+                    if templates.compile_problem(src):
+                        continue
+                    try:
+                        rendered = templates.render(src, make_scope(sample, lang))
+                    except Exception:  # noqa: BLE001 - answers may not exist yet; checked at run time
+                        continue
+                    if len(rendered) > MAX_ITEM_CHARS:
+                        at(loc + ("text", lang), f"{len(rendered)} characters; a checklist item holds {MAX_ITEM_CHARS}")
+        elif isinstance(step, BranchStep):
+            for j, case in enumerate(step.cases):
+                problem = templates.expression_problem(case.when)
+                if problem:
+                    at(base + ("cases", j, "when"), problem)
+                target(base + ("cases", j, "goto"), case.goto)
+            target(base + ("otherwise",), step.otherwise)
+        elif isinstance(step, EndStep):
+            text(base + ("text",), step.text)
+    # a start must need no arguments
+    for i, p in enumerate(pb.parameters):
+        if p.required:
+            at(("parameters", i, "required"),
+               "a playbook must start with no arguments: give a default instead (ask for the fact in a step)")
+    return problems
+
+
+def playbook_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file())
+    return [path]
+
+
+def load_file(path: Path, shown: str | None = None) -> LoadedPlaybook:
+    shown = shown or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PlaybookError([f"{shown}:1: cannot read: {exc.strerror}"]) from None
+    return parse_playbook(raw, shown)
+
+
+def validate_paths(paths: list[str | Path]) -> list[str]:
+    """Problems (`file:line: message`) of playbook files and folders; [] when all are good.
+    Ids must be unique across everything given."""
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for given in paths:
+        p = Path(given)
+        if not p.exists():
+            problems.append(f"{given}:1: no such file or folder")
+            continue
+        files = playbook_files(p)
+        for f in files:
+            shown = str(f) if p.is_dir() else str(given)
+            try:
+                lp = load_file(f, shown)
+            except PlaybookError as exc:
+                problems.extend(exc.problems)
+                continue
+            if lp.playbook.id in seen:
+                problems.append(f"{shown}:1: id {lp.playbook.id!r} is also used by {seen[lp.playbook.id]}")
+            else:
+                seen[lp.playbook.id] = shown
+    return problems
+
+
+@dataclass
+class PlaybookLibrary:
+    """The playbooks in use, by id."""
+
+    playbooks: dict[str, LoadedPlaybook] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, directory: str | Path | None) -> "PlaybookLibrary":
+        lib = cls()
+        if directory is None:
+            return lib
+        d = Path(directory)
+        if not d.exists():
+            log.warning("playbook folder %s does not exist: no playbooks", d)
+            return lib
+        for f in playbook_files(d):
+            try:
+                lp = load_file(f)
+            except PlaybookError as exc:
+                lib.problems.extend(exc.problems)
+                for p in exc.problems:
+                    log.error("playbook skipped: %s", p)
+                continue
+            lib.add(lp)
+        return lib
+
+    @classmethod
+    def from_files(cls, *paths: str | Path) -> "PlaybookLibrary":
+        lib = cls()
+        for p in paths:
+            for f in playbook_files(Path(p)):
+                try:
+                    lib.add(load_file(f))
+                except PlaybookError as exc:
+                    lib.problems.extend(exc.problems)
+        return lib
+
+    def add(self, lp: LoadedPlaybook) -> None:
+        if lp.playbook.id in self.playbooks:
+            msg = f"{lp.source}:1: id {lp.playbook.id!r} is also used by {self.playbooks[lp.playbook.id].source}; skipped"
+            self.problems.append(msg)
+            log.error(msg)
+            return
+        self.playbooks[lp.playbook.id] = lp
+
+    def get(self, playbook_id: str) -> LoadedPlaybook | None:
+        return self.playbooks.get(playbook_id.strip().lower())
+
+    def ids(self) -> list[str]:
+        return sorted(self.playbooks)
+
+    def for_advisory(self, event_names: list[str], blm_id: str) -> list[LoadedPlaybook]:
+        """Playbooks with an advisory trigger naming one of these events (any case) for this BLM."""
+        wanted = {_norm(n) for n in event_names}
+        out = []
+        for lp in self.playbooks.values():
+            for trig in lp.playbook.triggers.advisory:
+                if trig.blms is not None and blm_id not in trig.blms:
+                    continue
+                if wanted & {_norm(e) for e in trig.events}:
+                    out.append(lp)
+                    break
+        return sorted(out, key=lambda lp: lp.playbook.id)
+
+
+def _norm(name: str) -> str:
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return " ".join(folded.lower().split())

@@ -1,0 +1,350 @@
+"""Runs in Redis: incidents, their state, timeline and timers; outputs through Effects.
+
+Every change to an incident is one optimistic transaction (`Engine.mutate`): WATCH the state key,
+compute a pure Transition (steps.py), then MULTI: the new state, timers set and cancelled, timeline
+events, the posts, and (for an inbound event) a marker that this event's change is done. Two
+changes racing on one incident (an /ack and a due escalation; two people ticking in Slack and
+Telegram) cannot both commit on the same state: the loser retries on the new state.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Callable
+
+from redis.exceptions import WatchError
+
+from bot.buttons import make_button
+from bot.clock import Clock
+from bot.delivery.outbox import Effects
+from bot.directory import get_blm
+from bot.engine import steps
+from bot.engine.loader import LoadedPlaybook, PlaybookLibrary, content_hash, playbook_from_data
+from bot.engine.schema import Playbook, coerce_param
+from bot.engine.state import Event, Post, RunState, Transition
+from bot.i18n import t
+from bot.model import Mention, OutboundMessage, Role, RoomRef
+from bot.rooms import Rooms
+from bot.store import keys
+
+log = logging.getLogger(__name__)
+
+MAX_RETRIES = 50
+DONE_TTL = 7 * 86400
+
+
+class ParamError(ValueError):
+    def __init__(self, key: str, **values):
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+def resolve_params(pb: Playbook, given: dict | None) -> dict:
+    """Defaults overlaid with `given` (words from a command), each converted to its type."""
+    out = pb.defaults()
+    for name, value in (given or {}).items():
+        param = pb.param(name)
+        if param is None:
+            raise ParamError("engine.refuse.unknown_param", playbook=pb.id, name=name,
+                             names=", ".join(p.name for p in pb.parameters) or "—")
+        try:
+            out[name] = coerce_param(param, value)
+        except ValueError as exc:
+            raise ParamError("engine.refuse.bad_param", problem=str(exc)) from None
+    missing = [p.name for p in pb.parameters if p.required and p.name not in out]
+    if missing:
+        raise ParamError("engine.refuse.bad_param", problem="missing " + ", ".join(missing))
+    return out
+
+
+class Engine:
+    def __init__(self, redis, clock: Clock, rooms: Rooms, library: PlaybookLibrary, retention_days: int = 365):
+        self.redis = redis
+        self.clock = clock
+        self.rooms = rooms
+        self.library = library
+        self.retention = int(retention_days) * 86400
+        self._snapshots: dict[str, Playbook] = {}
+        self.sink: list | None = None  # simulate: (time, kind, op, OutboundMessage) as they are made
+
+    # ---- reading ---------------------------------------------------------------------------
+    async def get(self, incident_id: str) -> RunState | None:
+        raw = await self.redis.get(keys.incident(incident_id.upper()))
+        return RunState.model_validate_json(raw) if raw else None
+
+    async def playbook_for(self, state: RunState) -> Playbook:
+        """The playbook version the run started with (its snapshot), never the current file."""
+        pb = self._snapshots.get(state.sha)
+        if pb is None:
+            raw = await self.redis.get(keys.playbook_snapshot(state.sha))
+            if raw is None:
+                raise LookupError(f"playbook snapshot {state.sha} of {state.id} is gone")
+            pb = playbook_from_data(json.loads(raw))
+            self._snapshots[state.sha] = pb
+        return pb
+
+    async def open_incidents(self, blm_id: str) -> list[RunState]:
+        ids = await self.redis.zrevrange(keys.incidents_open(blm_id), 0, 49)
+        out = []
+        for inc in ids:
+            state = await self.get(inc)
+            if state and state.is_open:
+                out.append(state)
+        return out
+
+    async def recent_incidents(self, blm_id: str, limit: int = 20) -> list[RunState]:
+        ids = await self.redis.zrevrange(keys.incidents_all(blm_id), 0, limit - 1)
+        return [s for s in [await self.get(i) for i in ids] if s]
+
+    async def find_incident(self, blm_id: str, given: str | None, open_only: bool = True) -> RunState | None:
+        """`given`, when it names an incident of this BLM; else the most recent open one."""
+        if given:
+            state = await self.get(given)
+            if state is None or state.blm_id != blm_id:
+                return None
+            return state
+        if not open_only:
+            ids = await self.redis.zrevrange(keys.incidents_all(blm_id), 0, 0)
+            return await self.get(ids[0]) if ids else None
+        opened = await self.open_incidents(blm_id)
+        return opened[0] if opened else None
+
+    async def timeline(self, incident_id: str) -> list[Event]:
+        raw = await self.redis.lrange(keys.incident_timeline(incident_id.upper()), 0, -1)
+        return [Event.model_validate_json(r) for r in raw]
+
+    # ---- starting --------------------------------------------------------------------------
+    async def start_run(self, playbook: LoadedPlaybook, blm_id: str, params: dict | None, drill: bool,
+                        started_by: str, effects: Effects) -> RunState:
+        """Open an incident and run its first steps; everything goes into `effects`
+        (the caller commits it). The incident number is taken now (INCR): a crash before the
+        commit leaves a gap in the numbers, nothing else."""
+        blm = get_blm(blm_id)
+        values = resolve_params(playbook.playbook, params)
+        seq = await self.redis.incr(keys.incident_seq(blm.id))
+        incident_id = f"{blm.prefix}-{seq:04d}"
+        now = self.clock.now()
+        sha = playbook.sha
+        state = RunState(id=incident_id, blm_id=blm.id, playbook_id=playbook.playbook.id,
+                         playbook_version=playbook.playbook.version, sha=sha, drill=drill, params=values,
+                         started_at=now, started_by=started_by)
+        self._snapshots[sha] = playbook.playbook
+        snapshot = json.dumps(playbook.data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        tr = steps.start(playbook.playbook, state, now)
+        retention = self.retention
+
+        def store_snapshot(pipe):
+            pipe.set(keys.playbook_snapshot(sha), snapshot, nx=True)
+            pipe.expire(keys.playbook_snapshot(sha), retention)
+
+        effects.also(store_snapshot)
+        self._apply(effects, tr, now)
+        log.info("incident %s started from %s v%s (%s)%s", incident_id, state.playbook_id, state.playbook_version,
+                 sha, " as a drill" if drill else "")
+        return tr.state
+
+    # ---- changing --------------------------------------------------------------------------
+    async def mutate(self, incident_id: str, change: Callable[[Playbook, RunState, float], Transition], *,
+                     dedupe: str | None = None, watch: tuple[str, ...] = (),
+                     check: Callable[[object], "object"] | None = None,
+                     extra: Callable[[object], None] | None = None) -> Transition | None:
+        """Apply `change` to the incident in one optimistic transaction; retried on a race.
+        Returns None when the incident does not exist, `dedupe` says it was done already, or
+        `check` (awaited with the pipeline, after WATCH) says no."""
+        key = keys.incident(incident_id.upper())
+        for _ in range(MAX_RETRIES):
+            async with self.redis.pipeline(transaction=True) as pipe:
+                try:
+                    await pipe.watch(key, *watch, *( [dedupe] if dedupe else []))
+                    if dedupe and await pipe.exists(dedupe):
+                        return None
+                    raw = await pipe.get(key)
+                    if raw is None:
+                        return None
+                    state = RunState.model_validate_json(raw)
+                    if check is not None and not await check(pipe):
+                        await pipe.unwatch()
+                        return None
+                    pb = await self.playbook_for(state)
+                    now = self.clock.now()
+                    tr = change(pb, state, now)  # may raise StepRefused: nothing written
+                    effects = Effects(now)
+                    self._apply(effects, tr, now)
+                    pipe.multi()
+                    effects.commit_into(pipe)
+                    if extra:
+                        extra(pipe)
+                    if dedupe:
+                        pipe.set(dedupe, "1", ex=DONE_TTL)
+                    await pipe.execute()
+                    return tr
+                except WatchError:
+                    continue
+        raise RuntimeError(f"incident {incident_id} kept changing under {MAX_RETRIES} attempts")
+
+    def _apply(self, effects: Effects, tr: Transition, now: float) -> None:
+        """The Transition as Redis writes and outbound operations, into `effects`."""
+        state = tr.state
+        state.rev += 1
+        doc = state.model_dump_json()
+        retention = self.retention
+        set_timers = list(tr.set_timers)
+        cancel = list(tr.cancel_timers)
+        events = [e.model_dump_json() for e in tr.events]
+
+        def write(pipe):
+            pipe.set(keys.incident(state.id), doc, ex=retention)
+            pipe.zadd(keys.incidents_all(state.blm_id), {state.id: state.started_at})
+            if state.is_open:
+                pipe.zadd(keys.incidents_open(state.blm_id), {state.id: state.started_at})
+            else:
+                pipe.zrem(keys.incidents_open(state.blm_id), state.id)
+            for tid in cancel:
+                pipe.zrem(keys.TIMERS, tid)
+                pipe.delete(keys.timer(tid))
+            for timer in set_timers:
+                pipe.hset(keys.timer(timer.id), mapping={"inc": state.id, "step": timer.step, "kind": timer.kind,
+                                                         "due": repr(timer.due), "claim": ""})
+                pipe.expire(keys.timer(timer.id), retention)
+                pipe.zadd(keys.TIMERS, {timer.id: timer.due})
+            if events:
+                pipe.rpush(keys.incident_timeline(state.id), *events)
+                pipe.expire(keys.incident_timeline(state.id), retention)
+
+        effects.also(write)
+        for post in tr.posts:
+            self.materialize(effects, state, post)
+
+    # ---- outputs ---------------------------------------------------------------------------
+    def people_with_role(self, blm_id: str, role_name: str):
+        role = Role[role_name]
+        return [p for p in self.rooms.people_of(blm_id) if p.role == role]
+
+    def targets(self, state: RunState, audience: list[str]) -> list[tuple[RoomRef, str, bool]]:
+        """(room, language, private) for an audience, without repeats."""
+        out: list[tuple[RoomRef, str, bool]] = []
+        seen: set[str] = set()
+
+        def add(ref: RoomRef, lang: str, private: bool) -> None:
+            if ref.key not in seen:
+                seen.add(ref.key)
+                out.append((ref, lang, private))
+
+        blm_rooms = self.rooms.rooms_of(state.blm_id)
+        for a in audience:
+            if a == "blm":
+                for r in blm_rooms:
+                    add(r.room, r.lang, False)
+            elif a == "central":
+                if state.drill:
+                    continue  # drills post nothing to the central room
+                for r in self.rooms.central_rooms():
+                    add(r.room, r.lang, False)
+            elif a in ("us", "mx"):
+                for r in blm_rooms:
+                    if r.side == a:
+                        add(r.room, r.lang, False)
+            elif a.startswith("role:"):
+                for p in self.people_with_role(state.blm_id, a[5:]):
+                    for ref, lang in private_chats(p):
+                        add(ref, lang, True)
+        return out
+
+    def mentions(self, state: RunState, role_name: str, platform: str) -> list[Mention]:
+        out = []
+        for p in self.people_with_role(state.blm_id, role_name):
+            if platform == "slack" and p.slack_user:
+                out.append(Mention(user_id=p.slack_user, name=p.name))
+            elif platform == "telegram" and p.telegram_user is not None:
+                out.append(Mention(user_id=str(p.telegram_user), name=p.name))
+            elif platform == "console":
+                out.append(Mention(user_id=p.slack_user or str(p.telegram_user), name=p.name))
+        return out
+
+    def materialize(self, effects: Effects, state: RunState, post: Post,
+                    targets: list[tuple[RoomRef, str, bool]] | None = None) -> None:
+        """A Post as one OutboundMessage per room, in that room's language, with that room's own
+        button tokens (a token works only where it was posted)."""
+        targets = self.targets(state, post.audience) if targets is None else targets
+        if not targets and post.op == "post":
+            log.info("%s: nothing to post to %s (no such room configured)", state.id, post.audience)
+        for ref, lang, private in targets:
+            buttons = [make_button(effects, b.label.get(lang) or b.label["en"], b.action, b.args, [ref], Role(b.role),
+                                   b.style) for b in post.buttons]
+            message = OutboundMessage(
+                room=ref, text=post.text.get(lang, ""), title=(post.title or {}).get(lang),
+                lines=post.lines.get(lang, []), buttons=buttons,
+                mentions=[] if private or not post.mention_role else self.mentions(state, post.mention_role, ref.platform),
+                key=post.key, priority=post.priority, exercise=state.drill, lang=lang)  # type: ignore[arg-type]
+            if self.sink is not None:
+                self.sink.append((self.clock.now(), post.kind, post.op, message))
+            if post.op == "edit":
+                effects.edit(message)
+            else:
+                effects.post(message)
+        if post.dm_role and not state.drill:
+            blm = get_blm(state.blm_id)
+            for person in self.people_with_role(state.blm_id, post.dm_role):
+                for ref, lang in private_chats(person):
+                    effects.post(OutboundMessage(
+                        room=ref, title=(post.title or {}).get(lang),
+                        text=t("engine.ack.dm", lang, incident=state.id, blm=blm.name(lang)),
+                        lines=[post.text.get(lang, "")], priority="interactive", lang=lang))  # type: ignore[arg-type]
+                    if self.sink is not None:
+                        self.sink.append((self.clock.now(), "dm", "post", effects.ops[-1].message))
+
+    # ---- the things people do --------------------------------------------------------------
+    async def ack(self, incident_id: str, step_id: str | None, who: str, dedupe: str | None = None):
+        return await self._change(incident_id, lambda pb, s, now: steps.on_ack(pb, s, step_id, who, now), dedupe)
+
+    async def answer(self, incident_id: str, step_id: str | None, text: str, who: str, dedupe: str | None = None):
+        return await self._change(incident_id, lambda pb, s, now: steps.on_answer(pb, s, step_id, text, who, now), dedupe)
+
+    async def check(self, incident_id: str, step_id: str, item_id: str, who: str, dedupe: str | None = None):
+        return await self._change(incident_id, lambda pb, s, now: steps.on_check(pb, s, step_id, item_id, who, now), dedupe)
+
+    async def end(self, incident_id: str, who: str, *, abort: bool, note: str | None = None, dedupe: str | None = None):
+        return await self._change(incident_id, lambda pb, s, now: steps.on_end(pb, s, who, now, abort=abort, note=note),
+                                  dedupe)
+
+    async def _change(self, incident_id, change, dedupe):
+        return await self.mutate(incident_id, change, dedupe=dedupe)
+
+    # ---- timers ----------------------------------------------------------------------------
+    async def fire_timer(self, timer_id: str, token: str) -> bool:
+        """Apply a claimed timer: the run's state decides (an acked step's timer does nothing), and
+        the timer is removed in the same transaction. False when another worker took it over."""
+        tkey = keys.timer(timer_id)
+        payload = await self.redis.hgetall(tkey)
+        if not payload:
+            await self.redis.zrem(keys.TIMERS, timer_id)
+            return False
+
+        async def still_ours(pipe) -> bool:
+            return (await pipe.hget(tkey, "claim")) == token
+
+        def remove(pipe):
+            pipe.zrem(keys.TIMERS, timer_id)
+            pipe.delete(tkey)
+
+        tr = await self.mutate(payload["inc"], lambda pb, s, now: steps.on_timer(pb, s, timer_id, now),
+                               watch=(tkey,), check=still_ours, extra=remove)
+        if tr is None and not await self.redis.exists(keys.incident(payload["inc"])):
+            remove_pipe = self.redis.pipeline(transaction=True)
+            remove(remove_pipe)
+            await remove_pipe.execute()
+        return tr is not None
+
+
+def private_chats(person) -> list[tuple[RoomRef, str]]:
+    """A person's own chats with the bot (Slack DM by user id, Telegram private chat)."""
+    out = []
+    if person.slack_user:
+        out.append((RoomRef(platform="slack", chat_id=person.slack_user), person.lang or "en"))
+    if person.telegram_user is not None:
+        out.append((RoomRef(platform="telegram", chat_id=str(person.telegram_user)), person.lang or "es"))
+    return out
+
+
+__all__ = ["Engine", "ParamError", "resolve_params", "private_chats", "content_hash"]

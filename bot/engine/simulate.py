@@ -1,0 +1,150 @@
+"""`python -m bot simulate`: a playbook run on a virtual clock, printed as a timeline.
+
+It runs the real engine (steps, timers, escalation) on the embedded store with a synthetic
+deployment for the BLM: its two rooms, the central room, and one person per role and side, so
+mentions and private-chat notices show who would be paged.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bot.clock import ManualClock
+from bot.config import Deployment
+from bot.delivery.outbox import Effects
+from bot.directory import BLMS, get_blm
+from bot.engine.loader import PlaybookLibrary, load_file
+from bot.engine.runs import Engine
+from bot.engine.schema import AckStep
+from bot.engine.times import three
+from bot.engine.timers import TimerLoop
+from bot.i18n import t
+from bot.rooms import Rooms
+from bot.store.connection import connect_store
+
+START = datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc).timestamp()
+MAX_EVENTS = 2000
+
+
+def sim_deployment(blm_id: str) -> Deployment:
+    return Deployment.model_validate({
+        "central": {"slack_channel": "CCENTRAL", "telegram_chat": -1000000000001},
+        "blms": {blm_id: {"slack_channel": "CBLM", "telegram_chat": -1000000000002}},
+        "people": [
+            {"name": "US Liaison", "slack_user": "U0LIAISON", "role": "liaison", "blms": [blm_id], "side": "us"},
+            {"name": "Enlace MX", "telegram_user": 5550001, "role": "liaison", "blms": [blm_id], "side": "mx", "lang": "es"},
+            {"name": "US Coordinator", "slack_user": "U0COORD", "role": "coordinator", "blms": [blm_id], "side": "us"},
+            {"name": "Coordinación MX", "telegram_user": 5550002, "role": "coordinator", "blms": [blm_id], "side": "mx", "lang": "es"},
+            {"name": "Central Desk", "slack_user": "U0CENTRAL", "telegram_user": 5550003, "role": "central"},
+        ],
+    })
+
+
+def _room_label(rooms: Rooms, ref, lang: str) -> str:
+    info = rooms.room(ref)
+    if info is None:
+        person = rooms.person(ref.platform, ref.chat_id)
+        return f"{'DM' if lang == 'en' else 'privado'} {person.name if person else ref.chat_id} ({ref.platform})"
+    side = "central" if info.is_central else info.side.upper()
+    return f"{side} {ref.platform}"
+
+
+def _render(rooms: Rooms, kind: str, op: str, message, lang: str) -> list[str]:
+    head = _room_label(rooms, message.room, lang)
+    mark = {"escalation": "!! ", "reminder": "! ", "dm": "✉ "}.get(kind, "")
+    tag = f"[{op}] " if op != "post" else ""
+    exercise = f"[{t('exercise.banner', message.lang)}] " if message.exercise else ""
+    first = " — ".join(x for x in (message.title, message.text) if x)
+    out = [f"  {mark}→ {head} ({message.lang}): {tag}{exercise}{first}"]
+    out += [f"        {line}" for line in message.lines]
+    if message.buttons:
+        out.append("        [" + "] [".join(b.label for b in message.buttons) + "]")
+    if message.mentions:
+        out.append("        @ " + ", ".join(m.name for m in message.mentions))
+    return out
+
+
+async def simulate_async(playbook_path_or_id: str, blm: str | None = None, params: dict | None = None,
+                         answers: dict | None = None, ack: str = "none", lang: str = "en",
+                         playbooks_dir=None) -> str:
+    path = Path(playbook_path_or_id)
+    if path.suffix in (".yaml", ".yml") or path.is_file():
+        lp = load_file(path, playbook_path_or_id)  # raises PlaybookError with file:line problems
+    else:
+        from bot.config import Settings
+
+        library = PlaybookLibrary.load(playbooks_dir or Settings().playbooks_dir)
+        lp = library.get(playbook_path_or_id)
+        if lp is None:
+            raise LookupError(f"unknown playbook {playbook_path_or_id!r}; known: {', '.join(library.ids()) or 'none'}")
+    blm_obj = get_blm(blm) if blm else BLMS[0]
+    if ack not in ("all", "none"):
+        raise ValueError("ack is all or none")
+    clock = ManualClock(START)
+    redis = connect_store(None)
+    rooms = Rooms(sim_deployment(blm_obj.id))
+    library = PlaybookLibrary()
+    library.add(lp)
+    engine = Engine(redis, clock, rooms, library)
+    engine.sink = []
+    timers = TimerLoop(engine)
+    answers = dict(answers or {})
+    out = [t("engine.sim.header", lang, playbook=lp.playbook.id, version=lp.playbook.version, blm=blm_obj.name(lang)), ""]
+    printed = 0
+    last_time = None
+
+    def flush():
+        nonlocal printed, last_time
+        for at, kind, op, message in engine.sink[printed:]:
+            if at != last_time:
+                times = three(at, blm_obj.id)
+                out.append(f"{times['utc']} UTC · {times['us']} · {times['mx']}")
+                last_time = at
+            out.extend(_render(rooms, kind, op, message, lang))
+        printed = len(engine.sink)
+
+    effects = Effects(clock.now())
+    state = await engine.start_run(lp, blm_obj.id, params, False, "simulate", effects)
+    await effects.commit(redis)
+    flush()
+    pb = lp.playbook
+    acked: set[str] = set()
+    for _ in range(MAX_EVENTS):
+        state = await engine.get(state.id)
+        if not state.is_open:
+            break
+        if state.waiting and state.waiting.kind == "ask" and state.waiting.step in answers:
+            clock.advance(60)
+            await engine.answer(state.id, state.waiting.step, str(answers[state.waiting.step]), "US Liaison")
+            flush()
+            continue
+        if ack == "all":
+            pending = [s for s in state.pending_acks() if s not in acked]
+            if pending:
+                step = pb.step(pending[0])
+                delay = min(60.0, (step.within / 2) if isinstance(step, AckStep) else 60.0)
+                due = await timers.next_due()
+                if due is None or clock.now() + delay < due:
+                    clock.advance(delay)
+                    acked.add(pending[0])
+                    await engine.ack(state.id, pending[0], "US Liaison")
+                    flush()
+                    continue
+        due = await timers.next_due()
+        if due is None:
+            if state.status != "running":
+                break
+            if state.waiting and state.waiting.kind == "ask":
+                out.append(t("engine.sim.waiting_answer", lang, step=state.waiting.step))
+            else:
+                out.append(t("engine.sim.stuck", lang))
+            break
+        clock.set(max(due, clock.now()))
+        await timers.fire_due(clock.now())
+        flush()
+    state = await engine.get(state.id)
+    out += ["", t("engine.sim.end", lang, status=t("engine.status." + state.status, lang))]
+    if state.problems:
+        out += [f"  ! {p}" for p in state.problems]
+    await redis.aclose()
+    return "\n".join(out) + "\n"
