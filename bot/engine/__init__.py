@@ -36,11 +36,16 @@ def get_engine(core) -> Engine:
     return engine
 
 
-def register(core, library: PlaybookLibrary | None = None) -> Engine:
-    """Wire the engine into a Core: listeners for buttons and replies, and the commands."""
+def register(target, library: PlaybookLibrary | None = None) -> Engine:
+    """Wire the engine into a Core (or a Runtime, which also gets the timer loop): listeners for
+    buttons and replies, the commands, and the incident hooks /sitrep uses."""
+    import asyncio
+
     import bot.commands.incidents  # noqa: F401  (registers the commands)
     from bot.engine.interact import on_action, on_reply
 
+    runtime = target if hasattr(target, "core") else None
+    core = runtime.core if runtime is not None else target
     if library is not None:
         core.engine = Engine(core.redis, core.clock, core.rooms, library,
                              retention_days=getattr(core.deployment, "retention_days", 365))
@@ -49,7 +54,29 @@ def register(core, library: PlaybookLibrary | None = None) -> Engine:
         core.action_listeners.append(on_action)
     if on_reply not in core.message_listeners:
         core.message_listeners.append(on_reply)
+    core.incident_lookup = lambda blm_id: _latest_open(engine, blm_id)
+    core.timeline_note = lambda ctx, incident_id, kind, text: _note(engine, ctx, incident_id, kind, text)
+    if runtime is not None:
+        for loop in engine_loops(core):
+            # The runtime cancels its loops on stop; each gets a stop event of its own.
+            runtime.extra_loops.append(lambda loop=loop: loop(asyncio.Event()))
     return engine
+
+
+async def _latest_open(engine: Engine, blm_id: str) -> tuple[str, bool] | None:
+    state = await engine.find_incident(blm_id, None)
+    return (state.id, bool(state.drill)) if state else None
+
+
+async def _note(engine: Engine, ctx, incident_id: str, kind: str, text: str) -> None:
+    """A person's note (a sitrep) on the timeline, committed with the command's other effects."""
+    from bot.engine.state import Event
+    from bot.store import keys
+
+    who = ctx.person.name if ctx.person else (ctx.event.sender.display_name or ctx.event.sender.user_id)
+    event = Event(at=engine.clock.now(), kind=kind, who=who, detail={"text": text}).model_dump_json()
+    key = keys.incident_timeline(incident_id)
+    ctx.effects.also(lambda pipe: pipe.rpush(key, event))
 
 
 def engine_loops(core) -> list[Callable[["object"], Awaitable[None]]]:
