@@ -1,0 +1,77 @@
+"""Test-wide fixtures: the network guard, a real redis-server, and the platform fakes.
+
+* The network guard is installed when pytest configures (before any fixture or import
+  of the code under test runs): only loopback and unix sockets are reachable; anything
+  else raises ``NetworkAccessDenied`` and fails the test, even if a library swallowed it.
+* ``redis_server`` (session): a ``redis-server`` child process; ``redis_url`` (function):
+  that server flushed, restarted first if a test stopped it.
+* ``fake_slack`` / ``fake_telegram`` (function, async): started fakes with defaults.
+"""
+
+from __future__ import annotations
+
+import pytest
+import pytest_asyncio
+
+from tests.fakes import netguard
+from tests.fakes.netguard import NetworkAccessDenied  # noqa: F401 - re-exported for tests
+from tests.fakes.redis_server import RedisServer
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.telegram_api import FakeTelegram
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    netguard.install()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    netguard.uninstall()
+
+
+@pytest.fixture(autouse=True)
+def _no_network_escape():
+    """Fail a test whose code tried to leave loopback, even if the error was swallowed."""
+    start = len(netguard.denials)
+    yield
+    escaped = netguard.denials[start:]
+    del netguard.denials[start:]
+    if escaped:
+        pytest.fail("NetworkAccessDenied during the test:\n  " + "\n  ".join(escaped), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    if not redis_server.running:
+        redis_server.start()
+    redis_server.flushall()
+    return redis_server.url
+
+
+@pytest_asyncio.fixture
+async def fake_slack():
+    fake = FakeSlack()
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+
+
+@pytest_asyncio.fixture
+async def fake_telegram():
+    fake = FakeTelegram()
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
