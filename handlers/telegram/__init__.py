@@ -94,7 +94,9 @@ class TelegramEdge:
             log.debug("answerCallbackQuery failed (the click is queued anyway)")
 
     async def _migrated(self, old: str, new: str) -> None:
-        self.core.rooms.move_room(RoomRef(platform="telegram", chat_id=old), RoomRef(platform="telegram", chat_id=new))
+        old_ref, new_ref = RoomRef(platform="telegram", chat_id=old), RoomRef(platform="telegram", chat_id=new)
+        if self.core.rooms.move_room(old_ref, new_ref):
+            await self.core.redis.hset(keys.ROOM_MOVES, old_ref.key, new_ref.key)
 
     # ---- lifecycle ------------------------------------------------------------------------
     async def start(self, runtime, *, receive: bool) -> None:
