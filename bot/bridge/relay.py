@@ -107,7 +107,7 @@ def file_notice(att: Attachment, lang: str, src_platform: str, dest_platform: st
         limit = limits.get(platform)
         if limit and att.size > limit:
             return t("bridge.file_too_big", lang, kind=t(f"bridge.kind.{att.kind}", lang), name=att.name or "?",
-                     size=_size(att.size), limit=_size(limit), platform=platform.capitalize())
+                     size=_size(att.size), limit=f"{limit // MB} MB", platform=platform.capitalize())
     return None
 
 
