@@ -42,7 +42,6 @@ class SlackEdge:
             client=self.client,
             signing_secret=secret or "socket-mode-unused",
             process_before_response=True,  # answer Slack only once the event is durably queued
-            token_verification_enabled=False,  # auth.test runs once at start-up instead
             request_verification_enabled=not socket_mode,
             ignoring_self_events_enabled=False,  # we tell bots apart ourselves (needs auth.test first)
         )
