@@ -155,3 +155,19 @@ async def test_edits_and_deletes_propagate(bridge):
     from tests.fakes.builders import tg_edited_message_update
     await bridge.tg_update(tg_edited_message_update(bridge.next_update(), TG_CHAT, 5550001, "hola editado", 77))
     await bridge.slack.wait_for(lambda f: any("hola editado" in t for t in f.texts(SLACK_CH)), what="edit")
+
+
+async def test_telegram_photo_arrives_in_slack_as_a_file_and_oversize_gives_notice(bridge):
+    from tests.fakes.builders import tg_photo_update
+
+    data = b"\x89PNG fake image bytes" * 100
+    bridge.tg.register_file(data, file_id="PHOTO-OK")
+    await bridge.tg_update(tg_photo_update(bridge.next_update(), TG_CHAT, 5550001, file_id="PHOTO-OK",
+                                           file_size=len(data), caption="foto del humo"))
+    await bridge.slack.wait_for(lambda f: any(r["completed"] for r in f.files.values()), what="file uploaded")
+    [record] = [r for r in bridge.slack.files.values() if r["completed"]]
+    assert record["content"] == data and SLACK_CH in record["channels"]
+    bridge.tg.register_file(b"", file_id="PHOTO-BIG", size=25 * 1024 * 1024)
+    await bridge.tg_update(tg_photo_update(bridge.next_update(), TG_CHAT, 5550001, file_id="PHOTO-BIG",
+                                           file_size=None or 25 * 1024 * 1024))
+    await bridge.slack.wait_for(lambda f: any("Not relayed" in t for t in f.texts(SLACK_CH)), what="notice")
