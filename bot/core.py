@@ -92,6 +92,7 @@ class Core:
 
     def __post_init__(self):
         self.rooms = Rooms(self.deployment)
+        self._moves_loaded = False
         self._accept = self.redis.register_script(_ACCEPT)
 
     # ---- the edge side ---------------------------------------------------------------------
@@ -124,11 +125,19 @@ class Core:
         if event.sender.is_bot:
             return  # never answer or relay bots, ourselves included: no loops
         if event.kind == "migrate" and event.migrate_to_chat_id:
-            moved = self.rooms.move_room(event.room, RoomRef(platform=event.room.platform, chat_id=event.migrate_to_chat_id))
+            new = RoomRef(platform=event.room.platform, chat_id=event.migrate_to_chat_id)
+            moved = self.rooms.move_room(event.room, new)
             log.warning("room %s moved to %s (%s)", event.room.key, event.migrate_to_chat_id,
                         "configured" if moved else "not configured")
+            if moved:  # other processes and restarts learn it from Redis
+                effects.also(lambda pipe: pipe.hset(keys.ROOM_MOVES, event.room.key, new.key))
             return
+        if not self._moves_loaded:
+            await self.load_room_moves()
         room = self.rooms.room(event.room)
+        if room is None and not event.private and event.room.platform == "telegram":
+            await self.load_room_moves()  # a group another process saw upgraded to a supergroup
+            room = self.rooms.room(event.room)
         person = self.rooms.person(event.platform, event.sender.user_id)
         if room is None and not event.private:
             await self._unconfigured(event, effects, person)
@@ -147,6 +156,13 @@ class Core:
         elif event.kind in ("message", "edit", "delete"):
             for listener in self.message_listeners:
                 await listener(ctx)
+
+    async def load_room_moves(self) -> None:
+        """Apply the room moves recorded in Redis (old room key -> new room key)."""
+        moves = await self.redis.hgetall(keys.ROOM_MOVES)
+        for old, new in moves.items():
+            self.rooms.move_room(RoomRef.from_key(old), RoomRef.from_key(new))
+        self._moves_loaded = True
 
     def _role(self, person: PersonConfig | None, room: RoomInfo | None) -> Role:
         if room is None:  # a private chat: the person's own role, to tell them what they can do

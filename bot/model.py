@@ -55,6 +55,7 @@ class Attachment(BaseModel):
     latitude: float | None = None
     longitude: float | None = None
     title: str = ""  # venue title, contact name, sticker emoji
+    origin: Platform | None = None  # the platform file_ref belongs to (set by the bridge when relaying)
 
 
 class Sender(BaseModel):
@@ -125,6 +126,11 @@ class OutboundOp(BaseModel):
     op: Literal["post", "edit", "delete"] = "post"
     message: OutboundMessage
     source: str | None = None  # e.g. "slack:C1:1700000000.0001" for relayed messages (message map)
+    # Relayed replies: the platform message (as a source "room:msg_id") this one answers; the
+    # Deliverer resolves it through the relay map at send time (Slack: the thread root).
+    reply_source: str | None = None
+    # Coalesced posts: every relayed message combined into this one, in order (message map).
+    sources: list[str] = Field(default_factory=list)
     enqueued_at: float = 0.0
 
 

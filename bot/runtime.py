@@ -59,7 +59,13 @@ class Runtime:
         """Domains that listen to the core register here (bridge, engine, advisories)."""
         import importlib
 
+        from pathlib import Path
+
+        own = Path(__file__).resolve().parent
         for module_name in ("bot.bridge", "bot.engine", "bot.advisories"):
+            # Only this checkout's domains: an editable install of another checkout must not leak in.
+            if not (own / module_name.split(".", 1)[1]).is_dir():
+                continue
             try:
                 module = importlib.import_module(module_name)
             except ModuleNotFoundError as exc:

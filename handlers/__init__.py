@@ -12,4 +12,13 @@ def build_edges(settings, core) -> list:
         from handlers.telegram import TelegramEdge
 
         edges.append(TelegramEdge(settings, core))
+    # Files relayed between platforms: each edge fetches its own, the other uploads them.
+    from handlers.files import FileFetchers
+
+    fetchers = FileFetchers()
+    for edge in edges:
+        if hasattr(edge, "fetch_file"):
+            fetchers.register(edge.name, edge.fetch_file)
+        if edge.sender is not None:
+            edge.sender.files = fetchers
     return edges

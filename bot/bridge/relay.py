@@ -1,8 +1,24 @@
-"""Relay people's messages to the other rooms of their BLM, attributed, as written."""
+"""Relay people's messages to the other rooms of their BLM: attributed, converted for the
+destination platform, as replies / in threads where they were, with edits and deletions following.
+
+Files: one queued post per file (so a retry repeats one upload, not the text too); stickers,
+contacts, locations and venues become short text. Size limits known here are checked here (a
+notice instead of the file); the edge's sender checks again once it has the bytes.
+"""
 from __future__ import annotations
 
-from bot.bridge.convert import slack_to_plain, telegram_html_to_plain
-from bot.model import OutboundMessage
+import html
+
+from bot.bridge import convert
+from bot.delivery.relaymap import record_thread
+from bot.i18n import t
+from bot.model import Attachment, OutboundMessage, OutboundOp
+
+FILE_KINDS = {"photo", "file", "document", "voice", "audio", "video", "animation", "video_note"}
+MB = 1024 * 1024
+# What a bot may move: Telegram downloads ≤ 20 MB (getFile), uploads ≤ 50 MB.
+DOWNLOAD_LIMIT = {"telegram": 20 * MB}
+UPLOAD_LIMIT = {"telegram": 50 * MB}
 
 
 def attribution(ctx) -> str:
@@ -13,29 +29,178 @@ def attribution(ctx) -> str:
     return f"{name} ({side}{extra})"
 
 
-def plain_text(ctx) -> str:
-    if ctx.event.platform == "slack":
-        return slack_to_plain(ctx.event.text, lambda uid: _slack_name(ctx, uid))
-    if ctx.event.platform == "telegram":
-        return telegram_html_to_plain(ctx.event.text)
-    return ctx.event.text
+def _lookups(ctx):
+    rooms = ctx.core.rooms
+
+    def slack_person(uid: str):
+        p = rooms.person("slack", uid)
+        return (p.name, str(p.telegram_user) if p.telegram_user is not None else None) if p else None
+
+    def telegram_person(uid: str):
+        p = rooms.person("telegram", uid)
+        return (p.name, p.slack_user) if p else None
+
+    return slack_person, telegram_person
 
 
-def _slack_name(ctx, user_id: str) -> str | None:
-    person = ctx.core.rooms.person("slack", user_id)
-    return person.name if person else None
+def convert_text(ctx, text: str, dest_platform: str) -> str:
+    """The event's text in the destination's markup (Slack mrkdwn, Telegram HTML, plain)."""
+    src = ctx.event.platform
+    slack_person, telegram_person = _lookups(ctx)
+    if src == "slack":
+        tg_html = convert.slack_to_telegram(text, slack_person)
+    elif src == "telegram":
+        tg_html = text
+    else:  # console: plain text
+        tg_html = convert.tg_escape(text)
+    if dest_platform == "telegram":
+        # Re-parse what Telegram sent too: the output is then valid HTML by construction.
+        return convert.slack_to_telegram(convert.telegram_to_slack(tg_html)) if src == "telegram" else tg_html
+    if dest_platform == "slack":
+        if src == "telegram":
+            return convert.telegram_to_slack(tg_html, telegram_person)
+        return convert.telegram_to_slack(tg_html, lambda uid: _tg_to_slack_id(ctx, uid))
+    return convert.telegram_html_to_plain(tg_html)
+
+
+def _tg_to_slack_id(ctx, tg_uid: str):
+    """After Slack -> Telegram HTML, a configured person's tg://user link -> their Slack id again."""
+    p = ctx.core.rooms.person("telegram", tg_uid)
+    return (p.name, p.slack_user) if p else None
+
+
+def _map_link(lat: float, lon: float) -> str:
+    return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=16/{lat:.5f}/{lon:.5f}"
+
+
+def attachment_line(att: Attachment, lang: str, dest_platform: str) -> str | None:
+    """Stickers, contacts, locations, venues as one line in the destination's markup."""
+    if att.kind == "sticker":
+        text, url = t("bridge.sticker", lang, emoji=att.title).replace(" ]", "]"), None
+    elif att.kind == "contact":
+        text, url = t("bridge.contact", lang, name=att.title, phone=att.name).strip(), None
+    elif att.kind in ("location", "venue") and att.latitude is not None and att.longitude is not None:
+        lat, lon = f"{att.latitude:.5f}", f"{att.longitude:.5f}"
+        if att.kind == "venue":
+            text = t("bridge.venue", lang, title=att.title, address=att.name, lat=lat, lon=lon)
+        else:
+            text = t("bridge.location", lang, lat=lat, lon=lon)
+        url = _map_link(att.latitude, att.longitude)
+    else:
+        return None
+    if dest_platform == "slack":
+        return convert.slack_escape(text) + (f" <{url}>" if url else "")
+    if dest_platform == "telegram":
+        return convert.tg_escape(text) + (f' <a href="{html.escape(url)}">{convert.tg_escape(url)}</a>' if url else "")
+    return text + (f" {url}" if url else "")
+
+
+def _size(n: int | None) -> str:
+    return f"{n / MB:.1f} MB" if n else "?"
+
+
+def file_notice(att: Attachment, lang: str, src_platform: str, dest_platform: str) -> str | None:
+    """A notice instead of the file when a size limit known now rules it out."""
+    if att.size is None:
+        return None
+    for platform, limits in ((src_platform, DOWNLOAD_LIMIT), (dest_platform, UPLOAD_LIMIT)):
+        limit = limits.get(platform)
+        if limit and att.size > limit:
+            return t("bridge.file_too_big", lang, kind=t(f"bridge.kind.{att.kind}", lang), name=att.name or "?",
+                     size=_size(att.size), limit=f"{limit // MB} MB", platform=platform.capitalize())
+    return None
 
 
 async def relay_message(ctx) -> None:
     ev = ctx.event
-    if ctx.room is None or ev.private or ev.kind != "message":
+    if ctx.room is None or ev.private or ev.kind not in ("message", "edit", "delete") or not ev.message_id:
         return
-    text = plain_text(ctx)
-    if not text and not ev.attachments:
-        return
-    source = f"{ev.room.key}:{ev.message_id}" if ev.message_id else None
+    source = f"{ev.room.key}:{ev.message_id}"
+    ttl = ctx.core.deployment.message_map_days * 86400
+    # Slack thread replies: remember the root, so replies from the other side join that thread.
+    if ev.kind == "message" and ev.platform == "slack" and ev.thread_root:
+        ctx.effects.also(lambda pipe: record_thread(pipe, ev.room.key, ev.message_id, ev.thread_root, ttl))
+    replied = ev.thread_root or ev.reply_to
+    reply_source = f"{ev.room.key}:{replied}" if replied else None
+    who = attribution(ctx)
     for other in ctx.core.rooms.rooms_of(ctx.room.blm_id):
         if other.room == ev.room:
             continue
-        ctx.effects.post(OutboundMessage(room=other.room, text=text, attribution=attribution(ctx),
-                                         lang=other.lang, priority="chat"), source=source)
+        dest = other.room.platform
+        if ev.kind == "delete":
+            ctx.effects.delete(other.room, source=source)
+            continue
+        rich = convert_text(ctx, ev.text, dest) if ev.text else ""
+        lines = [line for a in ev.attachments if (line := attachment_line(a, other.lang, dest))]
+        files = [a for a in ev.attachments if a.kind in FILE_KINDS]
+        for att in files:
+            notice = file_notice(att, other.lang, ev.platform, dest)
+            if notice:
+                lines.append(convert.slack_escape(notice) if dest == "slack" else
+                             convert.tg_escape(notice) if dest == "telegram" else notice)
+        files = [a for a in files if not file_notice(a, other.lang, ev.platform, dest)]
+        body = "\n".join(x for x in [rich, *lines] if x)
+        if ev.kind == "edit":
+            if body:
+                ctx.effects.edit(OutboundMessage(room=other.room, rich_text=body, attribution=who, lang=other.lang,
+                                                 priority="chat"), source=source)
+            continue
+        posted_source = False
+        if body or not files:
+            if not body:
+                continue
+            ctx.effects.post(OutboundMessage(room=other.room, rich_text=body, attribution=who, lang=other.lang,
+                                             priority="chat"), source=source, reply_source=reply_source)
+            posted_source = True
+        for att in files:
+            ctx.effects.post(OutboundMessage(room=other.room, rich_text="", attribution=who, lang=other.lang,
+                                             priority="chat",
+                                             attachments=[att.model_copy(update={"origin": ev.platform})]),
+                             source=None if posted_source else source, reply_source=reply_source)
+            posted_source = True
+
+
+# ---- coalescing (called by the Deliverer when a room backs up against its rate limit) --------
+COALESCE_LIMIT = {"telegram": 3800, "slack": 12000}
+
+
+def _block(op: OutboundOp) -> str:
+    m = op.message
+    if m.room.platform == "slack":
+        head = f"*{convert.slack_escape(m.attribution or '')}*"
+    elif m.room.platform == "telegram":
+        head = f"<b>{convert.tg_escape(m.attribution or '')}</b>"
+    else:
+        head = f"{m.attribution}:"
+    body = m.rich_text if m.rich_text is not None else (
+        convert.slack_escape(m.text) if m.room.platform == "slack" else convert.tg_escape(m.text)
+        if m.room.platform == "telegram" else m.text)
+    return f"{head}\n{body}" if body else head
+
+
+def _visible(text: str, platform: str) -> int:
+    return convert.html_visible_len(text) if platform == "telegram" else len(text)
+
+
+def coalesce(ops: list[OutboundOp], notice: bool) -> OutboundOp | None:
+    """Several relayed posts to one room -> one post, each attributed, in order, within limits."""
+    first = ops[0].message
+    platform = first.room.platform
+    limit = COALESCE_LIMIT.get(platform, 3800)
+    blocks: list[str] = []
+    sources: list[str] = []
+    if notice:
+        text = t("bridge.delayed", first.lang)
+        blocks.append(f"_{convert.slack_escape(text)}_" if platform == "slack" else
+                      f"<i>{convert.tg_escape(text)}</i>" if platform == "telegram" else text)
+    for op in ops:
+        block = _block(op)
+        if sources and _visible("\n\n".join(blocks + [block]), platform) > limit:
+            break
+        blocks.append(block)
+        sources.append(op.source or "")
+    if len(sources) < 2:
+        return None
+    message = first.model_copy(update={"attribution": None, "rich_text": "\n\n".join(blocks), "text": ""})
+    return OutboundOp(op="post", message=message, source=sources[0], sources=sources,
+                      reply_source=ops[0].reply_source, enqueued_at=ops[0].enqueued_at)

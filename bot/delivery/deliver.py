@@ -15,7 +15,9 @@ from typing import Awaitable, Callable
 from bot.clock import Clock
 from bot.delivery.queues import Done, Entry, RetryAt
 from bot.delivery.ratelimit import RateLimiter, limits_for_room
+from bot.delivery.relaymap import COALESCED, ORIGIN, THREAD, reply_target
 from bot.delivery.senders import RoomSender
+from bot.i18n import t
 from bot.metrics import METRICS
 from bot.model import OutboundOp, PermanentError, RateLimited, TransientError
 from bot.store import keys
@@ -34,6 +36,10 @@ class Deliverer:
     map_ttl_seconds: int = 90 * 86400
     # Called once per room that fails for good, to tell the side that wrote to it.
     on_permanent_failure: Callable[[OutboundOp, str], Awaitable[None]] | None = None
+    # Combines several queued relayed posts into one (registered by the bridge): given the ops in
+    # order and whether to add the "delivery delayed" notice, returns one post op, or None.
+    coalesce: Callable[[list[OutboundOp], bool], OutboundOp | None] | None = None
+    coalesce_max: int = 20
     limiter: RateLimiter = field(init=False)
 
     def __post_init__(self):
@@ -56,7 +62,15 @@ class Deliverer:
             return RetryAt(float(blocked), "room blocked by 429")
         wait = await self.limiter.acquire(limits_for_room(room.platform, room.chat_id, self.settings), now)
         if wait > 0:
+            await self.redis.set(keys.room_backlog(room.key), "1", ex=120)
             return RetryAt(now + wait, "rate limit")
+        extra: list[tuple[str, str]] = []  # (stream, entry id) of queued posts combined into this one
+        if op.op == "post" and self.coalesce is not None and entry.stream.endswith(":lo"):
+            op, extra = await self._coalesced(op, entry)
+        if op.op == "post" and op.reply_source and not op.message.reply_to:
+            target = await reply_target(self.redis, op.reply_source, room)
+            if target:
+                op = op.model_copy(update={"message": op.message.model_copy(update={"reply_to": target})})
         try:
             ids = await self._call(sender, op)
         except RateLimited as exc:
@@ -73,7 +87,40 @@ class Deliverer:
         METRICS.delivered.labels(*labels, op.op).inc()
         if op.enqueued_at:
             METRICS.latency.labels(room.platform).observe(max(0.0, time.time() - op.enqueued_at))
-        return Done(lambda pipe: self._record(pipe, op, ids))
+        if extra:
+            METRICS.coalesced.labels(*labels).inc(len(extra) + 1)
+
+        def commit(pipe):
+            for stream, entry_id in extra:
+                pipe.xdel(stream, entry_id)
+                pipe.hdel(keys.inflight(entry.group), entry_id)
+            self._record(pipe, op, ids)
+
+        return Done(commit)
+
+    async def _coalesced(self, op: OutboundOp, entry: Entry) -> tuple[OutboundOp, list[tuple[str, str]]]:
+        """When the room is backed up against its rate limit, the relayed chat posts queued right
+        behind this one are sent with it as one post (each still attributed, in order)."""
+        room = op.message.room
+        if not await self.redis.get(keys.room_backlog(room.key)):
+            return op, []
+        items = await self.redis.xrange(entry.stream, f"({entry.entry_id}", "+", count=self.coalesce_max - 1)
+        ops, extra = [op], []
+        for entry_id, fields in items:
+            nxt = OutboundOp.model_validate(json.loads(fields["p"]))
+            if not _coalescable(nxt, op):
+                break
+            ops.append(nxt)
+            extra.append((entry.stream, entry_id))
+        if len(ops) < 2 or not _coalescable(op, op):
+            return op, []
+        first_notice = bool(await self.redis.set(keys.notice(f"delayed:{room.key}"), "1", nx=True, ex=900))
+        combined = self.coalesce(ops, first_notice)
+        if combined is None:
+            return op, []
+        # Keep only as many as the combiner took (it stops at the size limit).
+        taken = max(1, len(combined.sources)) - 1
+        return combined, extra[:taken]
 
     async def _call(self, sender: RoomSender, op: OutboundOp) -> list[str]:
         room = op.message.room
@@ -84,9 +131,19 @@ class Deliverer:
         if not ids:
             log.info("%s of an unknown message in %s skipped (never posted or expired)", op.op, room.key)
             return []
+        combined = await self.redis.hget(keys.relay(room.key, ids[0]), COALESCED) if op.source else None
         if op.op == "edit":
+            if combined:
+                # The copy holds several people's messages: the edit follows as a reply, marked.
+                marked = f"{op.message.attribution or ''} ({t('bridge.edited', op.message.lang)})".strip()
+                edited = op.message.model_copy(update={"reply_to": ids[0], "attribution": marked})
+                await sender.post(edited)
+                return []
             await sender.edit(room, ids, op.message)
             return ids
+        if combined:
+            log.info("delete of a message coalesced with others in %s skipped", room.key)
+            return []
         await sender.delete(room, ids)
         return []
 
@@ -108,14 +165,20 @@ class Deliverer:
         value = json.dumps(ids)
         if op.message.key:
             pipe.set(keys.msgmap(room.key, op.message.key), value, ex=self.map_ttl_seconds)
-        if op.source:
-            relay_key = keys.relay(*_split_source(op.source))
+        sources = op.sources or ([op.source] if op.source else [])
+        for source in sources:
+            relay_key = keys.relay(*_split_source(source))
             pipe.hset(relay_key, room.key, value)
             pipe.expire(relay_key, self.map_ttl_seconds)
+        if sources:
             # and the way back: a reply to our copy finds the original
             for mid in ids:
                 back = keys.relay(room.key, mid)
-                pipe.hset(back, "origin", op.source)
+                pipe.hset(back, ORIGIN, sources[0])
+                if len(sources) > 1:
+                    pipe.hset(back, COALESCED, json.dumps(sources))
+                if room.platform == "slack" and op.message.reply_to:
+                    pipe.hset(back, THREAD, op.message.reply_to)  # posted in that thread
                 pipe.expire(back, self.map_ttl_seconds)
 
     async def _give_up(self, op: OutboundOp, exc: PermanentError, entry: Entry) -> Done:
@@ -144,6 +207,14 @@ class Deliverer:
         for stream in group_streams(group):
             total += await self.redis.xlen(stream)
         return total
+
+
+def _coalescable(op: OutboundOp, head: OutboundOp) -> bool:
+    m = op.message
+    return (op.op == "post" and m.priority == "chat" and bool(m.attribution) and bool(op.source)
+            and not m.attachments and not m.buttons and not m.ephemeral_to and not m.key
+            and not m.title and not m.lines and not m.mentions
+            and op.reply_source == head.reply_source and m.reply_to == head.message.reply_to)
 
 
 def _split_source(source: str) -> tuple[str, str]:

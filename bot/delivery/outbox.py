@@ -24,8 +24,9 @@ class Effects:
         self.ops: list[OutboundOp] = []
         self.writes: list[Callable[[object], None]] = []
 
-    def post(self, message: OutboundMessage, source: str | None = None) -> None:
-        self.ops.append(OutboundOp(op="post", message=message, source=source, enqueued_at=self.now))
+    def post(self, message: OutboundMessage, source: str | None = None, reply_source: str | None = None) -> None:
+        self.ops.append(OutboundOp(op="post", message=message, source=source, reply_source=reply_source,
+                                   enqueued_at=self.now))
 
     def edit(self, message: OutboundMessage, source: str | None = None) -> None:
         if not message.key and not source:

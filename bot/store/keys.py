@@ -9,8 +9,10 @@
 | blm:dedupe:{platform}:{id}   | string | an inbound event already accepted (Slack event_id, Telegram update_id) |
 | blm:rate:{name}              | string | GCRA theoretical arrival time for one send-rate limit |
 | blm:room:blocked:{room}      | string | a room's 429 back-off deadline |
+| blm:room:backlog:{room}      | string | set (120 s) when a send to the room had to wait for its rate limit: coalescing may combine posts |
+| blm:room:moves               | hash   | rooms that changed id (a Telegram group upgraded to a supergroup): old room key -> new room key |
 | blm:msgmap:{room}:{key}      | string | logical message key -> platform message ids (JSON) |
-| blm:relay:{room}:{msg_id}    | hash   | relayed copies of a platform message: other room -> platform id |
+| blm:relay:{room}:{msg_id}    | hash   | relayed copies of a platform message: other room -> platform ids (JSON); on a copy `origin` (source), `coalesced` (JSON sources), and on Slack messages in a thread `thread` (root ts) |
 | blm:person:lang:{platform}:{user} | string | a person's /lang choice |
 | blm:health:cred:{platform}   | string | set when the platform rejected the bot's credentials |
 | blm:notice:{name}            | string | one-time notices already given |
@@ -59,6 +61,13 @@ def rate(name: str) -> str:
 
 def room_blocked(room_key: str) -> str:
     return f"{NS}room:blocked:{room_key}"
+
+
+def room_backlog(room_key: str) -> str:
+    return f"{NS}room:backlog:{room_key}"
+
+
+ROOM_MOVES = f"{NS}room:moves"
 
 
 def msgmap(room_key: str, key: str) -> str:

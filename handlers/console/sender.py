@@ -13,6 +13,17 @@ from bot.i18n import t
 from bot.model import OutboundMessage, RoomRef, SendResult
 
 
+def _readable(message: OutboundMessage) -> str:
+    """rich_text is in the room's platform markup: show it as a person there would read it."""
+    from bot.bridge.convert import slack_mrkdwn_to_plain, telegram_html_to_plain
+
+    if message.room.platform == "slack":
+        return slack_mrkdwn_to_plain(message.rich_text or "")
+    if message.room.platform == "telegram":
+        return telegram_html_to_plain(message.rich_text or "")
+    return message.rich_text or ""
+
+
 def render_plain(message: OutboundMessage) -> str:
     out: list[str] = []
     if message.exercise:
@@ -21,7 +32,7 @@ def render_plain(message: OutboundMessage) -> str:
         out.append(f"**{message.title}**")
     if message.attribution:
         out.append(f"{message.attribution}:")
-    body = message.rich_text if message.rich_text is not None else message.text
+    body = _readable(message) if message.rich_text is not None else message.text
     if body:
         out.append(body)
     out += message.lines

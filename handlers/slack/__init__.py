@@ -84,6 +84,34 @@ class SlackEdge:
             METRICS.refused.labels("slack", "signature").inc()
         return await to_aiohttp_response(bolt_response)
 
+    async def fetch_file(self, att) -> bytes:
+        """A Slack file's bytes (url_private, with the bot token); refused over Telegram's 50 MB
+        upload limit, since Telegram is where Slack files go."""
+        import aiohttp
+
+        from bot.model import TransientError
+        from handlers.files import FileTooBig, FileUnavailable
+
+        limit = 50 * 1024 * 1024
+        if att.size and att.size > limit:
+            raise FileTooBig(att.size, limit, "telegram")
+        headers = {"Authorization": f"Bearer {self.settings.slack_bot_token.get_secret_value()}"}
+        try:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+                async with session.get(att.file_ref, headers=headers) as resp:
+                    if resp.status >= 500 or resp.status == 429:
+                        raise TransientError(f"slack file: HTTP {resp.status}")
+                    if resp.status != 200:
+                        raise FileUnavailable(f"HTTP {resp.status}")
+                    data = bytearray()
+                    async for chunk in resp.content.iter_chunked(65536):
+                        data += chunk
+                        if len(data) > limit:
+                            raise FileTooBig(len(data), limit, "telegram")
+                    return bytes(data)
+        except (aiohttp.ClientError, OSError) as exc:
+            raise TransientError(f"slack file: {type(exc).__name__}") from None
+
     async def start(self, runtime, *, receive: bool) -> None:
         try:
             auth = await self.client.auth_test()

@@ -5,6 +5,7 @@ only mentions rendered are the explicit `Mention`s the core asked for.
 """
 from __future__ import annotations
 
+from bot.bridge.convert import neutralise_broadcasts, split_mrkdwn
 from bot.i18n import t
 from bot.model import OutboundMessage
 from bot.textsplit import mark_parts, split_text
@@ -17,7 +18,8 @@ TEXT_LIMIT = 40_000
 
 
 def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Escape people's text; also `@channel` typed as a word never reads as a broadcast."""
+    return neutralise_broadcasts(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def _section(mrkdwn: str) -> dict:
@@ -35,7 +37,8 @@ def _chunks(message: OutboundMessage) -> list[str]:
     if message.attribution:
         body = f"*{escape(message.attribution)}*\n{body}" if body else f"*{escape(message.attribution)}*"
     if body:
-        pieces += split_text(body, SECTION_LIMIT)
+        # rich_text is already mrkdwn (converted by the bridge): split without cutting a <link>
+        pieces += split_mrkdwn(body, SECTION_LIMIT) if message.rich_text is not None else split_text(body, SECTION_LIMIT)
     if message.lines:
         pieces += split_text("\n".join(escape(line) for line in message.lines), SECTION_LIMIT)
     if message.mentions:

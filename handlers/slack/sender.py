@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.model import OutboundMessage, PermanentError, RateLimited, RoomRef, SendResult, TransientError
-from handlers.slack.render import render_posts
+from handlers.slack.render import escape, render_posts
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,11 @@ class SlackSender:
     def __init__(self, client: AsyncWebClient):
         self.client = client
 
+    files = None  # handlers.files.FileFetchers, set by build_edges
+
     async def post(self, message: OutboundMessage) -> SendResult:
+        if message.attachments and not message.ephemeral_to:
+            return await self._post_files(message)
         ids: list[str] = []
         for kwargs in render_posts(message):
             if message.ephemeral_to:
@@ -38,6 +42,32 @@ class SlackSender:
             response = await self._call(self.client.chat_postMessage, channel=message.room.chat_id,
                                         unfurl_links=False, unfurl_media=False, **kwargs)
             ids.append(response["ts"])
+        return SendResult(message_ids=ids)
+
+    async def _post_files(self, message: OutboundMessage) -> SendResult:
+        """A relayed file, uploaded with files_upload_v2 and the attribution as its comment; a
+        notice instead when it cannot be fetched (over a size limit, gone)."""
+        from handlers.files import FileTooBig, FileUnavailable, notice_for
+
+        text_only = message.model_copy(update={"attachments": []})
+        comment = render_posts(text_only)[0]["text"]
+        ids: list[str] = []
+        for att in message.attachments:
+            try:
+                if self.files is None:
+                    raise FileUnavailable("no file access")
+                data = await self.files.fetch(att)
+            except (FileTooBig, FileUnavailable) as exc:
+                note = escape(notice_for(exc, att, message.lang))
+                rich = "\n".join(x for x in [message.rich_text, note] if x)
+                ids += (await self.post(text_only.model_copy(update={"rich_text": rich}))).message_ids
+                continue
+            kwargs = {"channel": message.room.chat_id, "file": data, "filename": att.name or "file",
+                      "title": att.name or "file", "initial_comment": comment}
+            if message.reply_to:
+                kwargs["thread_ts"] = message.reply_to
+            await self._call(self.client.files_upload_v2, **kwargs)
+            comment = None  # once
         return SendResult(message_ids=ids)
 
     async def edit(self, room: RoomRef, message_ids: list[str], message: OutboundMessage) -> SendResult:

@@ -14,7 +14,7 @@ import secrets
 
 from aiohttp import web
 from telegram import Update
-from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
 
 from bot.metrics import METRICS
@@ -95,7 +95,30 @@ class TelegramEdge:
             log.debug("answerCallbackQuery failed (the click is queued anyway)")
 
     async def _migrated(self, old: str, new: str) -> None:
-        self.core.rooms.move_room(RoomRef(platform="telegram", chat_id=old), RoomRef(platform="telegram", chat_id=new))
+        old_ref, new_ref = RoomRef(platform="telegram", chat_id=old), RoomRef(platform="telegram", chat_id=new)
+        if self.core.rooms.move_room(old_ref, new_ref):
+            await self.core.redis.hset(keys.ROOM_MOVES, old_ref.key, new_ref.key)
+
+    async def fetch_file(self, att) -> bytes:
+        """A Telegram file's bytes (bots may download up to 20 MB)."""
+        from handlers.files import FileTooBig, FileUnavailable
+
+        limit = 20 * 1024 * 1024
+        if att.size and att.size > limit:
+            raise FileTooBig(att.size, limit, "telegram")
+        try:
+            tg_file = await self.bot.get_file(att.file_ref)
+            if tg_file.file_size and tg_file.file_size > limit:
+                raise FileTooBig(tg_file.file_size, limit, "telegram")
+            return bytes(await tg_file.download_as_bytearray())
+        except BadRequest as exc:
+            if "too big" in exc.message.lower():
+                raise FileTooBig(att.size, limit, "telegram") from None
+            raise FileUnavailable(f"telegram: {exc.message}") from None
+        except (TimedOut, NetworkError) as exc:
+            from bot.model import TransientError
+
+            raise TransientError(f"telegram file: {exc.message}") from None
 
     # ---- lifecycle ------------------------------------------------------------------------
     async def start(self, runtime, *, receive: bool) -> None:

@@ -5,6 +5,7 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.bridge.convert import split_html
 from bot.i18n import t
 from bot.model import OutboundMessage
 from bot.textsplit import mark_parts, split_text
@@ -31,8 +32,8 @@ def render_parts(message: OutboundMessage) -> list[str]:
         tail.append(" ".join(f'<a href="tg://user?id={int(m.user_id)}">{esc(m.name)}</a>'
                              for m in message.mentions if m.user_id.lstrip("-").isdigit()))
     if message.rich_text is not None:
-        bodies = [message.rich_text] if len(message.rich_text) <= PART_LIMIT else \
-            [esc(p) for p in split_text(html.unescape(message.rich_text), PART_LIMIT)]
+        # already Telegram HTML (converted by the bridge): split without breaking a tag
+        bodies = split_html(message.rich_text, PART_LIMIT) or [""]
     else:
         plain = "\n".join(x for x in [message.text, *message.lines] if x)
         bodies = [esc(p) for p in split_text(plain, PART_LIMIT)] if plain else [""]

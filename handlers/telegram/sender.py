@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, ReplyParameters
+from telegram import Bot, InputFile, ReplyParameters
 from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter,
                             TelegramError, TimedOut)
 
 from bot.model import OutboundMessage, PermanentError, RateLimited, RoomRef, SendResult, TransientError
-from handlers.telegram.render import keyboard, render_parts
+from bot.bridge.convert import telegram_html_to_plain as html_to_plain
+from handlers.telegram.render import esc, keyboard, render_parts
+
+CAPTION_LIMIT = 1024
+UPLOAD_LIMIT = 50 * 1024 * 1024
+PHOTO_LIMIT = 10 * 1024 * 1024
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +30,11 @@ class TelegramSender:
     def _chat(self, room: RoomRef) -> int:
         return int(self.migrated.get(room.chat_id, room.chat_id))
 
+    files = None  # handlers.files.FileFetchers, set by build_edges
+
     async def post(self, message: OutboundMessage) -> SendResult:
+        if message.attachments:
+            return await self._post_files(message)
         parts = render_parts(message)
         ids: list[str] = []
         for i, text in enumerate(parts):
@@ -37,6 +46,44 @@ class TelegramSender:
                 reply_markup=keyboard(message) if last else None,
                 link_preview_options=None, disable_notification=False))
             ids.append(str(sent.message_id))
+        return SendResult(message_ids=ids)
+
+    async def _post_files(self, message: OutboundMessage) -> SendResult:
+        """A relayed file: the attribution (and text) as its caption when short enough; over a
+        limit or unavailable, a notice in its place, never silence."""
+        from handlers.files import FileTooBig, FileUnavailable, notice_for
+
+        ids: list[str] = []
+        text_only = message.model_copy(update={"attachments": []})
+        caption = render_parts(text_only)
+        use_caption = len(caption) == 1 and len(html_to_plain(caption[0])) <= CAPTION_LIMIT
+        for att in message.attachments:
+            try:
+                if self.files is None:
+                    raise FileUnavailable("no file access")
+                data = await self.files.fetch(att)
+                if len(data) > UPLOAD_LIMIT:
+                    raise FileTooBig(len(data), UPLOAD_LIMIT, "telegram")
+            except (FileTooBig, FileUnavailable) as exc:
+                note = notice_for(exc, att, message.lang)
+                rich = "\n".join(x for x in [message.rich_text, esc(note)] if x)
+                ids += (await self.post(text_only.model_copy(update={"rich_text": rich}))).message_ids
+                continue
+            if not use_caption:
+                ids += (await self.post(text_only)).message_ids
+            reply = ReplyParameters(message_id=int(message.reply_to), allow_sending_without_reply=True) \
+                if (message.reply_to and message.reply_to.isdigit()) else None
+            name = att.name or "file"
+            cap = caption[0] if use_caption else None
+            if att.kind == "photo" and len(data) <= PHOTO_LIMIT:
+                call = lambda chat: self.bot.send_photo(chat_id=chat, photo=data, caption=cap, parse_mode="HTML",
+                                                        reply_parameters=reply)
+            else:
+                call = lambda chat: self.bot.send_document(chat_id=chat, document=InputFile(data, filename=name),
+                                                           caption=cap, parse_mode="HTML", reply_parameters=reply)
+            sent = await self._call(message.room, call)
+            ids.append(str(sent.message_id))
+            use_caption = False  # the caption goes with the first file only
         return SendResult(message_ids=ids)
 
     async def edit(self, room: RoomRef, message_ids: list[str], message: OutboundMessage) -> SendResult:
