@@ -56,25 +56,11 @@ class Runtime:
         return rt
 
     def _plug_in_domains(self) -> None:
-        """Domains that listen to the core register here (bridge, engine, advisories)."""
+        """Domains that listen to the core register here: each gets the runtime."""
         import importlib
 
-        from pathlib import Path
-
-        own = Path(__file__).resolve().parent
         for module_name in ("bot.bridge", "bot.engine", "bot.advisories"):
-            # Only this checkout's domains: an editable install of another checkout must not leak in.
-            if not (own / module_name.split(".", 1)[1]).is_dir():
-                continue
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name and module_name.startswith(exc.name):
-                    continue  # not built yet
-                raise
-            register = getattr(module, "register", None)
-            if register:
-                register(self)
+            importlib.import_module(module_name).register(self)
 
     def add_edge(self, edge) -> None:
         self.edges.append(edge)
