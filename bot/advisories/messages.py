@@ -90,15 +90,15 @@ MESSAGES = {
     "adv.event.people": {"en": "BLM advisory", "es": "Aviso del mecanismo"},
     # ---- commands ------------------------------------------------------------------------------
     "adv.list.title": {"en": "Active advisories – {blm}", "es": "Avisos vigentes – {blm}"},
-    "adv.list.none": {"en": "No active advisories for {blm}.", "es": "No hay avisos vigentes para {blm}."},
+    "adv.list.none": {"en": "No active advisories – {blm}", "es": "No hay avisos vigentes – {blm}"},
     "adv.list.item": {"en": "• {event} ({severity}) until {until} – {source}",
                       "es": "• {event} ({severity}) hasta {until} – {source}"},
     "adv.list.no_expiry": {"en": "further notice", "es": "nuevo aviso"},
     "adv.source.nws": {"en": "US National Weather Service", "es": "Servicio Meteorológico Nacional de EE. UU."},
     "adv.source.cap": {"en": "CAP feed", "es": "canal CAP"},
     "adv.source.people": {"en": "posted by the BLM", "es": "publicado por el mecanismo"},
-    "adv.post.done": {"en": "Advisory {identifier} posted to both rooms of {blm}.",
-                      "es": "Aviso {identifier} publicado en ambas salas de {blm}."},
+    "adv.post.done": {"en": "Advisory {identifier} posted to both rooms – {blm}",
+                      "es": "Aviso {identifier} publicado en ambas salas – {blm}"},
     "adv.post.usage": {
         "en": 'Give the text: /advisory post <text>, or en="…" es="…" for a text in each language.',
         "es": 'Escriba el texto: /advisory post <texto>, o en="…" es="…" para un texto en cada idioma.',
@@ -108,7 +108,7 @@ MESSAGES = {
         "es": "En la sala central, indique el mecanismo: blm=<id> (p. ej. blm=el-paso).",
     },
     "adv.unknown_blm": {"en": "Unknown BLM {name}. Known: {known}.", "es": "Mecanismo desconocido {name}. Conocidos: {known}."},
-    "adv.not_configured": {"en": "{blm} has no rooms configured here.", "es": "{blm} no tiene salas configuradas aquí."},
+    "adv.not_configured": {"en": "No rooms are configured for this BLM: {blm}", "es": "Este mecanismo no tiene salas configuradas: {blm}"},
 }
 
 register(MESSAGES)
