@@ -178,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(run_console(settings))
     if args.command == "validate":
         return cmd_validate(args.paths, settings)
+    if args.command == "report" and args.format == "cap":  # an advisory the bot issued, as CAP 1.2
+        from bot.advisories.report import run_cap_report
+
+        return asyncio.run(run_cap_report(args.id, settings))
     if args.command in ("simulate", "report", "schema"):
         try:
             from bot.engine import cli as engine_cli

@@ -140,12 +140,26 @@ class PersonConfig(_Strict):
         return self
 
 
+SEVERITIES = ("Unknown", "Minor", "Moderate", "Severe", "Extreme")
+
+
+class AdvisoriesConfig(_Strict):
+    """Optional `advisories:` section: which source alerts are posted (people's are always posted)."""
+
+    min_severity: Literal["Unknown", "Minor", "Moderate", "Severe", "Extreme"] = Field(
+        "Unknown", description="Post alerts of this severity or higher (Unknown = all)")
+    events_allow: list[str] = Field(default_factory=list,
+                                    description="If not empty, only these events (case-insensitive)")
+    events_deny: list[str] = Field(default_factory=list, description="Never these events (case-insensitive)")
+
+
 class Deployment(_Strict):
     central: CentralConfig | None = None
     blms: dict[str, BLMRooms] = Field(default_factory=dict)
     people: list[PersonConfig] = Field(default_factory=list)
     retention_days: int = Field(365, ge=1, description="How long incidents and timelines are kept")
     message_map_days: int = Field(90, ge=1, description="How long relayed message ids are mapped")
+    advisories: AdvisoriesConfig = Field(default_factory=AdvisoriesConfig)
 
     @field_validator("blms", mode="before")
     @classmethod

@@ -48,6 +48,9 @@ def build_web_app(runtime, *, with_edges: bool = True) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    from bot.advisories import add_routes as add_advisory_routes  # GET /advisories/{id}.cap
+
+    add_advisory_routes(app)
     if with_edges:
         for edge in runtime.edges:
             edge.add_routes(app)

@@ -30,6 +30,13 @@
 | blm:pb:{sha}                 | string | a playbook version (validated JSON), stored once by content hash |
 | blm:timers                   | zset   | timer ids by due time (a claimed timer is re-scored to its lease end) |
 | blm:timer:{id}               | hash   | a timer's payload: inc, step, kind, due, claim token |
+| blm:adv:posted:{blm}:{id}    | string | an alert message (identifier) already handled for a BLM: set once, with its posts |
+| blm:adv:chain:{blm}:{chain}  | hash   | one alert chain posted in a BLM: latest advisory JSON, state, source, incidents |
+| blm:adv:active:{blm}         | zset   | chain ids active in a BLM, scored by expiry (unix seconds; +inf when none) |
+| blm:adv:seen:{source}        | set    | chain:blm pairs a source listed as active on its latest successful fetch |
+| blm:adv:playbooks:{blm}:{chain} | string | playbooks already started for an alert chain (incident ids, JSON) |
+| blm:adv:src:{source}         | hash   | a source's HTTP state: etag, last_modified, failures, retry_at |
+| blm:adv:issued:{id}          | string | an advisory the bot issued (people), as Advisory JSON, for CAP output |
 """
 from __future__ import annotations
 
@@ -140,3 +147,33 @@ TIMERS = f"{NS}timers"
 
 def timer(timer_id: str) -> str:
     return f"{NS}timer:{timer_id}"
+# ---- advisories (bot/advisories) ----------------------------------------------------------------
+def adv_posted(blm_id: str, identifier: str) -> str:
+    return f"{NS}adv:posted:{blm_id}:{identifier}"
+
+
+def adv_chain(blm_id: str, chain_id: str) -> str:
+    return f"{NS}adv:chain:{blm_id}:{chain_id}"
+
+
+def adv_active(blm_id: str) -> str:
+    return f"{NS}adv:active:{blm_id}"
+
+
+def adv_seen(source: str) -> str:
+    return f"{NS}adv:seen:{source}"
+
+
+def adv_playbooks(blm_id: str, chain_id: str) -> str:
+    return f"{NS}adv:playbooks:{blm_id}:{chain_id}"
+
+
+def adv_source(source: str) -> str:
+    return f"{NS}adv:src:{source}"
+
+
+def adv_issued(identifier: str) -> str:
+    return f"{NS}adv:issued:{identifier}"
+
+
+ADVISORY_LOCK = "advisories"  # keys.lock(ADVISORY_LOCK): the one process polling advisory sources

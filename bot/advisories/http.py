@@ -1,0 +1,23 @@
+"""HTTP route for advisories the bot issued: `GET /advisories/{identifier}.cap` (CAP 1.2 XML)."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.advisories.people import advisory_cap_xml
+
+CAP_CONTENT_TYPE = "application/cap+xml"
+
+
+async def cap_document(request: web.Request) -> web.Response:
+    from bot.web import RUNTIME
+
+    redis = request.app[RUNTIME].redis
+    try:
+        body = await advisory_cap_xml(redis, request.match_info["identifier"])
+    except KeyError:
+        return web.json_response({"error": "no such advisory issued by this bot"}, status=404)
+    return web.Response(body=body, headers={"Content-Type": f"{CAP_CONTENT_TYPE}; charset=utf-8"})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/advisories/{identifier}.cap", cap_document)

@@ -1,0 +1,114 @@
+"""Texts of the advisories domain, in English and Spanish.
+
+Only the bot's own framing lives here (titles, labels, the "what to do" guidance by severity). The
+issuer's headline, description and instruction are shown as written, never translated at run time.
+"""
+from bot.i18n import register
+
+MESSAGES = {
+    # ---- posts ---------------------------------------------------------------------------------
+    "adv.title": {"en": "Weather advisory: {event}", "es": "Aviso meteorológico: {event}"},
+    "adv.title.people": {"en": "BLM advisory", "es": "Aviso del Mecanismo de Enlace Fronterizo"},
+    "adv.title.updated": {"en": "UPDATED – {title}", "es": "ACTUALIZADO – {title}"},
+    "adv.title.cancelled": {"en": "CANCELLED – {title}", "es": "CANCELADO – {title}"},
+    "adv.title.ended": {"en": "NO LONGER ACTIVE – {title}", "es": "YA NO VIGENTE – {title}"},
+    "adv.line.for": {"en": "For: {blm}", "es": "Para: {blm}"},
+    "adv.line.level": {"en": "Severity: {severity} · Urgency: {urgency} · Certainty: {certainty}",
+                       "es": "Gravedad: {severity} · Urgencia: {urgency} · Certeza: {certainty}"},
+    "adv.line.onset": {"en": "Begins: {when}", "es": "Inicia: {when}"},
+    "adv.line.expires": {"en": "Until: {when}", "es": "Vigente hasta: {when}"},
+    "adv.line.issuer": {"en": "Issued by: {issuer}", "es": "Emitido por: {issuer}"},
+    "adv.line.issuer_text": {"en": "Issuer's text ({language}), as written:",
+                             "es": "Texto del emisor ({language}), tal como fue escrito:"},
+    "adv.line.instruction": {"en": "Issuer's instructions: {text}", "es": "Instrucciones del emisor: {text}"},
+    "adv.line.more": {"en": "More: {url}", "es": "Más información: {url}"},
+    "adv.line.incident": {"en": "Playbook started: {incidents}", "es": "Protocolo iniciado: {incidents}"},
+    "adv.line.reference": {"en": "Reference: {identifier}", "es": "Referencia: {identifier}"},
+    "adv.line.changed": {"en": "What changed: {changes}", "es": "Qué cambió: {changes}"},
+    "adv.line.unchanged": {"en": "What changed: the issuer re-issued it without changes to these details.",
+                           "es": "Qué cambió: el emisor lo volvió a emitir sin cambios en estos datos."},
+    "adv.line.cancelled": {"en": "The issuer cancelled this advisory. It is no longer in effect.",
+                           "es": "El emisor canceló este aviso. Ya no está en vigor."},
+    "adv.line.expired": {"en": "This advisory expired at {when}. It is no longer active.",
+                         "es": "Este aviso venció el {when}. Ya no está vigente."},
+    "adv.line.gone": {"en": "The issuer no longer lists this advisory as active (no cancellation received).",
+                      "es": "El emisor ya no publica este aviso como vigente (no se recibió cancelación)."},
+    "adv.line.moved": {"en": "The issuer's update no longer covers this BLM.",
+                       "es": "La actualización del emisor ya no incluye a este mecanismo."},
+    "adv.line.people_by": {"en": "Posted by {name}", "es": "Publicado por {name}"},
+    "adv.field.event": {"en": "event", "es": "evento"},
+    "adv.field.severity": {"en": "severity", "es": "gravedad"},
+    "adv.field.urgency": {"en": "urgency", "es": "urgencia"},
+    "adv.field.certainty": {"en": "certainty", "es": "certeza"},
+    "adv.field.onset": {"en": "start", "es": "inicio"},
+    "adv.field.expires": {"en": "end", "es": "fin"},
+    "adv.field.headline": {"en": "headline", "es": "titular"},
+    "adv.field.description": {"en": "description", "es": "descripción"},
+    "adv.field.instruction": {"en": "instructions", "es": "instrucciones"},
+    "adv.field.area": {"en": "area", "es": "zona"},
+    "adv.lang.en": {"en": "English", "es": "inglés"},
+    "adv.lang.es": {"en": "Spanish", "es": "español"},
+    "adv.lang.other": {"en": "{code}", "es": "{code}"},
+    # CAP values, shown in the reader's language
+    "adv.severity.Extreme": {"en": "Extreme", "es": "Extrema"},
+    "adv.severity.Severe": {"en": "Severe", "es": "Grave"},
+    "adv.severity.Moderate": {"en": "Moderate", "es": "Moderada"},
+    "adv.severity.Minor": {"en": "Minor", "es": "Menor"},
+    "adv.severity.Unknown": {"en": "Unknown", "es": "Desconocida"},
+    "adv.urgency.Immediate": {"en": "Immediate", "es": "Inmediata"},
+    "adv.urgency.Expected": {"en": "Expected", "es": "Esperada"},
+    "adv.urgency.Future": {"en": "Future", "es": "Futura"},
+    "adv.urgency.Past": {"en": "Past", "es": "Pasada"},
+    "adv.urgency.Unknown": {"en": "Unknown", "es": "Desconocida"},
+    "adv.certainty.Observed": {"en": "Observed", "es": "Observada"},
+    "adv.certainty.Likely": {"en": "Likely", "es": "Probable"},
+    "adv.certainty.Very Likely": {"en": "Very likely", "es": "Muy probable"},
+    "adv.certainty.Possible": {"en": "Possible", "es": "Posible"},
+    "adv.certainty.Unlikely": {"en": "Unlikely", "es": "Poco probable"},
+    "adv.certainty.Unknown": {"en": "Unknown", "es": "Desconocida"},
+    # What to do, keyed by severity: the bot's own guidance, written in both languages.
+    "adv.todo.Extreme": {
+        "en": "What to do: extraordinary threat to life or property. Activate the agreed playbook now, alert the counterpart side, and confirm both sides' field teams are informed.",
+        "es": "Qué hacer: amenaza extraordinaria para la vida o los bienes. Active ahora el protocolo acordado, avise a la contraparte y confirme que los equipos de campo de ambos lados estén informados.",
+    },
+    "adv.todo.Severe": {
+        "en": "What to do: significant threat to life or property. Review the agreed playbook, brief field teams on both sides, and be ready to act.",
+        "es": "Qué hacer: amenaza importante para la vida o los bienes. Revise el protocolo acordado, informe a los equipos de campo de ambos lados y esté listo para actuar.",
+    },
+    "adv.todo.Moderate": {
+        "en": "What to do: possible threat to life or property. Keep field teams informed and watch for updates.",
+        "es": "Qué hacer: posible amenaza para la vida o los bienes. Mantenga informados a los equipos de campo y esté atento a actualizaciones.",
+    },
+    "adv.todo.Minor": {
+        "en": "What to do: minimal threat. Stay aware and watch for updates.",
+        "es": "Qué hacer: amenaza mínima. Manténgase alerta y esté atento a actualizaciones.",
+    },
+    "adv.todo.Unknown": {
+        "en": "What to do: read the issuer's text and watch for updates.",
+        "es": "Qué hacer: lea el texto del emisor y esté atento a actualizaciones.",
+    },
+    "adv.event.people": {"en": "BLM advisory", "es": "Aviso del mecanismo"},
+    # ---- commands ------------------------------------------------------------------------------
+    "adv.list.title": {"en": "Active advisories – {blm}", "es": "Avisos vigentes – {blm}"},
+    "adv.list.none": {"en": "No active advisories – {blm}", "es": "No hay avisos vigentes – {blm}"},
+    "adv.list.item": {"en": "• {event} ({severity}) until {until} – {source}",
+                      "es": "• {event} ({severity}) hasta {until} – {source}"},
+    "adv.list.no_expiry": {"en": "further notice", "es": "nuevo aviso"},
+    "adv.source.nws": {"en": "US National Weather Service", "es": "Servicio Meteorológico Nacional de EE. UU."},
+    "adv.source.cap": {"en": "CAP feed", "es": "canal CAP"},
+    "adv.source.people": {"en": "posted by the BLM", "es": "publicado por el mecanismo"},
+    "adv.post.done": {"en": "Advisory {identifier} posted to both rooms – {blm}",
+                      "es": "Aviso {identifier} publicado en ambas salas – {blm}"},
+    "adv.post.usage": {
+        "en": 'Give the text: /advisory post <text>, or en="…" es="…" for a text in each language.',
+        "es": 'Escriba el texto: /advisory post <texto>, o en="…" es="…" para un texto en cada idioma.',
+    },
+    "adv.need_blm": {
+        "en": "In the central room, say which BLM: blm=<id> (e.g. blm=el-paso).",
+        "es": "En la sala central, indique el mecanismo: blm=<id> (p. ej. blm=el-paso).",
+    },
+    "adv.unknown_blm": {"en": "Unknown BLM {name}. Known: {known}.", "es": "Mecanismo desconocido {name}. Conocidos: {known}."},
+    "adv.not_configured": {"en": "No rooms are configured for this BLM: {blm}", "es": "Este mecanismo no tiene salas configuradas: {blm}"},
+}
+
+register(MESSAGES)
