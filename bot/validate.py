@@ -17,7 +17,17 @@ def _playbook_problems(loaded, name: str) -> list[str]:
     return validate_loaded_playbook(loaded, name)
 
 
-def validate_file(path: Path, name: str) -> list[str]:
+def _playbook_id(path: Path) -> str | None:
+    try:
+        data = load_yaml(path.read_bytes()).data
+    except (YamlProblem, OSError):
+        return None
+    if isinstance(data, dict) and not is_deployment_document(data):
+        return str(data.get("id")) if data.get("id") else None
+    return None
+
+
+def _validate_file(path: Path, name: str) -> list[str]:
     try:
         loaded = load_yaml(path.read_bytes())
     except YamlProblem as exc:
@@ -34,9 +44,22 @@ def validate_file(path: Path, name: str) -> list[str]:
 
 
 def validate_paths(paths: list[str]) -> tuple[list[str], int]:
-    """All problems in the given files and folders, and how many files were checked."""
+    """All problems in the given files and folders, and how many files were checked.
+    Playbook ids must be unique across everything given."""
     problems: list[str] = []
     checked = 0
+    ids: dict[str, str] = {}
+
+    def validate_file(path: Path, name: str) -> list[str]:
+        found = _validate_file(path, name)
+        if not found:
+            pid = _playbook_id(path)
+            if pid and pid in ids:
+                found = [f"{name}:1: id {pid!r} is also used by {ids[pid]}"]
+            elif pid:
+                ids[pid] = name
+        return found
+
     for given in paths:
         path = Path(given)
         if path.is_dir():

@@ -61,7 +61,11 @@ def tokenize(text: str) -> list[str]:
             closer = _QUOTES.get(ch) or _CLOSERS[ch]
             end = _find_close(text, i + 1, ch, closer)
             if end < 0:
-                raise CommandSyntaxError(f"a quote opened at character {i + 1} is never closed")
+                # An apostrophe in free text ("Don't cross") is not a quote: keep it as written.
+                buf.append(ch)
+                in_token = True
+                i += 1
+                continue
             buf.append(text[i + 1:end])
             in_token = True
             i = end + 1

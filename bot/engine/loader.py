@@ -296,3 +296,14 @@ def _norm(name: str) -> str:
 
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return " ".join(folded.lower().split())
+
+
+def validate_loaded_playbook(loaded: LoadedYaml, filename: str) -> list[str]:
+    """Problems of one playbook already read as YAML (for `python -m bot validate`)."""
+    if not isinstance(loaded.data, dict):
+        return [f"{filename}:1: a playbook is a mapping with id, version, title, summary, severity and steps"]
+    try:
+        pb = Playbook.model_validate(loaded.data)
+    except ValidationError as exc:
+        return _schema_problems(filename, loaded, exc)
+    return check_playbook(pb, loaded, filename)

@@ -33,7 +33,7 @@ class Bridge:
                             slack_signing_secret=SECRET, slack_api_url=self.slack.url,
                             telegram_bot_token=self.tg.token, telegram_api_url=self.tg.api_root,
                             telegram_webhook_url="https://bot.example.org/telegram/webhook",
-                            telegram_webhook_secret=TG_SECRET)
+                            telegram_webhook_secret=TG_SECRET, advisory_poll_seconds=0)
         self.rt = Runtime.build(settings, deployment=Deployment.model_validate(DEMO_DEPLOYMENT))
         for edge in build_edges(settings, self.rt.core):
             self.rt.add_edge(edge)

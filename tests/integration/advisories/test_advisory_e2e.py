@@ -209,4 +209,7 @@ async def test_the_worker_runs_the_poller_loop(nws):
 
 async def test_polling_off_registers_no_loop(harness):
     rt = harness.runtime(poll=0)
-    assert rt.extra_loops == []
+    service = rt.advisory_service
+    assert all(getattr(loop, "__self__", None) is not service for loop in rt.extra_loops)
+    polling = harness.runtime(poll=120)
+    assert any(getattr(loop, "__self__", None) is polling.advisory_service for loop in polling.extra_loops)

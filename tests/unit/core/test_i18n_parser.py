@@ -34,3 +34,8 @@ def test_parser_gives_a_result_or_a_clear_error(text):
         assert str(exc)
     else:
         assert result is None or result.name
+
+
+def test_apostrophes_in_free_text_are_kept():
+    parsed = parse_command_line("/sitrep Don't cross at Mariposa, it's flooded")
+    assert parsed.words == ["Don't", "cross", "at", "Mariposa,", "it's", "flooded"]
