@@ -57,7 +57,8 @@ def tokenize(text: str) -> list[str]:
                 buf, in_token = [], False
             i += 1
             continue
-        if ch in _QUOTES or ch in _CLOSERS:
+        opens_here = not in_token or text[i - 1] == "="  # an apostrophe inside a word is not a quote
+        if (ch in _QUOTES or ch in _CLOSERS) and opens_here:
             closer = _QUOTES.get(ch) or _CLOSERS[ch]
             end = _find_close(text, i + 1, ch, closer)
             if end < 0:
