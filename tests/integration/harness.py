@@ -27,6 +27,10 @@ DEPLOYMENT = {
         {"name": "Bob Carter", "slack_user": "U0BOB", "role": "coordinator", "blms": ["nogales"],
          "side": "us", "agency": "CBP"},
         {"name": "Jo Kim", "slack_user": "U0JO", "role": "member", "blms": ["nogales"]},
+        {"name": "Pat Lee", "slack_user": "U0PAT", "role": "liaison", "blms": ["nogales"], "side": "us",
+         "agency": "Border Patrol"},
+        {"name": "Rosa Díaz", "telegram_user": 5550003, "role": "liaison", "blms": ["nogales"], "side": "mx",
+         "agency": "INM"},
         {"name": "Central Desk", "slack_user": "U0CEN", "role": "central"},
     ],
 }
