@@ -103,12 +103,6 @@ MESSAGES = {
         "en": 'Give the text: /advisory post <text>, or en="…" es="…" for a text in each language.',
         "es": 'Escriba el texto: /advisory post <texto>, o en="…" es="…" para un texto en cada idioma.',
     },
-    "adv.need_blm": {
-        "en": "In the central room, say which BLM: blm=<id> (e.g. blm=el-paso).",
-        "es": "En la sala central, indique el mecanismo: blm=<id> (p. ej. blm=el-paso).",
-    },
-    "adv.unknown_blm": {"en": "Unknown BLM {name}. Known: {known}.", "es": "Mecanismo desconocido {name}. Conocidos: {known}."},
-    "adv.not_configured": {"en": "No rooms are configured for this BLM: {blm}", "es": "Este mecanismo no tiene salas configuradas: {blm}"},
 }
 
 register(MESSAGES)

@@ -8,26 +8,12 @@ from bot.advisories.people import build_people_advisory
 from bot.advisories.publish import active_advisories, format_when, queue_people_advisory, room_zone
 from bot.commands.parser import CommandSyntaxError, tokenize
 from bot.commands.registry import command
-from bot.directory import find_blm, get_blm
+from bot.commands.target import target_blm as _target_blm
+from bot.directory import get_blm
 from bot.model import Role
 
 _LEADING_POST = re.compile(r"^\s*post\b", re.IGNORECASE)
 _LEADING_BLM = re.compile(r"^\s*blm=(\"[^\"]*\"|'[^']*'|\S+)\s*", re.IGNORECASE)
-
-
-def _target_blm(ctx, name: str | None) -> str:
-    """The BLM a command acts on: the room's, or in the central room the one named by blm=."""
-    if ctx.room is not None and not ctx.room.is_central:
-        return ctx.room.blm_id
-    if not name:
-        raise CommandSyntaxError(ctx.tr("adv.need_blm"))
-    blm = find_blm(name.strip("\"'"))
-    if blm is None:
-        raise CommandSyntaxError(ctx.tr("adv.unknown_blm", name=name,
-                                        known=", ".join(ctx.core.rooms.configured_blms()) or "–"))
-    if blm.id not in ctx.core.rooms.configured_blms():
-        raise CommandSyntaxError(ctx.tr("adv.not_configured", blm=blm.name(ctx.lang)))
-    return blm.id
 
 
 @command("advisory", help_key="cmd.advisory", where="room", usage="[blm=<id>]")

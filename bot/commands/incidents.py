@@ -10,7 +10,7 @@ import re
 
 from bot.commands.dispatch import refuse
 from bot.commands.registry import command
-from bot.directory import find_blm
+from bot.commands.target import target_blm
 from bot.engine import get_engine
 from bot.engine.interact import done_key, who_of
 from bot.engine.report import build_report
@@ -24,19 +24,9 @@ from bot.model import Role
 INCIDENT_ID = re.compile(r"^[A-Za-z]{3}-\d{1,6}$")
 
 
-def _blm(ctx, parsed) -> str | None:
-    """The BLM a command acts on: the room's, or `blm=` in the central room. Refuses when missing."""
-    given = parsed.options.pop("blm", None)
-    if ctx.room is not None and not ctx.room.is_central:
-        return ctx.room.blm_id
-    if not given:
-        refuse(ctx, "no blm", ctx.tr("engine.refuse.need_blm"))
-        return None
-    blm = find_blm(given)
-    if blm is None:
-        refuse(ctx, "unknown blm", ctx.tr("engine.refuse.unknown_blm", name=given))
-        return None
-    return blm.id
+def _blm(ctx, parsed) -> str:
+    """The BLM a command acts on (CommandSyntaxError, answered by the dispatcher, when unclear)."""
+    return target_blm(ctx, parsed.options.pop("blm", None))
 
 
 async def _incident(ctx, parsed, blm_id: str, open_only: bool = True) -> RunState | None:
@@ -71,8 +61,6 @@ async def playbook_list(ctx, parsed) -> None:
 
 async def _start(ctx, parsed, drill: bool) -> None:
     blm_id = _blm(ctx, parsed)
-    if blm_id is None:
-        return
     engine = get_engine(ctx.core)
     if not parsed.words:
         refuse(ctx, "no playbook", ctx.tr("engine.refuse.need_playbook"))
@@ -110,8 +98,6 @@ async def playbook_drill(ctx, parsed) -> None:
 
 async def _end(ctx, parsed, abort: bool) -> None:
     blm_id = _blm(ctx, parsed)
-    if blm_id is None:
-        return
     state = await _incident(ctx, parsed, blm_id)
     if state is None:
         return
@@ -139,8 +125,6 @@ def _line(ctx, state: RunState, title: str) -> str:
 @command("incident", "list", role=Role.member, help_key="cmd.incident_list", where="room")
 async def incident_list(ctx, parsed) -> None:
     blm_id = _blm(ctx, parsed)
-    if blm_id is None:
-        return
     engine = get_engine(ctx.core)
     lines = []
     for state in await engine.open_incidents(blm_id):
@@ -152,8 +136,6 @@ async def incident_list(ctx, parsed) -> None:
 @command("incident", "show", role=Role.member, help_key="cmd.incident_show", where="room", usage="[id]")
 async def incident_show(ctx, parsed) -> None:
     blm_id = _blm(ctx, parsed)
-    if blm_id is None:
-        return
     state = await _incident(ctx, parsed, blm_id, open_only=False)
     if state is None:
         return
@@ -183,8 +165,6 @@ async def incident_close(ctx, parsed) -> None:
 @command("incident", "report", role=Role.liaison, help_key="cmd.incident_report", where="room", usage="[id]")
 async def incident_report(ctx, parsed) -> None:
     blm_id = _blm(ctx, parsed)
-    if blm_id is None:
-        return
     state = await _incident(ctx, parsed, blm_id, open_only=False)
     if state is None:
         return
@@ -197,8 +177,6 @@ async def incident_report(ctx, parsed) -> None:
 @command("ack", role=Role.liaison, help_key="cmd.ack", where="room", usage="[incident]")
 async def ack(ctx, parsed) -> None:
     blm_id = _blm(ctx, parsed)
-    if blm_id is None:
-        return
     state = await _incident(ctx, parsed, blm_id)
     if state is None:
         return
@@ -213,8 +191,6 @@ async def ack(ctx, parsed) -> None:
 @command("checklist", role=Role.member, help_key="cmd.checklist", where="room", usage="[incident]")
 async def checklist(ctx, parsed) -> None:
     blm_id = _blm(ctx, parsed)
-    if blm_id is None:
-        return
     state = await _incident(ctx, parsed, blm_id)
     if state is None:
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 from bot.commands.dispatch import role_name
 from bot.commands.parser import CommandSyntaxError
 from bot.commands.registry import command
+from bot.commands.target import target_blm as _target
 from bot.i18n import register
 from bot.model import OutboundMessage, Role
 
@@ -19,31 +20,14 @@ register({
     "sitrep.sent": {"en": "Situation report sent to the central room.", "es": "Reporte de situación enviado a la sala central."},
     "sitrep.empty": {"en": "Write the report after the command: /sitrep <text>", "es": "Escriba el reporte después del comando: /sitrep <texto>"},
     "sitrep.no_central": {"en": "No central room is configured; the report was not sent.", "es": "No hay sala central configurada; el reporte no se envió."},
-    "blm.needed": {"en": "In the central room, say which BLM: blm=<id>", "es": "En la sala central indique el mecanismo: blm=<id>"},
-    "blm.unknown": {"en": "Unknown BLM {name}.", "es": "Mecanismo desconocido: {name}."},
 })
-
-
-def target_blm(ctx, parsed) -> str:
-    """The BLM a command acts on: the room's, or `blm=` in the central room."""
-    from bot.directory import find_blm
-
-    if ctx.room is not None and not ctx.room.is_central:
-        return ctx.room.blm_id
-    name = parsed.options.get("blm")
-    if not name:
-        raise CommandSyntaxError(ctx.tr("blm.needed"))
-    blm = find_blm(name)
-    if blm is None:
-        raise CommandSyntaxError(ctx.tr("blm.unknown", name=name))
-    return blm.id
 
 
 @command("contacts", help_key="cmd.contacts", where="room")
 async def contacts(ctx, parsed) -> None:
     from bot.directory import get_blm
 
-    blm_id = target_blm(ctx, parsed)
+    blm_id = _target(ctx, parsed.options.get("blm"))
     lines = []
     for person in ctx.core.rooms.people_of(blm_id):
         where = " · ".join(x for x in (f"Slack {person.slack_user}" if person.slack_user else "",
@@ -61,7 +45,7 @@ async def sitrep(ctx, parsed) -> None:
     from bot.directory import get_blm
 
     text = ctx.event.text.strip()
-    blm_id = target_blm(ctx, parsed)
+    blm_id = _target(ctx, parsed.options.get("blm"))
     if ctx.room.is_central and text.lower().startswith("blm="):
         text = text.split(None, 1)[1] if " " in text else ""
     if not text:
