@@ -43,6 +43,19 @@ def _build_runtime(settings: Settings):
         raise SystemExit(2)
 
 
+def _runtime_with_edges(settings: Settings):
+    from handlers import build_edges
+
+    rt = _build_runtime(settings)
+    try:
+        for edge in build_edges(settings, rt.core):
+            rt.add_edge(edge)
+    except ValueError as exc:
+        print(f"start-up refused: {exc}", file=sys.stderr)
+        raise SystemExit(2)
+    return rt
+
+
 async def _until_signalled() -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -58,15 +71,8 @@ async def run_serve(settings: Settings, no_worker: bool) -> None:
     from aiohttp import web
 
     from bot.web import build_web_app
-    from handlers import build_edges
 
-    rt = _build_runtime(settings)
-    try:
-        for edge in build_edges(settings, rt.core):
-            rt.add_edge(edge)
-    except ValueError as exc:
-        print(f"start-up refused: {exc}", file=sys.stderr)
-        raise SystemExit(2)
+    rt = _runtime_with_edges(settings)
     app = build_web_app(rt)
     runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()
@@ -93,15 +99,8 @@ async def run_worker(settings: Settings) -> None:
     from aiohttp import web
 
     from bot.web import build_worker_app
-    from handlers import build_edges
 
-    rt = _build_runtime(settings)
-    try:
-        for edge in build_edges(settings, rt.core):
-            rt.add_edge(edge)
-    except ValueError as exc:
-        print(f"start-up refused: {exc}", file=sys.stderr)
-        raise SystemExit(2)
+    rt = _runtime_with_edges(settings)
     runner = web.AppRunner(build_worker_app(rt), handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.worker_port)
