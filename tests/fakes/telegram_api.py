@@ -417,7 +417,7 @@ class FakeTelegram(FakeServerBase):
             raise bad("message to be replied not found")
         if own is not None:
             return self.view(own)
-        return {"message_id": mid, "chat": {"id": chat_id}, "date": int(time.time())}
+        return {"message_id": mid, "chat": {"id": chat_id, "type": chat_type_for(chat_id)}, "date": int(time.time())}
 
     def _find(self, chat_id: int, message_id: Any) -> dict | None:
         for m in self.messages.get(chat_id, []):
