@@ -72,8 +72,10 @@ def make_settings(redis_url, fake_slack=None, fake_telegram=None, *, webhook=Tru
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings, deployment: dict | None = None, *, worker: bool = True):
-    rt = Runtime.build(settings, deployment=Deployment.model_validate(deployment or DEPLOYMENT))
+async def running_bot(settings: Settings, deployment: dict | None = None, *, worker: bool = True, clock=None):
+    """The bot, in-process. Give a ManualClock-like `clock` to move the whole bot's time (timers,
+    rate limits, back-off) without sleeping."""
+    rt = Runtime.build(settings, deployment=Deployment.model_validate(deployment or DEPLOYMENT), clock=clock)
     for edge in build_edges(settings, rt.core):
         rt.add_edge(edge)
     runner = web.AppRunner(build_web_app(rt), handle_signals=False)

@@ -3,7 +3,7 @@ HTTP, a real redis-server, our web app in front."""
 import asyncio
 import json
 
-import pytest
+
 import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
 

@@ -5,7 +5,7 @@ import asyncio
 import logging
 from datetime import timedelta
 
-import pytest
+
 
 from bot.advisories.publish import active_advisories
 from bot.advisories.source_nws import source_key

@@ -8,23 +8,16 @@ from __future__ import annotations
 
 import json
 import time
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-import aiohttp
 import pytest
-from aiohttp import web
 
 from bot.clock import Clock
-from bot.config import Deployment
 from bot.engine import TimerLoop, get_engine
-from bot.runtime import Runtime
-from bot.web import build_web_app
-from handlers import build_edges
 from tests.fakes.builders import (slack_block_action, slack_message_event, slack_signed, slack_slash_command_form,
                                   tg_callback_query_update, tg_message_update, tg_webhook_headers)
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, RunningBot, make_settings
+from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 SLACK_ROOM, TG_ROOM = "C0NOGALES", -1001000000003
 SLACK_CENTRAL, TG_CENTRAL = "C0CENTRAL", -1001000000000
@@ -56,29 +49,6 @@ class MovableClock(Clock):
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds
-
-
-@asynccontextmanager
-async def running_bot(settings, deployment: dict, clock: Clock):
-    """tests.integration.harness.running_bot, with the runtime's clock given."""
-    rt = Runtime.build(settings, deployment=Deployment.model_validate(deployment), clock=clock)
-    for edge in build_edges(settings, rt.core):
-        rt.add_edge(edge)
-    runner = web.AppRunner(build_web_app(rt), handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    for edge in rt.edges:
-        await edge.start(rt, receive=True)
-    await rt.start_workers()
-    session = aiohttp.ClientSession()
-    try:
-        yield RunningBot(f"http://127.0.0.1:{port}", rt, session)
-    finally:
-        await session.close()
-        await rt.close()
-        await runner.cleanup()
 
 
 @dataclass
@@ -180,7 +150,7 @@ def tg_buttons(msg) -> list[dict]:
 @pytest.mark.parametrize("sc", SCENARIOS, ids=[s.playbook for s in SCENARIOS])
 async def test_security_playbook_end_to_end(sc: Scenario, redis_url, fake_slack, fake_telegram):
     clock = MovableClock()
-    async with running_bot(make_settings(redis_url, fake_slack, fake_telegram), DEPLOYMENT, clock) as running:
+    async with running_bot(make_settings(redis_url, fake_slack, fake_telegram), DEPLOYMENT, clock=clock) as running:
         b = Bot(running, fake_slack, fake_telegram)
         engine = get_engine(running.runtime.core)
         assert engine.clock is clock

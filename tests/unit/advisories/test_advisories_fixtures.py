@@ -10,7 +10,7 @@ import pytest
 from bot.advisories.cap import parse_cap_document
 from bot.advisories.matching import blms_for
 from bot.advisories.nws import parse_nws_geojson
-from bot.directory import get_blm
+
 
 
 def _cap(path: Path):
