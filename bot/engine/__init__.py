@@ -13,6 +13,9 @@ import logging
 from typing import Awaitable, Callable
 
 from bot.engine import messages as _messages  # noqa: F401  (registers the texts)
+# imported here, before `report` below is defined: a first import of the submodule later would
+# replace the package's `report` function with the module (and `from bot.engine import report` break)
+from bot.engine.report import build_report
 from bot.engine.loader import LoadedPlaybook, PlaybookError, PlaybookLibrary, parse_playbook, validate_paths
 from bot.engine.runs import Engine, ParamError, resolve_params
 from bot.engine.schema import Playbook, json_schema
@@ -129,8 +132,6 @@ async def start_for_advisory(core, advisory_event_names: list[str], blm_id: str,
 async def report(target, incident_id: str, fmt: str = "md", lang: str = "en") -> str:
     """The after-action report of an incident (`target` is a Core or an Engine). LookupError when
     there is no such incident."""
-    from bot.engine.report import build_report
-
     engine = target if isinstance(target, Engine) else get_engine(target)
     state = await engine.get(incident_id)
     if state is None:

@@ -417,6 +417,8 @@ class FakeTelegram(FakeServerBase):
             raise bad("message to be replied not found")
         if own is not None:
             return self.view(own)
+        # a message the fake never saw (a person's, sent to the webhook directly): as much of it as
+        # the Bot API would give, with the chat's type (PTB cannot parse a chat without one)
         return {"message_id": mid, "chat": {"id": chat_id, "type": chat_type_for(chat_id)}, "date": int(time.time())}
 
     def _find(self, chat_id: int, message_id: Any) -> dict | None:

@@ -165,3 +165,15 @@ async def test_redelivered_event_changes_nothing_twice(core, redis):
     # the same event again, as after a crash before its removal from the queue: a quiet no-op
     assert await engine.end("NOG-0001", "Ana", abort=True, dedupe=keys.engine_done("slack", "ev-1")) is None
     assert await redis.llen(keys.incident_timeline("NOG-0001")) == tl_before
+
+
+async def test_report_stays_a_function_after_the_report_module_is_imported(core, redis):
+    import importlib
+
+    import bot.engine
+
+    importlib.import_module("bot.engine.report")
+    await handle(core, command(US, "UANA", "/playbook run drill-basic"))
+    for _ in range(2):
+        assert callable(bot.engine.report)
+        assert "NOG-0001" in await bot.engine.report(core, "NOG-0001")
