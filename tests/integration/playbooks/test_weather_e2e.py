@@ -9,20 +9,14 @@ import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import aiohttp
 import pytest
-from aiohttp import web
 
 from bot.clock import ManualClock
-from bot.config import Deployment
 from bot.engine import TimerLoop, get_engine
 from bot.engine.report import build_report
-from bot.runtime import Runtime
-from bot.web import build_web_app
-from handlers import build_edges
 from tests.fakes.builders import (slack_block_action, slack_signed, slack_slash_command_form,
                                   tg_callback_query_update, tg_message_update, tg_webhook_headers)
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings
+from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 PLAYBOOKS = Path(__file__).resolve().parents[3] / "playbooks"
 ELP_SLACK, ELP_TG = "C0ELPASO", -1001000000005
@@ -173,25 +167,10 @@ def tg_texts(fake, chat):
 async def weather_bot(redis_url, fake_slack, fake_telegram):
     clock = ManualClock(float(int(time.time())))
     settings = make_settings(redis_url, fake_slack, fake_telegram, playbooks_dir=PLAYBOOKS)
-    rt = Runtime.build(settings, deployment=Deployment.model_validate(DEPLOYMENT), clock=clock)
-    for edge in build_edges(settings, rt.core):
-        rt.add_edge(edge)
-    runner = web.AppRunner(build_web_app(rt), handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    for edge in rt.edges:
-        await edge.start(rt, receive=True)
-    session = aiohttp.ClientSession()
-    try:
-        bot = Bot(rt, session, f"http://127.0.0.1:{port}", clock, fake_slack, fake_telegram)
+    async with running_bot(settings, DEPLOYMENT, worker=False, clock=clock) as running:
+        bot = Bot(running.runtime, running.session, running.url, clock, fake_slack, fake_telegram)
         bot.t0 = clock.now()
         yield bot
-    finally:
-        await session.close()
-        await rt.close()
-        await runner.cleanup()
 
 
 async def answer_in_order(bot, answers, tg_user=5550002):
