@@ -277,7 +277,9 @@ def start(pb: Playbook, state: RunState, now: float) -> Transition:
     tr = _copy(state)
     title = {lang: pb.title.get(lang) for lang in LANGS}
     key = "engine.run.started_drill" if state.drill else "engine.run.started"
-    params = ", ".join(f"{k}={v}" for k, v in state.params.items())
+    # Only what the person gave: defaults and empty values are noise in the first post.
+    defaults = {p.name: p.default for p in pb.parameters}
+    params = ", ".join(f"{k}={v}" for k, v in state.params.items() if v not in ("", None) and v != defaults.get(k))
     tr.posts.append(Post(audience=["blm"] + ([] if state.drill else ["central"]), kind="start",
                          title={lang: t(key, lang, incident=state.id, title=title[lang]) for lang in LANGS},
                          text={lang: pb.summary.get(lang) for lang in LANGS},
