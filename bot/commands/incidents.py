@@ -180,12 +180,25 @@ async def ack(ctx, parsed) -> None:
     state = await _incident(ctx, parsed, blm_id)
     if state is None:
         return
+    engine = get_engine(ctx.core)
+    step_id = _ack_step_for_room(ctx, state, await engine.playbook_for(state))
     try:
-        await get_engine(ctx.core).ack(state.id, None, who_of(ctx), dedupe=done_key(ctx))
+        await engine.ack(state.id, step_id, who_of(ctx), dedupe=done_key(ctx))
     except StepRefused as exc:
         _refused(ctx, exc)
         return
     ctx.reply(ctx.tr("engine.cmd.acked", incident=state.id))
+
+
+def _ack_step_for_room(ctx, state: RunState, pb) -> str | None:
+    """The oldest acknowledgement asked of this room's side; else the oldest one (None)."""
+    side = "central" if ctx.room.is_central else ctx.room.side
+    for sid in state.pending_acks():
+        step = pb.step(sid)
+        audience = set(getattr(step, "to", []) or [])
+        if side in audience or ("blm" in audience and side != "central"):
+            return sid
+    return None
 
 
 @command("checklist", role=Role.member, help_key="cmd.checklist", where="room", usage="[incident]")

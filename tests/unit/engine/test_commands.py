@@ -177,3 +177,19 @@ async def test_report_stays_a_function_after_the_report_module_is_imported(core,
     for _ in range(2):
         assert callable(bot.engine.report)
         assert "NOG-0001" in await bot.engine.report(core, "NOG-0001")
+
+
+def test_ack_picks_the_step_asked_of_this_rooms_side():
+    from types import SimpleNamespace
+
+    from bot.commands.incidents import _ack_step_for_room
+
+    steps = {"ack-us": SimpleNamespace(to=["us"]), "ack-mx": SimpleNamespace(to=["mx"])}
+    pb = SimpleNamespace(step=lambda sid: steps[sid])
+    state = SimpleNamespace(pending_acks=lambda: ["ack-us", "ack-mx"])
+    telegram_room = SimpleNamespace(is_central=False, side="mx")
+    slack_room = SimpleNamespace(is_central=False, side="us")
+    central_room = SimpleNamespace(is_central=True, side="us")
+    assert _ack_step_for_room(SimpleNamespace(room=telegram_room), state, pb) == "ack-mx"
+    assert _ack_step_for_room(SimpleNamespace(room=slack_room), state, pb) == "ack-us"
+    assert _ack_step_for_room(SimpleNamespace(room=central_room), state, pb) is None  # central: the oldest
