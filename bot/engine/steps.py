@@ -120,6 +120,14 @@ def _ack_button(state: RunState, step: AckStep) -> ButtonSpec:
                       role=role_value(step.role), style="primary")
 
 
+def _shown_answer(step: AskStep, answered: str | None, lang: str) -> str | None:
+    """A choice's label in the reader's language; free text as written."""
+    for choice in step.choices or []:
+        if choice.value == answered:
+            return choice.label.get(lang)
+    return answered
+
+
 def _ask_post(state: RunState, step: AskStep, question: dict[str, str], op: str = "post",
               answered: str | None = None, who: str | None = None, now: float = 0.0) -> Post:
     buttons = []
@@ -131,9 +139,11 @@ def _ask_post(state: RunState, step: AskStep, question: dict[str, str], op: str 
     if answered is None:
         hint = _tmsg("engine.ask.hint_choices" if step.choices else "engine.ask.hint")
     elif who:
-        hint = _tmsg("engine.ask.answered", answer=answered, who=who, when=short(now, state.blm_id))
+        hint = {lang: t("engine.ask.answered", lang, answer=_shown_answer(step, answered, lang), who=who,
+                        when=short(now, state.blm_id)) for lang in LANGS}
     else:
-        hint = _tmsg("engine.ask.timed_out", answer=answered or "—")
+        hint = {lang: t("engine.ask.timed_out", lang, answer=_shown_answer(step, answered, lang) or "—")
+                for lang in LANGS}
     return Post(op=op, audience=audience(state, step.to), kind="ask", title=_tmsg("engine.ask.title", incident=state.id),
                 text=question, lines={lang: [hint[lang]] for lang in LANGS}, buttons=buttons,
                 key=message_key(state, "ask", step.id))

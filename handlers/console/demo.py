@@ -13,6 +13,17 @@ SCRIPT = [
      "Bob answers in Slack"),
     ("slack", "U0JO", "/lang es", "Jo switches to Spanish"),
     ("slack", "U0JO", "/playbook run heat-wave", "Jo (a member) tries to run a playbook"),
+    ("slack", "U0BOB", '/playbook run bomb-threat crossing="Dennis DeConcini"',
+     "Bob (coordinator) starts the bomb-threat playbook"),
+    ("telegram", "5550002", "us", "Luis answers the bot's question by replying to it: the US port got the call",
+     "pregunta"),
+    ("telegram", "5550002", "/ack", "Luis (liaison, Grupo Beta) acknowledges on the Mexican side"),
+    ("telegram", "5550002", "/sitrep Carriles hacia el norte cerrados en DeConcini; desvío a Mariposa.",
+     "Luis sends a situation report to the central room"),
+    ("slack", "U0BOB", '/advisory post en="Northbound lanes at DeConcini closed until further notice." '
+                      'es="Carriles hacia el norte en la garita DeConcini cerrados hasta nuevo aviso."',
+     "Bob posts a people's advisory to both sides"),
+    ("slack", "U0BOB", "/incident show", "Bob checks the incident"),
 ]
 
 
@@ -22,22 +33,22 @@ async def run_demo() -> int:
     await local.runtime.redis.ping()
     print("Border Liaison bot demo: the Nogales BLM, Slack (US side) and Telegram (MX side).")
     print("State: embedded in-process store, lost on exit.\n")
-    for platform, user, text, what in SCRIPT:
+    for platform, user, text, what, *reply_to in SCRIPT:
         lines.clear()
-        print(f"▶ {what}:\n    {platform}> {text}")
-        await local.say(platform, user, text)
+        target = local.last_post_with(platform, reply_to[0]) if reply_to else None
+        print(f"▶ {what}:\n    {platform}> {text}" + (f"   (a reply to message {target})" if target else ""))
+        await local.say(platform, user, text, reply_to=target)
         for line in lines:
             print("  " + line.replace("\n", "\n  "))
         print()
     print("=" * 72)
     for sender in (local.slack, local.telegram):
         for room_key, posts in sender.received.items():
-            print(f"What {ROOM_NAMES.get(room_key, room_key)} saw ({len(posts)} posts):")
+            print(f"What {ROOM_NAMES.get(room_key, room_key)} saw ({len(posts)} posts, first line of each):")
             for post in posts:
                 who = f" (only {post['ephemeral_to']})" if post["ephemeral_to"] else ""
-                print(f"  ─ bot{who}:")
-                for line in post["text"].splitlines():
-                    print("      " + line)
+                first = next((line for line in post["text"].splitlines() if line.strip()), "")
+                print(f"  ─ bot{who}: {first[:110]}")
             print()
     await local.runtime.close()
     return 0

@@ -54,7 +54,8 @@ class LocalBLM:
         return cls(runtime, slack, telegram)
 
     def person_event(self, platform: str, user_id: str, text: str, chat_id: str | None = None,
-                     language_code: str | None = None, private: bool = False) -> InboundEvent:
+                     language_code: str | None = None, private: bool = False,
+                     reply_to: str | None = None) -> InboundEvent:
         if chat_id is None:
             rooms = self.runtime.core.rooms.rooms_of("nogales")
             chat_id = next(r.room.chat_id for r in rooms if r.room.platform == platform)
@@ -73,7 +74,14 @@ class LocalBLM:
                           language_code=language_code),
             # Telegram hands the bot HTML (text_html): the local edge does the same.
             text=args.strip() if command else (html.escape(text, quote=False) if platform == "telegram" else text),
-            command=command, message_id=str(n))
+            command=command, message_id=str(n), reply_to=reply_to)
+
+    def last_post_with(self, platform: str, needle: str) -> str | None:
+        """The id of the bot's latest post in this platform's BLM room containing `needle`."""
+        sender = self.slack if platform == "slack" else self.telegram
+        room = next(r.room for r in self.runtime.core.rooms.rooms_of("nogales") if r.room.platform == platform)
+        found = [p["id"] for p in sender.received.get(room.key, []) if needle in p["text"]]
+        return found[-1] if found else None
 
     async def say(self, platform: str, user_id: str, text: str, **kw) -> None:
         event = self.person_event(platform, user_id, text, **kw)

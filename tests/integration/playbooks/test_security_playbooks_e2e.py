@@ -181,10 +181,14 @@ async def test_security_playbook_end_to_end(sc: Scenario, redis_url, fake_slack,
                 msg = await b.slack_has(ask.find, what=f"question {ask.step} in Slack")
                 await b.slack_event(slack_message_event(SLACK_ROOM, BOB, ask.reply, thread_ts=msg["ts"]))
             recorded = ask.recorded or ask.reply
+            # a choice is shown by its label in each room's language; free text as written
+            labels = {c.value: c.label for c in pb.step(ask.step).choices or []}
+            shown_en = labels[recorded].en if recorded in labels else recorded
+            shown_es = labels[recorded].es if recorded in labels else recorded
             if "blm" in pb.step(ask.step).to or "us" in pb.step(ask.step).to:
-                await fake_slack.wait_for(lambda f: any(f"Answer: {recorded}" in m["text"] for m in b.slack_msgs()),
+                await fake_slack.wait_for(lambda f: any(f"Answer: {shown_en}" in m["text"] for m in b.slack_msgs()),
                                           what=f"answer to {ask.step} shown in Slack")
-            await fake_telegram.wait_for(lambda f: any(f"Respuesta: {recorded}" in m.get("text", "") for m in b.tg_msgs()),
+            await fake_telegram.wait_for(lambda f: any(f"Respuesta: {shown_es}" in m.get("text", "") for m in b.tg_msgs()),
                                          what=f"answer to {ask.step} shown in Telegram")
             assert (await engine.get("NOG-0001")).answers[ask.step] == recorded
 

@@ -220,5 +220,5 @@ def test_simulate_output_is_readable_and_stable(name):
     assert re.search(r"12:15:00 UTC.*\n  ! → MX telegram \(es\): ELP-0001: RECORDATORIO 1/1", out)
     assert "!! → central slack (en): ESCALATION ELP-0001 (El Paso, TX – Ciudad Juárez, Chih.): not acknowledged after 25 min — Mexican side:" in out
     assert "!! → central slack (en): ESCALATION ELP-0001 (El Paso, TX – Ciudad Juárez, Chih.): not acknowledged after 25 min — US side:" in out
-    assert "Sin respuesta a tiempo; se continúa con: pending/pendiente" in out
+    assert "Sin respuesta a tiempo; se continúa con: Decisión pendiente" in out  # the label, not the value
     assert out.rstrip().endswith("End of simulation: status steps done, open.")
