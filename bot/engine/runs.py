@@ -67,6 +67,7 @@ class Engine:
         self.retention = int(retention_days) * 86400
         self._snapshots: dict[str, Playbook] = {}
         self.sink: list | None = None  # simulate: (time, kind, op, OutboundMessage) as they are made
+        self.chosen_langs: dict[str, str] = {}  # private chat room key -> the person's /lang choice
 
     # ---- reading ---------------------------------------------------------------------------
     async def get(self, incident_id: str) -> RunState | None:
@@ -130,6 +131,7 @@ class Engine:
                          playbook_version=playbook.playbook.version, sha=sha, drill=drill, params=values,
                          started_at=now, started_by=started_by)
         self._snapshots[sha] = playbook.playbook
+        await self.load_chosen_languages()
         snapshot = json.dumps(playbook.data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         tr = steps.start(playbook.playbook, state, now)
         retention = self.retention
@@ -153,6 +155,7 @@ class Engine:
         Returns None when the incident does not exist, `dedupe` says it was done already, or
         `check` (awaited with the pipeline, after WATCH) says no."""
         key = keys.incident(incident_id.upper())
+        await self.load_chosen_languages()
         for _ in range(MAX_RETRIES):
             async with self.redis.pipeline(transaction=True) as pipe:
                 try:
@@ -218,8 +221,23 @@ class Engine:
 
     # ---- outputs ---------------------------------------------------------------------------
     def people_with_role(self, blm_id: str, role_name: str):
-        role = Role[role_name]
-        return [p for p in self.rooms.people_of(blm_id) if p.role == role]
+        """The people of exactly that role; when there are none, those of the nearest higher role
+        (each role includes the ones before it), so a page always names someone."""
+        people = self.rooms.people_of(blm_id)
+        for role in sorted(r for r in Role if r >= Role[role_name]):
+            found = [p for p in people if p.role == role]
+            if found:
+                return found
+        return []
+
+    async def load_chosen_languages(self) -> None:
+        """Everyone's /lang choice, read once before posts are made (private chats use it)."""
+        people = self.rooms.deployment.people
+        refs = [ref for p in people for ref, _ in private_chats(p)]
+        if not refs:
+            return
+        values = await self.redis.mget([keys.person_lang(r.platform, r.chat_id) for r in refs])
+        self.chosen_langs = {r.key: v for r, v in zip(refs, values) if v in ("en", "es")}
 
     def targets(self, state: RunState, audience: list[str]) -> list[tuple[RoomRef, str, bool]]:
         """(room, language, private) for an audience, without repeats."""
@@ -247,7 +265,7 @@ class Engine:
                         add(r.room, r.lang, False)
             elif a.startswith("role:"):
                 for p in self.people_with_role(state.blm_id, a[5:]):
-                    for ref, lang in private_chats(p):
+                    for ref, lang in private_chats(p, self.chosen_langs):
                         add(ref, lang, True)
         return out
 
@@ -286,7 +304,7 @@ class Engine:
         if post.dm_role and not state.drill:
             blm = get_blm(state.blm_id)
             for person in self.people_with_role(state.blm_id, post.dm_role):
-                for ref, lang in private_chats(person):
+                for ref, lang in private_chats(person, self.chosen_langs):
                     effects.post(OutboundMessage(
                         room=ref, title=(post.title or {}).get(lang),
                         text=t("engine.ack.dm", lang, incident=state.id, blm=blm.name(lang)),
@@ -337,13 +355,18 @@ class Engine:
         return tr is not None
 
 
-def private_chats(person) -> list[tuple[RoomRef, str]]:
-    """A person's own chats with the bot (Slack DM by user id, Telegram private chat)."""
+def private_chats(person, chosen: dict[str, str] | None = None) -> list[tuple[RoomRef, str]]:
+    """A person's own chats with the bot (Slack DM by user id, Telegram private chat), each in
+    the person's language: their /lang choice (`chosen`, by room key), else the config's, else
+    the platform's default."""
+    chosen = chosen or {}
     out = []
     if person.slack_user:
-        out.append((RoomRef(platform="slack", chat_id=person.slack_user), person.lang or "en"))
+        ref = RoomRef(platform="slack", chat_id=person.slack_user)
+        out.append((ref, chosen.get(ref.key) or person.lang or "en"))
     if person.telegram_user is not None:
-        out.append((RoomRef(platform="telegram", chat_id=str(person.telegram_user)), person.lang or "es"))
+        ref = RoomRef(platform="telegram", chat_id=str(person.telegram_user))
+        out.append((ref, chosen.get(ref.key) or person.lang or "es"))
     return out
 
 

@@ -247,3 +247,25 @@ def test_abort_cancels_timers():
     assert ab.state.status == "aborted" and ab.cancel_timers and ab.state.timers == {}
     with pytest.raises(StepRefused):
         steps.on_ack(pb, ab.state, None, "Luis", T0 + 6)
+
+
+def test_private_chats_follow_the_persons_lang_choice():
+    from bot.config import PersonConfig
+    from bot.engine.runs import private_chats
+
+    ana = PersonConfig(name="Ana", slack_user="U1", telegram_user=5, role="liaison", blms=["nogales"])
+    assert [lang for _, lang in private_chats(ana)] == ["en", "es"]
+    assert [lang for _, lang in private_chats(ana, {"telegram:5": "en"})] == ["en", "en"]
+
+
+def test_a_page_for_a_role_nobody_holds_names_the_next_role_up():
+    from bot.config import Deployment
+    from bot.engine.runs import Engine
+    from bot.rooms import Rooms
+
+    dep = Deployment.model_validate({"blms": {"nogales": {"slack_channel": "C1"}}, "people": [
+        {"name": "Coord", "slack_user": "U1", "role": "coordinator", "blms": ["nogales"]},
+        {"name": "Member", "slack_user": "U2", "role": "member", "blms": ["nogales"]}]})
+    engine = Engine(None, None, Rooms(dep), None)
+    assert [p.name for p in engine.people_with_role("nogales", "liaison")] == ["Coord"]
+    assert [p.name for p in engine.people_with_role("nogales", "member")] == ["Member"]
