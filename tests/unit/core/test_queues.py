@@ -86,3 +86,35 @@ async def test_gcra_limits_all_or_nothing():
     assert await limiter.acquire([other, global_], 100.0) == 0  # the burst of 2 allows a second room
     assert await limiter.acquire([Limit("t:room3", 1.0), global_], 100.0) > 0
     assert await limiter.acquire([per_room, global_], 101.0) == 0
+
+
+async def test_lease_is_short_and_renewed_while_a_slow_entry_is_handled():
+    """A killed worker must not hold its rooms for long (the lease is short), and a live one handling
+    a slow platform call must keep its room (the lease is renewed meanwhile), so no second process
+    sends the same entry."""
+    from bot.delivery.queues import LEASE_MS
+    from bot.store import keys
+
+    assert LEASE_MS <= 10_000
+    redis = make_redis()
+    release = asyncio.Event()
+    handled = []
+
+    async def slow(entry):
+        handled.append(entry.payload["n"])
+        await release.wait()
+        return Done()
+
+    await queue_items(redis, "out:slack:C1", 1)
+    a = QueueRunner(redis, ManualClock(10), {"out:": slow}, lease_ms=150)
+    b = QueueRunner(redis, ManualClock(10), {"out:": slow}, lease_ms=150)
+    await a.drain_once()
+    loop = asyncio.get_running_loop()
+    until = loop.time() + 0.6  # four lease lifetimes
+    while loop.time() < until:
+        assert await b.drain_once() == 0  # the other process never gets the group
+        assert await redis.pttl(keys.lease("out:slack:C1")) > 0
+        await asyncio.sleep(0.02)  # polling the other runner, as its loop would
+    release.set()
+    await a.stop()
+    assert handled == [0]
