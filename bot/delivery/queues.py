@@ -208,6 +208,9 @@ class QueueRunner:
                         await self.redis.zadd(keys.READY, {group: outcome.when}, xx=True)
                         return
                     await self._commit(group, entry, outcome)
+                    if outcome.commit is not None:
+                        # what it queued (a relay's outbound posts) is drained now, not at the next poll
+                        self.wake.set()
                     if keeper.done():  # the lease was lost: leave the group to its new holder
                         return
         except asyncio.CancelledError:

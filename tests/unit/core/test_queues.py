@@ -118,3 +118,34 @@ async def test_lease_is_short_and_renewed_while_a_slow_entry_is_handled():
     release.set()
     await a.stop()
     assert handled == [0]
+
+
+async def test_work_queued_by_a_handled_entry_runs_at_once_not_at_the_next_poll():
+    """A relayed message is an inbound entry whose handling queues an outbound one; the runner must
+    not leave that second hop to its poll timer (it added 200 ms to every relayed message)."""
+    redis = make_redis()
+    sent = asyncio.Event()
+
+    async def inbound(entry):
+        for _ in range(100):  # until the runner has taken the wake-up and gone back to waiting
+            if not runner.wake.is_set():
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        return Done(lambda pipe: push(pipe, "out:slack:C1", {"n": entry.payload["n"]}, 0))
+
+    async def outbound(entry):
+        sent.set()
+        return Done()
+
+    runner = QueueRunner(redis, ManualClock(10), {"in:": inbound, "out:": outbound}, poll_seconds=30)
+    task = asyncio.create_task(runner.run())
+    try:
+        await asyncio.sleep(0.05)  # the runner's first pass is over; it waits on `wake`
+        await queue_items(redis, "in:slack:C1", 1)
+        runner.wake.set()  # what Core.accept does
+        await asyncio.wait_for(sent.wait(), timeout=5)  # far below the 30 s poll
+    finally:
+        await runner.stop()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
