@@ -102,10 +102,13 @@ async def test_redis_restart_without_persistence_readyz_and_recovery(redis_serve
         while (await bot.get("/readyz"))[0] != 200:
             assert loop.time() < deadline, "never ready again"
             await asyncio.sleep(0.1)  # polling /readyz, as a load balancer would
+        t_ready = loop.time()
         resp = await bot.post("/slack/events", data, headers)  # Slack's retry
         assert resp.status == 200
+        print(f"ready again; retry accepted in {loop.time() - t_ready:.2f}s")
         await fake_telegram.wait_for(lambda f: any("S-nogales-3" in t for t in f.texts(-1001000000003)),
                                      timeout=30, what="the retried message delivered after the restart")
+        print(f"retried message delivered {loop.time() - t_ready:.2f}s after ready")
         await send_both_ways(bot, 3, first=10)
         await fake_slack.wait_for(all_delivered(fake_slack, fake_telegram, 3, first=10), timeout=30, what="after")
 
