@@ -203,7 +203,11 @@ class QueueRunner:
                         raise
                     except Exception:
                         log.exception("handler failed on %s %s; retrying later", group, entry.entry_id)
-                        outcome = RetryAt(self.clock.now() + min(60, 2 ** min(entry.attempts, 6)), "handler error")
+                        # Soon: `attempts` counts every head read (rate-limit waits too), and the
+                        # usual error here is a Redis connection dropped by a restart; backing off
+                        # by 2**attempts (up to 60 s) stalled rooms for minutes after one.
+                        outcome = RetryAt(self.clock.now() + min(5.0, 0.5 * 2 ** min(entry.attempts, 4)),
+                                          "handler error")
                     if isinstance(outcome, RetryAt):
                         await self.redis.zadd(keys.READY, {group: outcome.when}, xx=True)
                         return

@@ -149,3 +149,27 @@ async def test_work_queued_by_a_handled_entry_runs_at_once_not_at_the_next_poll(
         await runner.stop()
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_handler_error_after_many_waits_is_retried_within_seconds():
+    """After a Redis restart the first handler call often fails on a dropped connection; an entry
+    that had waited on rate limits a few times must not then sleep for a minute."""
+    from bot.store import keys
+
+    redis = make_redis()
+    clock = ManualClock(1000)
+    calls = []
+
+    async def handler(entry):
+        calls.append(entry.attempts)
+        if len(calls) <= 8:
+            return RetryAt(clock.now(), "rate limit")
+        raise ConnectionError("Connection closed by server.")
+
+    await queue_items(redis, "out:slack:C1", 1)
+    runner = QueueRunner(redis, clock, {"out:": handler})
+    while len(calls) < 9:
+        await runner.drain_once()
+        await asyncio.gather(*list(runner._tasks))
+    [(group, when)] = await redis.zrange(keys.READY, 0, -1, withscores=True)
+    assert when - clock.now() <= 5.0, when - clock.now()
