@@ -111,6 +111,7 @@ async def test_redis_restart_without_persistence_readyz_and_recovery(redis_serve
         print(f"retried message delivered {loop.time() - t_ready:.2f}s after ready")
         await send_both_ways(bot, 3, first=10)
         await fake_slack.wait_for(all_delivered(fake_slack, fake_telegram, 3, first=10), timeout=30, what="after")
+        print(f"later messages delivered {loop.time() - t_ready:.2f}s after ready")
 
 
 async def test_redis_killed_with_append_only_file_loses_nothing(fake_slack, fake_telegram):
