@@ -65,8 +65,9 @@ def load_yaml(text: str | bytes) -> LoadedYaml:
             raise YamlProblem(1, f"not UTF-8 text: {exc}") from None
     if len(text) > MAX_BYTES:
         raise YamlProblem(1, f"file too large ({len(text)} characters; the limit is {MAX_BYTES})")
-    loader = _CountingLoader(text)
+    loader = None
     try:
+        loader = _CountingLoader(text)  # the reader refuses control characters already here
         node = loader.get_single_node()
         if node is None:
             return LoadedYaml(None, {(): 1})
@@ -81,9 +82,14 @@ def load_yaml(text: str | bytes) -> LoadedYaml:
         line = mark.line + 1 if mark else 1
         raise YamlProblem(line, f"YAML syntax: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(1, f"YAML: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise YamlProblem(line, f"YAML: {exc}".splitlines()[0]) from None
+    except RecursionError:
+        raise YamlProblem(1, "YAML nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _to_python(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, lines: dict, budget: list[int]) -> Any:

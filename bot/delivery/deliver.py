@@ -79,7 +79,10 @@ class Deliverer:
             METRICS.rate_limited.labels(*labels).inc()
             return RetryAt(until, "429")
         except TransientError as exc:
-            backoff = min(MAX_BACKOFF, 0.5 * 2 ** min(entry.attempts, 12))
+            # Back off by this entry's failed sends, not by `attempts` (every head read, rate-limit
+            # waits and 429 blocks included): one 5xx after a few rate-limit waits waited minutes.
+            failures = await self.redis.hincrby(keys.inflight(entry.group), _failures_field(entry), 1)
+            backoff = min(MAX_BACKOFF, 0.5 * 2 ** min(int(failures), 12))
             log.warning("delivery to %s failed (%s); retry in %.1fs", room.key, exc, backoff)
             return RetryAt(now + backoff, "transient")
         except PermanentError as exc:
@@ -91,6 +94,7 @@ class Deliverer:
             METRICS.coalesced.labels(*labels).inc(len(extra) + 1)
 
         def commit(pipe):
+            pipe.hdel(keys.inflight(entry.group), _failures_field(entry))
             for stream, entry_id in extra:
                 pipe.xdel(stream, entry_id)
                 pipe.hdel(keys.inflight(entry.group), entry_id)
@@ -195,6 +199,7 @@ class Deliverer:
                 log.exception("could not report the failed delivery")
 
         def write(pipe):
+            pipe.hdel(keys.inflight(entry.group), _failures_field(entry))
             pipe.xadd(keys.DEAD, {"room": room.key, "reason": exc.reason, "op": json.dumps(entry.payload)},
                       maxlen=10_000, approximate=True)
 
@@ -207,6 +212,10 @@ class Deliverer:
         for stream in group_streams(group):
             total += await self.redis.xlen(stream)
         return total
+
+
+def _failures_field(entry: Entry) -> str:
+    return f"{entry.entry_id}:failed"
 
 
 def _coalescable(op: OutboundOp, head: OutboundOp) -> bool:

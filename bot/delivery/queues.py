@@ -20,7 +20,9 @@ from bot.store import keys
 
 log = logging.getLogger(__name__)
 
-LEASE_MS = 60_000
+# A group's lease is short and renewed while its entry is being handled (a slow platform call can
+# take longer than the lease): a process killed mid-drain holds its rooms for at most LEASE_MS.
+LEASE_MS = 6_000
 
 # Remove the group from `ready` only if all its streams are empty: a push racing with the drain
 # either sees the group still ready or re-adds it.
@@ -94,6 +96,7 @@ class QueueRunner:
     handlers: dict[str, Handler]  # group prefix ("in:", "out:") -> handler
     concurrency: int = 16
     poll_seconds: float = 0.2
+    lease_ms: int = LEASE_MS
     owner: str = field(default_factory=lambda: secrets.token_hex(8))
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     _active: set[str] = field(default_factory=set)
@@ -143,7 +146,7 @@ class QueueRunner:
             if group in self._active:
                 continue
             token = f"{self.owner}:{secrets.token_hex(4)}"
-            if not await self.redis.set(keys.lease(group), token, nx=True, px=LEASE_MS):
+            if not await self.redis.set(keys.lease(group), token, nx=True, px=self.lease_ms):
                 continue
             self._active.add(group)
             task = asyncio.create_task(self._drain_group(group, token))
@@ -166,9 +169,23 @@ class QueueRunner:
             await asyncio.sleep(0.01)
         raise TimeoutError("queues still busy")
 
+    async def _keep_lease(self, group: str, token: str) -> None:
+        """Renew the lease every third of its life while this process drains the group."""
+        while True:
+            await asyncio.sleep(self.lease_ms / 3000)
+            try:
+                if not await self._renew(keys=[keys.lease(group)], args=[token, self.lease_ms]):
+                    log.warning("lost the lease of %s (this process stalled); another may take it", group)
+                    return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.debug("lease renewal of %s failed; trying again", group)
+
     async def _drain_group(self, group: str, token: str) -> None:
         handler = self._handler_for(group)
         streams = group_streams(group)
+        keeper = asyncio.create_task(self._keep_lease(group, token))
         try:
             async with self._sem:
                 if handler is None:
@@ -186,17 +203,26 @@ class QueueRunner:
                         raise
                     except Exception:
                         log.exception("handler failed on %s %s; retrying later", group, entry.entry_id)
-                        outcome = RetryAt(self.clock.now() + min(60, 2 ** min(entry.attempts, 6)), "handler error")
+                        # Soon: `attempts` counts every head read (rate-limit waits too), and the
+                        # usual error here is a Redis connection dropped by a restart; backing off
+                        # by 2**attempts (up to 60 s) stalled rooms for minutes after one.
+                        outcome = RetryAt(self.clock.now() + min(5.0, 0.5 * 2 ** min(entry.attempts, 4)),
+                                          "handler error")
                     if isinstance(outcome, RetryAt):
                         await self.redis.zadd(keys.READY, {group: outcome.when}, xx=True)
                         return
                     await self._commit(group, entry, outcome)
-                    await self._renew(keys=[keys.lease(group)], args=[token, LEASE_MS])
+                    if outcome.commit is not None:
+                        # what it queued (a relay's outbound posts) is drained now, not at the next poll
+                        self.wake.set()
+                    if keeper.done():  # the lease was lost: leave the group to its new holder
+                        return
         except asyncio.CancelledError:
             raise
         except Exception:
             log.warning("draining %s failed; another pass will pick it up", group, exc_info=True)
         finally:
+            keeper.cancel()
             self._active.discard(group)
             try:
                 await self._release(keys=[keys.lease(group)], args=[token])

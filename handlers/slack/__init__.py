@@ -8,6 +8,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.metrics import METRICS
@@ -16,6 +17,8 @@ from handlers.slack import listeners
 from handlers.slack.sender import SlackSender
 
 log = logging.getLogger(__name__)
+
+MAX_REQUEST_BYTES = 1_000_000
 
 
 class _QuietTokenWarning(logging.Filter):
@@ -26,6 +29,32 @@ class _QuietTokenWarning(logging.Filter):
 
 
 logging.getLogger("slack_bolt.AsyncApp").addFilter(_QuietTokenWarning())
+
+
+_OBJECTS = ("event", "user", "channel", "container", "team", "message", "authorizations")
+
+
+def _well_formed(body) -> bool:
+    """The parts bolt and our listeners read have the types Slack gives them (a signed request of
+    another shape made bolt raise and answer 500, which Slack retries for nothing)."""
+    if not isinstance(body, dict):
+        return False
+    for name in _OBJECTS:
+        if name in body and name != "authorizations" and not isinstance(body[name], (dict, type(None))):
+            return False
+    if not isinstance(body.get("authorizations", []), (list, type(None))):
+        return False
+    actions = body.get("actions", [])
+    if not isinstance(actions, (list, type(None))) or not all(isinstance(a, dict) for a in actions or []):
+        return False
+    event = body.get("event")
+    if isinstance(event, dict):
+        for name in ("message", "previous_message"):
+            if name in event and not isinstance(event[name], (dict, type(None))):
+                return False
+        if not isinstance(event.get("files", []), (list, type(None))):
+            return False
+    return True
 
 
 @dataclass
@@ -59,6 +88,7 @@ class SlackEdge:
         )
         listeners.register(self.app, core, self.identity)
         self.sender = SlackSender(self.client)
+        self._verifier = None if socket_mode else SignatureVerifier(secret)
         self._socket_handler = None
 
     def _make_authorize(self):
@@ -74,7 +104,29 @@ class SlackEdge:
         app.router.add_post("/slack/events", self.handle_http)
 
     async def handle_http(self, request: web.Request) -> web.Response:
-        bolt_request = await to_bolt_request(request)
+        # Slack's own payloads stay far below 1 MB (message text is capped at 40,000 characters); a
+        # larger body is refused before it is verified, parsed or queued.
+        if (request.content_length or 0) > MAX_REQUEST_BYTES:
+            return web.Response(status=413, text="too large")
+        body = await request.read()  # bounded by the app's client_max_size
+        if len(body) > MAX_REQUEST_BYTES:
+            return web.Response(status=413, text="too large")
+        # The signature is checked before the body is parsed: bolt parses first, so unsigned garbage
+        # (or a timestamp that is not a number, which slack-sdk's verifier raises on) became a 500.
+        if self._verifier is not None:
+            ts = request.headers.get("X-Slack-Request-Timestamp", "")
+            sig = request.headers.get("X-Slack-Signature", "")
+            if not ts.strip().isdigit() or not self._verifier.is_valid(body, ts, sig):
+                METRICS.refused.labels("slack", "signature").inc()
+                return web.Response(status=401, text="unauthorized")
+        try:
+            bolt_request = await to_bolt_request(request)
+        except (ValueError, TypeError, AttributeError, KeyError):  # signed, but not what Slack sends
+            log.warning("slack: unreadable request body refused")
+            return web.Response(status=400, text="bad request")
+        if not _well_formed(bolt_request.body):
+            log.warning("slack: request of an unexpected shape refused")
+            return web.Response(status=400, text="bad request")
         try:
             bolt_response = await self.app.async_dispatch(bolt_request)
         except Exception:

@@ -67,8 +67,11 @@ class TelegramEdge:
             return web.Response(status=401, text="unauthorized")
         if request.content_length is not None and request.content_length > MAX_UPDATE_BYTES:
             return web.Response(status=413, text="too large")
+        body = await request.read()  # bounded by the app's client_max_size
+        if len(body) > MAX_UPDATE_BYTES:  # a chunked body announces no Content-Length
+            return web.Response(status=413, text="too large")
         try:
-            data = json.loads(await request.read())
+            data = json.loads(body)
             update = Update.de_json(data, self.bot)
         except Exception:
             log.warning("telegram: unreadable webhook body refused")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import random
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -109,6 +110,9 @@ class FakeServerBase:
         self._failures: dict[str, list[_Failure]] = {}
         self._delays: dict[str, float] = {}
         self.token_revoked = False
+        self._random: tuple[float, tuple[int, ...], frozenset[str], int] | None = None
+        self._rng = random.Random(0)
+        self.injected = 0  # failures answered so far (queued and random)
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
@@ -177,6 +181,15 @@ class FakeServerBase:
         code (Slack) or description (Telegram)."""
         self._failures.setdefault(method, []).append(_Failure(n, status, retry_after, error))
 
+    def random_faults(self, rate: float, statuses: tuple[int, ...] = (429, 500, 502, 503), *, seed: int = 0,
+                      methods: tuple[str, ...] = ("*",), retry_after: int = 1) -> None:
+        """From now on answer a fraction ``rate`` of the calls to ``methods`` (``"*"``: any) with a
+        failure whose status is drawn from ``statuses``; a seeded RNG makes a run repeatable.
+        ``rate=0`` turns it off. (The failure is answered before the call takes effect: a 5xx
+        here never posted anything.)"""
+        self._rng = random.Random(seed)
+        self._random = (rate, tuple(statuses), frozenset(methods), retry_after) if rate > 0 else None
+
     def delay(self, method: str, seconds: float) -> None:
         """Hold every answer to ``method`` (``"*"``: any) for ``seconds`` (0 removes it)."""
         if seconds <= 0:
@@ -199,7 +212,13 @@ class FakeServerBase:
                 failure.remaining -= 1
                 if failure.remaining <= 0:
                     queue.pop(0)
+                self.injected += 1
                 return failure
+        if self._random is not None:
+            rate, statuses, methods, retry_after = self._random
+            if ("*" in methods or method in methods) and self._rng.random() < rate:
+                self.injected += 1
+                return _Failure(1, self._rng.choice(statuses), retry_after, None)
         return None
 
     async def _apply_delay(self, method: str) -> None:

@@ -34,7 +34,11 @@ def free_port() -> int:
 
 
 class RedisServer:
-    def __init__(self, binary: str | None = None, port: int | None = None, startup_timeout: float = 10.0):
+    def __init__(self, binary: str | None = None, port: int | None = None, startup_timeout: float = 10.0,
+                 persistent: bool = False):
+        """``persistent``: an append-only file fsynced on every write (``--appendonly yes
+        --appendfsync always``) in the server's own temp dir, so a ``stop()`` (SIGKILL) and
+        ``start()`` keeps every acknowledged write."""
         found = binary or shutil.which("redis-server")
         if not found:
             raise RedisServerError(
@@ -43,6 +47,7 @@ class RedisServer:
         self.binary = found
         self.port = port or free_port()
         self.startup_timeout = startup_timeout
+        self.persistent = persistent
         self.proc: subprocess.Popen | None = None
         self.log: collections.deque[str] = collections.deque(maxlen=200)
         self._dir = tempfile.mkdtemp(prefix="redis-test-")
@@ -67,7 +72,8 @@ class RedisServer:
             return
         self.log.clear()
         self.proc = subprocess.Popen(
-            [self.binary, "--save", "", "--appendonly", "no", "--port", str(self.port), "--bind", "127.0.0.1",
+            [self.binary, "--save", "", "--appendonly", "yes" if self.persistent else "no",
+             *(["--appendfsync", "always"] if self.persistent else []), "--port", str(self.port), "--bind", "127.0.0.1",
              "--daemonize", "no", "--dir", self._dir],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
         )

@@ -1,12 +1,27 @@
 """Button clicks (block_actions) -> InboundEvent(kind="action")."""
 from __future__ import annotations
 
+import logging
 import re
+
+from pydantic import ValidationError
 
 from bot.model import InboundEvent, RoomRef, Sender
 
+log = logging.getLogger(__name__)
+
 
 def action_to_inbound(body: dict) -> InboundEvent | None:
+    """The event, or None for a payload of a shape Slack does not send (logged, acknowledged, dropped:
+    answering 500 would only make Slack send it again)."""
+    try:
+        return _action_to_inbound(body)
+    except (ValidationError, TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
+        log.warning("slack: %s payload of an unexpected shape dropped (%s)", "actions", type(exc).__name__)
+        return None
+
+
+def _action_to_inbound(body: dict) -> InboundEvent | None:
     actions = body.get("actions") or []
     if not actions:
         return None

@@ -2,13 +2,29 @@
 this listener, which does one Redis call (accept), so Slack's 200 means 'durably queued'."""
 from __future__ import annotations
 
+import logging
+
+from pydantic import ValidationError
+
 from bot.model import Attachment, InboundEvent, RoomRef, Sender
 
 IGNORED_SUBTYPES = {"channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name",
                     "pinned_item", "unpinned_item", "ekm_access_denied", "group_join", "group_leave"}
 
+log = logging.getLogger(__name__)
+
 
 def message_to_inbound(body: dict, identity) -> InboundEvent | None:
+    """The event, or None for a payload of a shape Slack does not send (logged, acknowledged, dropped:
+    answering 500 would only make Slack send it again)."""
+    try:
+        return _message_to_inbound(body, identity)
+    except (ValidationError, TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
+        log.warning("slack: %s payload of an unexpected shape dropped (%s)", "events", type(exc).__name__)
+        return None
+
+
+def _message_to_inbound(body: dict, identity) -> InboundEvent | None:
     event = body.get("event") or {}
     subtype = event.get("subtype")
     if subtype in IGNORED_SUBTYPES:

@@ -86,3 +86,90 @@ async def test_gcra_limits_all_or_nothing():
     assert await limiter.acquire([other, global_], 100.0) == 0  # the burst of 2 allows a second room
     assert await limiter.acquire([Limit("t:room3", 1.0), global_], 100.0) > 0
     assert await limiter.acquire([per_room, global_], 101.0) == 0
+
+
+async def test_lease_is_short_and_renewed_while_a_slow_entry_is_handled():
+    """A killed worker must not hold its rooms for long (the lease is short), and a live one handling
+    a slow platform call must keep its room (the lease is renewed meanwhile), so no second process
+    sends the same entry."""
+    from bot.delivery.queues import LEASE_MS
+    from bot.store import keys
+
+    assert LEASE_MS <= 10_000
+    redis = make_redis()
+    release = asyncio.Event()
+    handled = []
+
+    async def slow(entry):
+        handled.append(entry.payload["n"])
+        await release.wait()
+        return Done()
+
+    await queue_items(redis, "out:slack:C1", 1)
+    a = QueueRunner(redis, ManualClock(10), {"out:": slow}, lease_ms=150)
+    b = QueueRunner(redis, ManualClock(10), {"out:": slow}, lease_ms=150)
+    await a.drain_once()
+    loop = asyncio.get_running_loop()
+    until = loop.time() + 0.6  # four lease lifetimes
+    while loop.time() < until:
+        assert await b.drain_once() == 0  # the other process never gets the group
+        assert await redis.pttl(keys.lease("out:slack:C1")) > 0
+        await asyncio.sleep(0.02)  # polling the other runner, as its loop would
+    release.set()
+    await a.stop()
+    assert handled == [0]
+
+
+async def test_work_queued_by_a_handled_entry_runs_at_once_not_at_the_next_poll():
+    """A relayed message is an inbound entry whose handling queues an outbound one; the runner must
+    not leave that second hop to its poll timer (it added 200 ms to every relayed message)."""
+    redis = make_redis()
+    sent = asyncio.Event()
+
+    async def inbound(entry):
+        for _ in range(100):  # until the runner has taken the wake-up and gone back to waiting
+            if not runner.wake.is_set():
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        return Done(lambda pipe: push(pipe, "out:slack:C1", {"n": entry.payload["n"]}, 0))
+
+    async def outbound(entry):
+        sent.set()
+        return Done()
+
+    runner = QueueRunner(redis, ManualClock(10), {"in:": inbound, "out:": outbound}, poll_seconds=30)
+    task = asyncio.create_task(runner.run())
+    try:
+        await asyncio.sleep(0.05)  # the runner's first pass is over; it waits on `wake`
+        await queue_items(redis, "in:slack:C1", 1)
+        runner.wake.set()  # what Core.accept does
+        await asyncio.wait_for(sent.wait(), timeout=5)  # far below the 30 s poll
+    finally:
+        await runner.stop()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_handler_error_after_many_waits_is_retried_within_seconds():
+    """After a Redis restart the first handler call often fails on a dropped connection; an entry
+    that had waited on rate limits a few times must not then sleep for a minute."""
+    from bot.store import keys
+
+    redis = make_redis()
+    clock = ManualClock(1000)
+    calls = []
+
+    async def handler(entry):
+        calls.append(entry.attempts)
+        if len(calls) <= 8:
+            return RetryAt(clock.now(), "rate limit")
+        raise ConnectionError("Connection closed by server.")
+
+    await queue_items(redis, "out:slack:C1", 1)
+    runner = QueueRunner(redis, clock, {"out:": handler})
+    while len(calls) < 9:
+        await runner.drain_once()
+        await asyncio.gather(*list(runner._tasks))
+    [(group, when)] = await redis.zrange(keys.READY, 0, -1, withscores=True)
+    assert when - clock.now() <= 5.0, when - clock.now()
