@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.directory import find_blm
+from bot.directory import blm_ids, find_blm
 from bot.model import Lang, Role, Side
 from bot.yamlload import LoadedYaml, YamlProblem, format_pydantic_errors, load_yaml
 
@@ -123,13 +123,7 @@ class PersonConfig(_Strict):
     @field_validator("blms")
     @classmethod
     def _known_blms(cls, v: list[str]) -> list[str]:
-        out = []
-        for name in v:
-            blm = find_blm(str(name))
-            if blm is None:
-                raise ValueError(f"unknown BLM {name!r}")
-            out.append(blm.id)
-        return out
+        return blm_ids(v)
 
     @model_validator(mode="after")
     def _ids_and_blms(self):

@@ -97,5 +97,16 @@ def get_blm(name: str) -> BLM:
     return blm
 
 
+def blm_ids(names) -> list[str]:
+    """Ids for BLM names in any accepted spelling; ValueError naming the first unknown one."""
+    out = []
+    for name in names:
+        blm = find_blm(str(name))
+        if blm is None:
+            raise ValueError(f"unknown BLM {name!r}")
+        out.append(blm.id)
+    return out
+
+
 def all_slugs() -> list[str]:
     return sorted(_BY_SLUG)

@@ -20,6 +20,8 @@ from html.parser import HTMLParser
 from typing import Callable
 from urllib.parse import quote
 
+from bot.textsplit import split_text
+
 ZWJ = "\u200d"
 
 # Who a platform user is, as the bridge knows them: (name, id on the other platform or None).
@@ -393,22 +395,4 @@ def split_html(text: str, limit: int) -> list[str]:
 
 def split_mrkdwn(text: str, limit: int) -> list[str]:
     """Split Slack mrkdwn at word boundaries without cutting through a `<…>` link or mention."""
-    if len(text) <= limit:
-        return [text]
-    parts: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        window = rest[:limit]
-        opened = window.rfind("<")
-        if opened > window.rfind(">") and opened > 0:
-            window = window[:opened]  # do not cut inside <…>
-        cut = max(window.rfind("\n"), window.rfind(" "))
-        if cut < len(window) // 2:
-            cut = len(window)
-        if cut <= 0:
-            cut = limit
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        parts.append(rest)
-    return [p for p in parts if p]
+    return split_text(text, limit, keep_together="<>")

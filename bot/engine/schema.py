@@ -125,15 +125,9 @@ class AdvisoryTrigger(_Strict):
     def _known(cls, v):
         if v is None:
             return v
-        from bot.directory import find_blm
+        from bot.directory import blm_ids
 
-        out = []
-        for name in v:
-            blm = find_blm(str(name))
-            if blm is None:
-                raise ValueError(f"unknown BLM {name!r}")
-            out.append(blm.id)
-        return out
+        return blm_ids(v)
 
 
 class Triggers(_Strict):

@@ -1,7 +1,6 @@
 """A small deployment (El Paso and Laredo), runtimes on one shared fake Redis server, a fake NWS."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import fakeredis
 import pytest
@@ -71,24 +70,6 @@ class Harness:
         for rt in self.runtimes:
             out += [p["text"] for p in rt.senders[room_key.split(":")[0]].received.get(room_key, [])]
         return out
-
-
-@pytest.fixture(autouse=True)
-def no_foreign_engine(monkeypatch):
-    """This branch has no bot/engine; the system-wide editable install of the project points at
-    another checkout whose engine would be imported in its place (and fails there). The playbook
-    entry point is stubbed in these tests, so hide any `bot.engine` from the runtime."""
-    import sys
-
-    if not (Path(__file__).resolve().parents[3] / "bot" / "engine").exists():
-        monkeypatch.setitem(sys.modules, "bot.engine", None)
-
-
-@pytest.fixture
-async def nws():
-    fake = await FakeNWS().start()
-    yield fake
-    await fake.stop()
 
 
 @pytest.fixture

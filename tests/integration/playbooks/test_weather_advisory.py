@@ -10,17 +10,9 @@ import pytest
 from bot.clock import ManualClock
 from bot.engine import get_engine
 from tests.fakes.alerts import EL_PASO_POINT, LAREDO_POINT, T0, nws_feature
-from tests.fakes.nws_api import FakeNWS
 from tests.integration.advisories.conftest import EP_SLACK, EP_TG, LR_SLACK, LR_TG, Harness
 
 HEAT_ID = "urn:oid:2.49.0.1.840.0.weather.heat.1"
-
-
-@pytest.fixture
-async def nws():
-    fake = await FakeNWS().start()
-    yield fake
-    await fake.stop()
 
 
 @pytest.fixture
