@@ -20,6 +20,12 @@ class Metrics:
         self.latency = Histogram("blm_delivery_latency_seconds", "Queued to delivered", ["platform"], registry=r,
                                  buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300))
         self.timers_fired = Counter("blm_timers_fired_total", "Playbook timers fired", registry=r)
+        self.timer_lateness = Histogram("blm_timer_lateness_seconds", "Due time to firing", registry=r,
+                                        buckets=(0.1, 0.5, 1, 2, 5, 10, 30, 60, 300))
+        self.advisories_posted = Counter("blm_advisories_posted_total", "Advisories posted or edited per BLM",
+                                         ["blm", "op"], registry=r)
+        self.advisory_fetch_errors = Counter("blm_advisory_fetch_errors_total", "Failed advisory source fetches",
+                                             ["source"], registry=r)
         self.commands = Counter("blm_commands_total", "Commands handled", ["command", "outcome"], registry=r)
 
 

@@ -19,6 +19,7 @@ import aiohttp
 
 from bot.advisories.nws import problem_message
 from bot.clock import Clock
+from bot.metrics import METRICS
 from bot.store import keys
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ class ConditionalFetcher:
     async def _failed(self, source: str, url: str, detail: str, retry_after: float | None,
                       http_status: int | None) -> FetchOutcome:
         key = keys.adv_source(source)
+        METRICS.advisory_fetch_errors.labels(source).inc()
         failures = int(await self.redis.hincrby(key, "failures", 1))
         delay = backoff_seconds(failures, retry_after)
         await self.redis.hset(key, "retry_at", str(self.clock.now() + delay))

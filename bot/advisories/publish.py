@@ -30,6 +30,7 @@ from bot.directory import BLM, get_blm
 from bot.i18n import t
 from bot.model import OutboundMessage
 from bot.rooms import RoomInfo
+from bot.metrics import METRICS
 from bot.store import keys
 
 log = logging.getLogger(__name__)
@@ -274,6 +275,7 @@ class Publisher:
                     pipe.set(posted_key, chain_id, ex=POSTED_TTL)
                     effects.commit_into(pipe)
                     await pipe.execute()
+                    METRICS.advisories_posted.labels(blm_id, outcome).inc()
                     return chain_id if outcome == "active" else None
                 except WatchError:
                     log.info("advisory %s in %s: another process got there first; re-checking",

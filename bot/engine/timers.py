@@ -15,6 +15,7 @@ import logging
 import secrets
 
 from bot.engine.runs import Engine
+from bot.metrics import METRICS
 from bot.store import keys
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,9 @@ class TimerLoop:
         now = self.clock.now() if now is None else now
         fired = 0
         while True:
-            due = await self.redis.zrangebyscore(keys.TIMERS, "-inf", repr(now), start=0, num=BATCH)
+            due_at = dict(await self.redis.zrangebyscore(keys.TIMERS, "-inf", repr(now), start=0, num=BATCH,
+                                                         withscores=True))
+            due = list(due_at)
             if not due:
                 return fired
             progressed = False
@@ -71,6 +74,8 @@ class TimerLoop:
                     if await self.engine.fire_timer(timer_id, token):
                         fired += 1
                         self.fired += 1
+                        METRICS.timers_fired.inc()
+                        METRICS.timer_lateness.observe(max(0.0, self.clock.now() - float(due_at[timer_id])))
                 except Exception:
                     log.exception("timer %s failed; it fires again after its lease", timer_id)
             if not progressed:

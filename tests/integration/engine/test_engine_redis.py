@@ -88,8 +88,13 @@ async def test_overdue_timer_fires_after_restart(redis_client, new_client):
     del core  # the process goes away; Redis keeps the timer
     clock.set(T0 + 3600)  # long overdue
     fresh = make_core(new_client(), clock)
+    from bot.metrics import METRICS
+
+    late_before = METRICS.timer_lateness._sum.get()
     assert await TimerLoop(get_engine(fresh)).fire_due() == 1
     assert "reminder" in [e.kind for e in await get_engine(fresh).timeline(state.id)]
+    # the metric says how late it fired: the hour overdue, less the ack window (5 min)
+    assert METRICS.timer_lateness._sum.get() - late_before >= 3000
 
 
 async def test_a_claimed_timer_of_a_dead_worker_fires_after_its_lease(redis_client, new_client):
