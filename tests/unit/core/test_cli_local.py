@@ -46,3 +46,12 @@ def test_serve_refuses_a_bad_config_without_traceback(tmp_path):
 def test_validate_without_arguments_checks_the_shipped_files():
     result = run("validate")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_webhook_without_secret_refuses_to_start():
+    result = run("serve", env={"TELEGRAM_BOT_TOKEN": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi",
+                               "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram/webhook", "PORT": "0"},
+                 timeout=60)
+    assert result.returncode == 2
+    assert "TELEGRAM_WEBHOOK_SECRET is required" in result.stderr
+    assert "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi" not in result.stderr + result.stdout  # no token in the output
