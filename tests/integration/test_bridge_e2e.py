@@ -1,6 +1,5 @@
 """End to end: the real slack-sdk/bolt and python-telegram-bot clients against the fakes over
 HTTP, a real redis-server, our web app in front."""
-import asyncio
 import json
 
 
@@ -92,7 +91,7 @@ async def test_retried_slack_event_posts_once(bridge):
     await bridge.slack_event(body, retry_num=1)
     await bridge.slack_event(body, retry_num=2)
     await bridge.tg.wait_for(lambda f: f.texts(TG_CHAT), what="relayed")
-    await asyncio.sleep(0.5)
+    await bridge.rt.runner.drain_until_idle()  # everything queued has been sent
     assert sum("once only" in t for t in bridge.tg.texts(TG_CHAT)) == 1
 
 
