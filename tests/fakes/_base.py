@@ -259,3 +259,26 @@ def _short(params: dict, limit: int = 160) -> str:
     text = repr(params)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
+
+
+async def wait_for_fakes(fakes: list, predicate: Callable[[], Any], timeout: float = 5.0,
+                         what: str = "condition") -> Any:
+    """Wait until ``predicate()`` is truthy, re-checking whenever ANY of ``fakes`` records or
+    answers a call. (One fake's ``wait_for`` only wakes on its own calls: a condition over both
+    platforms would otherwise sit until its timeout when the other platform's call came last.)"""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        events = [fake._changed for fake in fakes]
+        result = predicate()
+        if result:
+            return result
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            raise TimeoutError(f"{what!r} not met within {timeout}s")
+        waiters = [asyncio.ensure_future(e.wait()) for e in events]
+        try:
+            await asyncio.wait(waiters, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for w in waiters:
+                w.cancel()

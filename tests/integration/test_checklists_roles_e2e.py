@@ -2,6 +2,7 @@
 import json
 from pathlib import Path
 
+from tests.fakes._base import wait_for_fakes
 from tests.fakes.builders import (slack_block_action, slack_signed, tg_callback_query_update, tg_message_update,
                                   tg_webhook_headers)
 from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
@@ -49,8 +50,9 @@ async def click_slack(bot, user, value, ts, channel=SLACK_ROOM):
 
 async def start_drill_basic(bot, fake_slack, fake_telegram):
     await slack_command(bot, "/playbook", "run drill-basic", SLACK_ROOM, "U0BOB")
-    return await fake_slack.wait_for(lambda f: all(checklist_posts(f, fake_telegram)) and checklist_posts(f, fake_telegram),
-                                     timeout=10)
+    return await wait_for_fakes([fake_slack, fake_telegram],
+                                lambda: all(checklist_posts(fake_slack, fake_telegram)) and checklist_posts(fake_slack, fake_telegram),
+                                timeout=10, what="checklists posted on both platforms")
 
 
 async def test_checklist_ticked_on_either_side_updates_both(redis_url, fake_slack, fake_telegram):

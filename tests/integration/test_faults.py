@@ -10,6 +10,7 @@ import pytest
 
 from bot.store import keys
 from tests.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
+from tests.fakes._base import wait_for_fakes
 from tests.fakes.redis_server import RedisServer
 from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 from tests.integration.test_scale_out import posts_in_order
@@ -66,7 +67,7 @@ async def test_a_fifth_of_platform_calls_failing_with_429_and_5xx_loses_and_doub
     async with running_bot(make_settings(redis_url, fake_slack, fake_telegram)) as bot:
         n = 25
         await send_both_ways(bot, n)
-        await fake_slack.wait_for(all_delivered(fake_slack, fake_telegram, n), timeout=120, what="all delivered")
+        await wait_for_fakes([fake_slack, fake_telegram], lambda: all_delivered(fake_slack, fake_telegram, n)(None), timeout=120, what="all delivered")
         fake_slack.random_faults(0)
         fake_telegram.random_faults(0)
         await bot.runtime.runner.drain_until_idle(timeout=60)
@@ -88,7 +89,7 @@ async def test_redis_restart_without_persistence_readyz_and_recovery(redis_serve
     redis_server.flushall()
     async with running_bot(make_settings(redis_server.url, fake_slack, fake_telegram)) as bot:
         await send_both_ways(bot, 3)
-        await fake_slack.wait_for(all_delivered(fake_slack, fake_telegram, 3), timeout=30, what="before")
+        await wait_for_fakes([fake_slack, fake_telegram], lambda: all_delivered(fake_slack, fake_telegram, 3)(None), timeout=30, what="before")
         assert (await bot.get("/readyz"))[0] == 200
         redis_server.stop()
         assert (await bot.get("/readyz"))[0] == 503
@@ -110,7 +111,7 @@ async def test_redis_restart_without_persistence_readyz_and_recovery(redis_serve
                                      timeout=30, what="the retried message delivered after the restart")
         print(f"retried message delivered {loop.time() - t_ready:.2f}s after ready")
         await send_both_ways(bot, 3, first=10)
-        await fake_slack.wait_for(all_delivered(fake_slack, fake_telegram, 3, first=10), timeout=30, what="after")
+        await wait_for_fakes([fake_slack, fake_telegram], lambda: all_delivered(fake_slack, fake_telegram, 3, first=10)(None), timeout=30, what="after")
         print(f"later messages delivered {loop.time() - t_ready:.2f}s after ready")
 
 
@@ -129,7 +130,7 @@ async def test_redis_killed_with_append_only_file_loses_nothing(fake_slack, fake
             server.start()
             fake_slack._failures.clear()
             fake_telegram._failures.clear()
-            await fake_slack.wait_for(all_delivered(fake_slack, fake_telegram, n), timeout=90, what="all delivered")
+            await wait_for_fakes([fake_slack, fake_telegram], lambda: all_delivered(fake_slack, fake_telegram, n)(None), timeout=90, what="all delivered")
             await bot.runtime.runner.drain_until_idle(timeout=60)
             assert_once_in_order(fake_slack, fake_telegram, n)
     finally:

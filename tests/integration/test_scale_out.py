@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 
 from bot.store import keys
+from tests.fakes._base import wait_for_fakes
 from tests.fakes.alerts import EL_PASO_POINT, nws_feature
 from tests.fakes.builders import slack_block_action, slack_message_event, slack_slash_command_form, tg_message_update
 from tests.fakes.nws_api import FakeNWS
@@ -147,7 +148,7 @@ async def test_two_webs_two_workers_deliver_fire_and_post_exactly_once(fakes, re
         form = slack_slash_command_form("/playbook", "run drill-basic", slack_channel("nogales"), "U0BOB")
         assert (await cluster.slack_post(form))[0] == 200
         await send_load(cluster, blms, n)
-        await slack.wait_for(delivered(slack, tg, blms, n), timeout=60, what="load relayed")
+        await wait_for_fakes([slack, tg], lambda: delivered(slack, tg, blms, n)(None), timeout=60, what="load relayed")
 
         def checklist(f):
             for m in f.messages.get(slack_channel("nogales"), []):
@@ -252,10 +253,10 @@ async def test_kill_9_of_a_web_and_a_worker_mid_burst_loses_nothing(fakes, redis
         await asyncio.gather(web0.wait_healthy(cluster.session), worker0.wait_healthy(cluster.session))
         print(f"restarted {asyncio.get_running_loop().time() - t_killed:.1f}s after the kill")
         try:
-            await slack.wait_for(delivered(slack, tg, blms, n), timeout=20, what="every message delivered")
+            await wait_for_fakes([slack, tg], lambda: delivered(slack, tg, blms, n)(None), timeout=20, what="every message delivered")
         except TimeoutError:
             await dump_queues(cluster)
-            await slack.wait_for(delivered(slack, tg, blms, n), timeout=90, what="every message delivered")
+            await wait_for_fakes([slack, tg], lambda: delivered(slack, tg, blms, n)(None), timeout=90, what="every message delivered")
         recovered = asyncio.get_running_loop().time() - t_killed
         await settle(cluster)
         print(f"all delivered {recovered:.1f}s after the kill")
