@@ -14,7 +14,7 @@ from typing import Awaitable, Callable
 from bot.clock import Clock
 from bot.config import Deployment, PersonConfig, Settings
 from bot.delivery.outbox import Effects
-from bot.delivery.queues import Done, Entry, push
+from bot.delivery.queues import Done, Entry
 from bot.i18n import normalise_lang, t
 from bot.metrics import METRICS
 from bot.model import InboundEvent, Lang, OutboundMessage, Role, RoomRef
@@ -199,13 +199,3 @@ class Core:
                   "text": event.text[:500], "reason": reason}
         log.info("refused %s", json.dumps(record, ensure_ascii=False))
         effects.also(lambda pipe: pipe.xadd(keys.REFUSALS, record, maxlen=100_000, approximate=True))
-
-
-def queue_outbound_now(pipe, message: OutboundMessage, now: float) -> None:
-    """For code outside a handler that must queue one message in its own transaction."""
-    effects = Effects(now)
-    effects.post(message)
-    effects.commit_into(pipe)
-
-
-__all__ = ["Core", "Context", "in_group", "push", "queue_outbound_now"]

@@ -107,6 +107,3 @@ def blm_ids(names) -> list[str]:
         out.append(blm.id)
     return out
 
-
-def all_slugs() -> list[str]:
-    return sorted(_BY_SLUG)

@@ -305,10 +305,6 @@ def _strip_unsafe_angles(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # plain text (console, notices)
 # ---------------------------------------------------------------------------------------------
-def slack_to_plain(text: str, slack_person: PersonLookup = _no_person) -> str:
-    return telegram_html_to_plain(slack_to_telegram(text, slack_person))
-
-
 _TAG = re.compile(r"<[^>]+>")
 
 

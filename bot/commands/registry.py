@@ -48,6 +48,3 @@ def find(name: str, words: list[str]) -> tuple[CommandSpec | None, list[str]]:
 def command_names() -> list[str]:
     return sorted({name for name, _ in COMMANDS})
 
-
-def subcommands(name: str) -> list[str]:
-    return sorted(sub for n, sub in COMMANDS if n == name and sub)

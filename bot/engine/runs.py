@@ -94,10 +94,6 @@ class Engine:
                 out.append(state)
         return out
 
-    async def recent_incidents(self, blm_id: str, limit: int = 20) -> list[RunState]:
-        ids = await self.redis.zrevrange(keys.incidents_all(blm_id), 0, limit - 1)
-        return [s for s in [await self.get(i) for i in ids] if s]
-
     async def find_incident(self, blm_id: str, given: str | None, open_only: bool = True) -> RunState | None:
         """`given`, when it names an incident of this BLM; else the most recent open one."""
         if given:

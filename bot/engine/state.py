@@ -112,11 +112,3 @@ class Transition(BaseModel):
     set_timers: list[TimerSpec] = Field(default_factory=list)
     cancel_timers: list[str] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
-
-    def merge(self, other: "Transition") -> "Transition":
-        self.state = other.state
-        self.posts += other.posts
-        self.set_timers += other.set_timers
-        self.cancel_timers += other.cancel_timers
-        self.events += other.events
-        return self

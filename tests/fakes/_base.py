@@ -261,6 +261,19 @@ def _short(params: dict, limit: int = 160) -> str:
 
 
 
+async def read_form(request) -> dict[str, Any]:
+    """A form or multipart body as a dict; uploaded files as {filename, content_type, content}."""
+    from aiohttp import web
+
+    params: dict[str, Any] = {}
+    form = await request.post()
+    for key, value in form.items():
+        if isinstance(value, web.FileField):
+            value = {"filename": value.filename, "content_type": value.content_type, "content": value.file.read()}
+        params[key] = value
+    return params
+
+
 async def wait_for_fakes(fakes: list, predicate: Callable[[], Any], timeout: float = 5.0,
                          what: str = "condition") -> Any:
     """Wait until ``predicate()`` is truthy, re-checking whenever ANY of ``fakes`` records or

@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterable
 
 from aiohttp import web
 
-from ._base import Call, FakeServerBase, TokenBucket, retry_after_seconds
+from ._base import Call, FakeServerBase, TokenBucket, read_form, retry_after_seconds
 from .slack_blocks import validate_blocks
 
 __all__ = ["FakeSlack", "Call", "SlackError"]
@@ -161,12 +161,7 @@ class FakeSlack(FakeServerBase):
                 if isinstance(body, dict):
                     params.update(body)
             elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-                form = await request.post()
-                for key, value in form.items():
-                    if isinstance(value, web.FileField):
-                        value = {"filename": value.filename, "content_type": value.content_type,
-                                 "content": value.file.read()}
-                    params[key] = value
+                params.update(await read_form(request))
         for key in JSON_FIELDS:
             if isinstance(params.get(key), str):
                 try:

@@ -48,7 +48,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from ._base import Call, FakeServerBase, SlidingWindow, TokenBucket, retry_after_seconds
+from ._base import Call, FakeServerBase, SlidingWindow, TokenBucket, read_form, retry_after_seconds
 from .telegram_text import EntityParseError, keyboard_error, plain_text
 
 __all__ = ["FakeTelegram", "TelegramRateLimits", "Call", "TgError"]
@@ -297,14 +297,9 @@ class FakeTelegram(FakeServerBase):
                     raise bad("can't parse JSON object") from None
             elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
                 try:
-                    form = await request.post()
+                    params.update(await read_form(request))
                 except web.HTTPRequestEntityTooLarge:
                     raise TgError(413, "Request Entity Too Large") from None
-                for key, value in form.items():
-                    if isinstance(value, web.FileField):
-                        value = {"filename": value.filename, "content_type": value.content_type,
-                                 "content": value.file.read()}
-                    params[key] = value
         for key in JSON_FIELDS:
             if isinstance(params.get(key), str):
                 try:

@@ -190,7 +190,7 @@ async def test_two_webs_two_workers_deliver_fire_and_post_exactly_once(fakes, re
         assert sum("started: Basic drill" in t for t in slack.texts(slack_channel("el-paso"))) == 1
         # the checklist clicks landed: the checklist message was updated, once per click at most
         updates = [c for c in slack.calls_to("chat.update") if c.params.get("ts") == msg["ts"]]
-        assert 1 <= len(updates) <= len(clicks)
+        assert updates and len(updates) <= len(clicks)
         assert not slack.rejected and not tg.rejected
     except BaseException:
         print(cluster.logs())
