@@ -3,6 +3,7 @@
 Needs `redis-server` on the PATH (a private one is started on a free port) and the test fakes
 (tests/fakes); talks only to loopback. See bench/README.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,7 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,8 +26,16 @@ from tests.fakes.builders import slack_message_event, slack_signed, tg_message_u
 from tests.fakes.redis_server import RedisServer  # noqa: E402
 from tests.fakes.slack_api import FakeSlack  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
-from tests.integration.cluster import (BLM_IDS, DEPLOYMENT, FIXTURE_PLAYBOOKS, BotProcess, Cluster, free_port,  # noqa: E402
-                                       slack_channel, tg_chat)
+from tests.integration.cluster import (  # noqa: E402
+    BLM_IDS,
+    DEPLOYMENT,
+    FIXTURE_PLAYBOOKS,
+    BotProcess,
+    Cluster,
+    free_port,
+    slack_channel,
+    tg_chat,
+)
 from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot  # noqa: E402
 
 ROWS: list[tuple[str, str, str, str]] = []  # (benchmark, figure, baseline, ratio / target)
@@ -34,8 +43,10 @@ ROWS: list[tuple[str, str, str, str]] = []  # (benchmark, figure, baseline, rati
 
 def row(name: str, figure: str, baseline: str = "", ratio: str = "") -> None:
     ROWS.append((name, figure, baseline, ratio))
-    print(f"  {name}: {figure}" + (f" | baseline {baseline}" if baseline else "") + (f" | {ratio}" if ratio else ""),
-          flush=True)
+    print(
+        f"  {name}: {figure}" + (f" | baseline {baseline}" if baseline else "") + (f" | {ratio}" if ratio else ""),
+        flush=True,
+    )
 
 
 def pct(values: list[float], p: float) -> float:
@@ -58,12 +69,20 @@ async def bench_relay(redis: RedisServer, n_per_room: int) -> None:
     await slack.start()
     await tg.start()
     rooms = BLM_IDS  # ten rooms, each way
-    settings = make_settings(redis.url, slack, tg, slack_channel_msgs_per_sec=1000, telegram_msgs_per_sec=10000,
-                             telegram_group_msgs_per_min=600000, playbooks_dir=FIXTURE_PLAYBOOKS)
+    settings = make_settings(
+        redis.url,
+        slack,
+        tg,
+        slack_channel_msgs_per_sec=1000,
+        telegram_msgs_per_sec=10000,
+        telegram_group_msgs_per_min=600000,
+        playbooks_dir=FIXTURE_PLAYBOOKS,
+    )
     sent_at: dict[str, float] = {}
     acks: list[float] = []
     try:
         async with running_bot(settings, DEPLOYMENT) as bot:
+
             async def slack_room(blm):
                 for i in range(n_per_room):
                     text = f"S-{blm}-{i}"
@@ -111,12 +130,18 @@ async def bench_relay(redis: RedisServer, n_per_room: int) -> None:
             chat = tg_chat(BLM_IDS.index("nogales"))
             for i in range(30):
                 text = f"one-{i}"
-                data, headers = slack_signed(SIGNING_SECRET, slack_message_event(slack_channel("nogales"), "U0BOB", text))
+                data, headers = slack_signed(
+                    SIGNING_SECRET, slack_message_event(slack_channel("nogales"), "U0BOB", text)
+                )
                 before = len(tg.calls_to("sendMessage"))
                 t1 = time.time()
                 await bot.post("/slack/events", data, headers)
-                call = await tg.wait_for(lambda f: next((c for c in f.calls_to("sendMessage")[before:]
-                                                         if text in str(c.params.get("text"))), None), timeout=10)
+                call = await tg.wait_for(
+                    lambda f: next(
+                        (c for c in f.calls_to("sendMessage")[before:] if text in str(c.params.get("text"))), None
+                    ),
+                    timeout=10,
+                )
                 single.append(call.at - t1)
     finally:
         await slack.stop()
@@ -160,20 +185,30 @@ async def bench_relay(redis: RedisServer, n_per_room: int) -> None:
         await slack2.stop()
         await tg2.stop()
     thr, base_thr = len(found) / elapsed, total / base_elapsed
-    row(f"relay throughput ({total} msgs, 10 rooms each way, accepted → delivered)",
+    row(
+        f"relay throughput ({total} msgs, 10 rooms each way, accepted → delivered)",
         f"{thr:.0f} msg/s ({len(found)}/{total} delivered in {elapsed:.1f} s, {posts} posts)",
-        f"{base_thr:.0f} msg/s direct API calls", f"{thr / base_thr:.2f}× baseline")
-    row("relay latency in that burst, accepted → delivered (queueing included), p50 / p99",
+        f"{base_thr:.0f} msg/s direct API calls",
+        f"{thr / base_thr:.2f}× baseline",
+    )
+    row(
+        "relay latency in that burst, accepted → delivered (queueing included), p50 / p99",
         f"{ms(statistics.median(lat))} / {ms(pct(lat, 99))}",
         f"{ms(statistics.median(base_lat))} / {ms(pct(base_lat, 99))} per direct call",
-        f"{statistics.median(lat) / statistics.median(base_lat):.1f}× (p50)")
-    row("relay latency, one message at a time (Slack → Telegram), p50 / p99",
+        f"{statistics.median(lat) / statistics.median(base_lat):.1f}× (p50)",
+    )
+    row(
+        "relay latency, one message at a time (Slack → Telegram), p50 / p99",
         f"{ms(statistics.median(single))} / {ms(pct(single, 99))}",
         f"{ms(statistics.median(single_base))} / {ms(pct(single_base, 99))} one direct sendMessage at a time",
-        f"{statistics.median(single) / statistics.median(single_base):.1f}× (p50)")
-    row("Slack acknowledgement under that load (bot, fakes and load generator in ONE process and event loop), p50 / p99 / max",
-        f"{ms(statistics.median(acks))} / {ms(pct(acks, 99))} / {ms(max(acks))}", "",
-        "target p99 < 100 ms: " + ("met" if pct(acks, 99) < 0.1 else "NOT met"))
+        f"{statistics.median(single) / statistics.median(single_base):.1f}× (p50)",
+    )
+    row(
+        "Slack acknowledgement under that load (bot, fakes and load generator in ONE process and event loop), p50 / p99 / max",
+        f"{ms(statistics.median(acks))} / {ms(pct(acks, 99))} / {ms(max(acks))}",
+        "",
+        "target p99 < 100 ms: " + ("met" if pct(acks, 99) < 0.1 else "NOT met"),
+    )
     row("time to accept the whole burst (both edges)", f"{accepted:.1f} s ({total / accepted:.0f} req/s)")
 
 
@@ -190,7 +225,9 @@ async def bench_ack_processes(redis: RedisServer, per_room: int) -> None:
 
         async def room(blm):
             for i in range(per_room):
-                status, took = await cluster.slack_post(slack_message_event(slack_channel(blm), "U0BOB", f"A-{blm}-{i}"))
+                status, took = await cluster.slack_post(
+                    slack_message_event(slack_channel(blm), "U0BOB", f"A-{blm}-{i}")
+                )
                 assert status == 200
                 acks.append(took)
 
@@ -201,14 +238,16 @@ async def bench_ack_processes(redis: RedisServer, per_room: int) -> None:
         await cluster.close()
         await slack.stop()
         await tg.stop()
-    row(f"Slack acknowledgement, `serve --no-worker` + `worker` processes, {len(acks)} events from 10 concurrent senders, p50 / p99 / max",
-        f"{ms(statistics.median(acks))} / {ms(pct(acks, 99))} / {ms(max(acks))} ({rate:.0f} req/s)", "",
-        "target p99 < 100 ms: " + ("met" if pct(acks, 99) < 0.1 else "NOT met"))
+    row(
+        f"Slack acknowledgement, `serve --no-worker` + `worker` processes, {len(acks)} events from 10 concurrent senders, p50 / p99 / max",
+        f"{ms(statistics.median(acks))} / {ms(pct(acks, 99))} / {ms(max(acks))} ({rate:.0f} req/s)",
+        "",
+        "target p99 < 100 ms: " + ("met" if pct(acks, 99) < 0.1 else "NOT met"),
+    )
 
 
 # ---- 3: advisory fan-out with the default rate limits ----------------------------------------
 async def bench_advisory(redis: RedisServer) -> None:
-    from bot.directory import get_blm
     from tests.fakes.alerts import nws_feature
     from tests.fakes.nws_api import FakeNWS
 
@@ -217,19 +256,39 @@ async def bench_advisory(redis: RedisServer) -> None:
     await slack.start()
     await tg.start()
     await nws.start()
-    settings = make_settings(redis.url, slack, tg, playbooks_dir=FIXTURE_PLAYBOOKS, advisory_poll_seconds=1,
-                             nws_api_url=nws.url, nws_user_agent=nws.user_agent,
-                             slack_channel_msgs_per_sec=1, telegram_msgs_per_sec=30, telegram_group_msgs_per_min=20)
+    settings = make_settings(
+        redis.url,
+        slack,
+        tg,
+        playbooks_dir=FIXTURE_PLAYBOOKS,
+        advisory_poll_seconds=1,
+        nws_api_url=nws.url,
+        nws_user_agent=nws.user_agent,
+        slack_channel_msgs_per_sec=1,
+        telegram_msgs_per_sec=30,
+        telegram_group_msgs_per_min=20,
+    )
     try:
         async with running_bot(settings, DEPLOYMENT) as bot:
             await asyncio.sleep(1.5)  # let a first (empty) poll pass
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             # one alert per county (as NWS issues them), at each BLM's point
             points = _points()
             for blm_id, point in points.items():
                 fips = _fips(blm_id)
-                nws.set_point(point, [nws_feature(f"urn:bench:flood:{blm_id}", "Flood Warning", severity="Severe",
-                                                  same=[f"0{fips}"], ugc=[], sent=now)])
+                nws.set_point(
+                    point,
+                    [
+                        nws_feature(
+                            f"urn:bench:flood:{blm_id}",
+                            "Flood Warning",
+                            severity="Severe",
+                            same=[f"0{fips}"],
+                            ugc=[],
+                            sent=now,
+                        )
+                    ],
+                )
             seen_at = time.time()
             want = 2 * len(BLM_IDS)
 
@@ -243,16 +302,23 @@ async def bench_advisory(redis: RedisServer) -> None:
                     break
                 await asyncio.sleep(0.1)
             ok = [c for c in adv(slack, ("chat.postMessage",)) + adv(tg, ("sendMessage",)) if c.ok]
-            central = [c for c in ok if c.params.get("channel") == "C0CENTRAL" or str(c.params.get("chat_id")) == "-1001000000000"]
+            central = [
+                c
+                for c in ok
+                if c.params.get("channel") == "C0CENTRAL" or str(c.params.get("chat_id")) == "-1001000000000"
+            ]
             rejected = [c for c in slack.calls + tg.calls if c.status == 429]
             last = max(c.at for c in ok) - seen_at if ok else float("nan")
     finally:
         await slack.stop()
         await tg.stop()
         await nws.stop()
-    row("advisory fan-out: 10 BLMs × 2 platforms, default rate limits (first post → last post after NWS serves it)",
+    row(
+        "advisory fan-out: 10 BLMs × 2 platforms, default rate limits (first post → last post after NWS serves it)",
         f"{len(ok)} posts ({len(central)} to central), last {last:.2f} s after the alert was served; 429s: {len(rejected)}",
-        "", "target ≤ 2 s, 0 × 429: " + ("met" if last <= 2 and not rejected else "NOT met") + " (incl. ≤1 s poll period)")
+        "",
+        "target ≤ 2 s, 0 × 429: " + ("met" if last <= 2 and not rejected else "NOT met") + " (incl. ≤1 s poll period)",
+    )
 
 
 def _points() -> dict[str, str]:
@@ -318,9 +384,12 @@ async def bench_timers(redis: RedisServer, runs: int) -> None:
     for rt2, _ in loops:
         await rt2.redis.aclose()
     await rt.redis.aclose()
-    row(f"timer lateness: {runs} incidents, timers due at the same instant, 2 timer loops",
+    row(
+        f"timer lateness: {runs} incidents, timers due at the same instant, 2 timer loops",
         f"last fired {last:.2f} s late ({fired} fired once each, split {split}; {runs / last:.0f} timers/s)",
-        "", f"(setup: {runs} runs started in {created:.1f} s)")
+        "",
+        f"(setup: {runs} runs started in {created:.1f} s)",
+    )
 
 
 WAIT_PLAYBOOK = """\
@@ -385,11 +454,19 @@ async def bench_processes(redis: RedisServer) -> None:
         await session.close()
         await slack.stop()
         await tg.stop()
-    row("start-up: `python -m bot serve --no-worker` → /healthz 200", f"{results['web'][0]:.2f} s",
-        f"{base_start:.2f} s `python -c 'import aiohttp.web'`", f"{results['web'][0] / base_start:.1f}×")
+    row(
+        "start-up: `python -m bot serve --no-worker` → /healthz 200",
+        f"{results['web'][0]:.2f} s",
+        f"{base_start:.2f} s `python -c 'import aiohttp.web'`",
+        f"{results['web'][0] / base_start:.1f}×",
+    )
     row("start-up: `python -m bot worker` → /healthz 200", f"{results['worker'][0]:.2f} s")
-    row("idle RSS: serve / worker", f"{results['web'][1]:.0f} MB / {results['worker'][1]:.0f} MB",
-        f"{base_rss:.0f} MB bare python", f"{results['web'][1] / base_rss:.1f}× / {results['worker'][1] / base_rss:.1f}×")
+    row(
+        "idle RSS: serve / worker",
+        f"{results['web'][1]:.0f} MB / {results['worker'][1]:.0f} MB",
+        f"{base_rss:.0f} MB bare python",
+        f"{results['web'][1] / base_rss:.1f}× / {results['worker'][1] / base_rss:.1f}×",
+    )
 
 
 def _rss_mb(pid: int) -> float:
@@ -418,8 +495,10 @@ async def main(quick: bool) -> None:
     finally:
         redis.stop()
     print()
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
     print()
     print("| benchmark | measured | baseline (same run) | ratio / target |")
     print("|---|---|---|---|")

@@ -5,6 +5,7 @@ A button carries only a random token (`b:` + 16 url-safe characters, well under 
 the role it needs) stays in Redis. A click is honoured only from that room, by someone with that
 role, while the token lives; anything else is refused and recorded.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,15 @@ class ButtonAction:
         return room.key in self.rooms
 
 
-def make_button(effects, label: str, action: str, args: dict, rooms: list[RoomRef], role: Role = Role.liaison,
-                style: str = "default") -> Button:
+def make_button(
+    effects,
+    label: str,
+    action: str,
+    args: dict,
+    rooms: list[RoomRef],
+    role: Role = Role.liaison,
+    style: str = "default",
+) -> Button:
     """A button whose click comes back as `action` with `args`; its record commits with `effects`."""
     token = secrets.token_urlsafe(12)
     record = json.dumps({"action": action, "args": args, "rooms": [r.key for r in rooms], "role": int(role)})
@@ -46,7 +54,7 @@ def make_button(effects, label: str, action: str, args: dict, rooms: list[RoomRe
 async def resolve_button(redis, data: str | None) -> ButtonAction | None:
     if not data or not data.startswith(PREFIX) or len(data) > 64:
         return None
-    raw = await redis.get(button_key(data[len(PREFIX):]))
+    raw = await redis.get(button_key(data[len(PREFIX) :]))
     if not raw:
         return None
     rec = json.loads(raw)

@@ -1,4 +1,5 @@
 """`python -m bot <command>`: serve, worker, demo, console, validate, simulate, report, schema."""
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,14 @@ def _settings() -> Settings:
 
 
 def _secrets(settings: Settings) -> list[str]:
-    values = [settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token,
-              settings.telegram_bot_token, settings.telegram_webhook_secret, settings.redis_url]
+    values = [
+        settings.slack_bot_token,
+        settings.slack_signing_secret,
+        settings.slack_app_token,
+        settings.telegram_bot_token,
+        settings.telegram_webhook_secret,
+        settings.redis_url,
+    ]
     return [v.get_secret_value() for v in values if v is not None]
 
 
@@ -77,8 +84,9 @@ async def run_serve(settings: Settings, no_worker: bool) -> None:
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
-    log.info("serving on http://%s:%s (%s)", settings.host, settings.port,
-             "web only" if no_worker else "web and worker")
+    log.info(
+        "serving on http://%s:%s (%s)", settings.host, settings.port, "web only" if no_worker else "web and worker"
+    )
     if not rt.edges:
         log.warning("no platform configured: set SLACK_BOT_TOKEN and/or TELEGRAM_BOT_TOKEN")
     for edge in rt.edges:

@@ -3,8 +3,10 @@
 Both are validated up front: a bad value stops start-up with every problem listed as
 `file:line: message`, never a traceback.
 """
+
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -16,6 +18,7 @@ from bot.model import Lang, Role, Side
 from bot.yamlload import LoadedYaml, YamlProblem, format_pydantic_errors, load_yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+E164 = re.compile(r"\+[1-9][0-9]{7,14}")
 
 
 class Settings(BaseSettings):
@@ -42,14 +45,35 @@ class Settings(BaseSettings):
     telegram_msgs_per_sec: float = Field(30, gt=0)
     slack_channel_msgs_per_sec: float = Field(1, gt=0)
     worker_port: int = Field(9090, ge=0, le=65535)
+    public_url: str | None = Field(None, description="Public base URL for board sign-in links and Twilio callbacks")
+    twilio_account_sid: SecretStr | None = Field(None, description="Twilio account SID (AC…); unset = no calls")
+    twilio_auth_token: SecretStr | None = Field(None, description="Twilio auth token; also checks callback signatures")
+    twilio_from_number: SecretStr | None = Field(None, description="Twilio caller number, E.164")
+    twilio_api_url: str = Field("https://api.twilio.com", description="Twilio REST API root")
+    report_signing_key: Path | None = Field(
+        None, description="Ed25519 private key (PEM) for evidence bundles; unset = one kept in Redis"
+    )
     host: str = "0.0.0.0"
     port: int = Field(8080, ge=0, le=65535)
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "text"
 
-    @field_validator("blm_config", "slack_bot_token", "slack_signing_secret", "slack_app_token",
-                     "telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret", "redis_url",
-                     mode="before")
+    @field_validator(
+        "blm_config",
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "telegram_bot_token",
+        "telegram_webhook_url",
+        "telegram_webhook_secret",
+        "redis_url",
+        "public_url",
+        "twilio_account_sid",
+        "twilio_auth_token",
+        "twilio_from_number",
+        "report_signing_key",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, v):
         return None if isinstance(v, str) and not v.strip() else v
@@ -60,10 +84,10 @@ class Settings(BaseSettings):
         # slack-sdk joins method names with urljoin: without the slash the last segment is lost.
         return v if v.endswith("/") else v + "/"
 
-    @field_validator("telegram_api_url", "nws_api_url")
+    @field_validator("telegram_api_url", "nws_api_url", "twilio_api_url", "public_url")
     @classmethod
-    def _no_slash(cls, v: str) -> str:
-        return v.rstrip("/")
+    def _no_slash(cls, v: str | None) -> str | None:
+        return v.rstrip("/") if v else v
 
     @property
     def cap_feed_urls(self) -> list[str]:
@@ -82,6 +106,11 @@ class Settings(BaseSettings):
     @property
     def telegram_enabled(self) -> bool:
         return bool(self.telegram_bot_token)
+
+    @property
+    def alarm_enabled(self) -> bool:
+        """The telephone alarm needs Twilio's three values and a public URL for its callbacks."""
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number and self.public_url)
 
 
 class _Strict(BaseModel):
@@ -109,6 +138,17 @@ class PersonConfig(_Strict):
     lang: Lang | None = None
     side: Side | None = None
     agency: str | None = None
+    phone: str | None = Field(None, description="E.164 number the telephone alarm calls, e.g. +526311234567")
+
+    @field_validator("phone")
+    @classmethod
+    def _e164(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        cleaned = v.strip()
+        if not E164.fullmatch(cleaned):
+            raise ValueError("phone must be E.164: a + and 8 to 15 digits, no spaces (e.g. +526311234567)")
+        return cleaned
 
     @field_validator("role", mode="before")
     @classmethod
@@ -141,9 +181,11 @@ class AdvisoriesConfig(_Strict):
     """Optional `advisories:` section: which source alerts are posted (people's are always posted)."""
 
     min_severity: Literal["Unknown", "Minor", "Moderate", "Severe", "Extreme"] = Field(
-        "Unknown", description="Post alerts of this severity or higher (Unknown = all)")
-    events_allow: list[str] = Field(default_factory=list,
-                                    description="If not empty, only these events (case-insensitive)")
+        "Unknown", description="Post alerts of this severity or higher (Unknown = all)"
+    )
+    events_allow: list[str] = Field(
+        default_factory=list, description="If not empty, only these events (case-insensitive)"
+    )
     events_deny: list[str] = Field(default_factory=list, description="Never these events (case-insensitive)")
 
 
@@ -176,8 +218,10 @@ class Deployment(_Strict):
         rooms = [("central", self.central)] if self.central else []
         rooms += list(self.blms.items())
         for owner, r in rooms:
-            for room in (f"slack:{r.slack_channel}" if r.slack_channel else None,
-                         f"telegram:{r.telegram_chat}" if r.telegram_chat is not None else None):
+            for room in (
+                f"slack:{r.slack_channel}" if r.slack_channel else None,
+                f"telegram:{r.telegram_chat}" if r.telegram_chat is not None else None,
+            ):
                 if room is None:
                     continue
                 if room in seen:
@@ -185,8 +229,10 @@ class Deployment(_Strict):
                 seen[room] = owner
         people: dict[str, str] = {}
         for p in self.people:
-            for ident in (f"slack:{p.slack_user}" if p.slack_user else None,
-                          f"telegram:{p.telegram_user}" if p.telegram_user is not None else None):
+            for ident in (
+                f"slack:{p.slack_user}" if p.slack_user else None,
+                f"telegram:{p.telegram_user}" if p.telegram_user is not None else None,
+            ):
                 if ident and ident in people:
                     raise ValueError(f"{ident} is listed for both {people[ident]} and {p.name}")
                 if ident:

@@ -4,12 +4,13 @@
 gets its acknowledgement in milliseconds and nothing accepted can be lost. `handle_inbound` runs
 in the worker, one event at a time per room, and commits its effects with the event's removal.
 """
+
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable
 
 from bot.clock import Clock
 from bot.config import Deployment, PersonConfig, Settings
@@ -44,7 +45,7 @@ def in_group(room: RoomRef) -> str:
 class Context:
     """Everything a command, button or relay handler needs about one inbound event."""
 
-    core: "Core"
+    core: Core
     event: InboundEvent
     room: RoomInfo | None
     person: PersonConfig | None
@@ -56,16 +57,31 @@ class Context:
     def blm_id(self) -> str | None:
         return self.room.blm_id if self.room else None
 
-    def reply(self, text: str = "", *, title: str | None = None, lines: list[str] | None = None,
-              buttons=None, key: str | None = None) -> None:
+    def reply(
+        self,
+        text: str = "",
+        *,
+        title: str | None = None,
+        lines: list[str] | None = None,
+        buttons=None,
+        key: str | None = None,
+    ) -> None:
         """Answer only the person who asked (Slack ephemeral; Telegram reply, private chat as is)."""
         ev = self.event
-        self.effects.post(OutboundMessage(
-            room=ev.room, text=text, title=title, lines=lines or [], buttons=buttons or [],
-            ephemeral_to=None if ev.private else ev.sender.user_id,
-            reply_to=ev.message_id if ev.platform == "telegram" and not ev.private else None,
-            priority="interactive", lang=self.lang, key=key,
-        ))
+        self.effects.post(
+            OutboundMessage(
+                room=ev.room,
+                text=text,
+                title=title,
+                lines=lines or [],
+                buttons=buttons or [],
+                ephemeral_to=None if ev.private else ev.sender.user_id,
+                reply_to=ev.message_id if ev.platform == "telegram" and not ev.private else None,
+                priority="interactive",
+                lang=self.lang,
+                key=key,
+            )
+        )
 
     def tr(self, key: str, **values) -> str:
         return t(key, self.lang, **values)
@@ -127,8 +143,12 @@ class Core:
         if event.kind == "migrate" and event.migrate_to_chat_id:
             new = RoomRef(platform=event.room.platform, chat_id=event.migrate_to_chat_id)
             moved = self.rooms.move_room(event.room, new)
-            log.warning("room %s moved to %s (%s)", event.room.key, event.migrate_to_chat_id,
-                        "configured" if moved else "not configured")
+            log.warning(
+                "room %s moved to %s (%s)",
+                event.room.key,
+                event.migrate_to_chat_id,
+                "configured" if moved else "not configured",
+            )
             if moved:  # other processes and restarts learn it from Redis
                 effects.also(lambda pipe: pipe.hset(keys.ROOM_MOVES, event.room.key, new.key))
             return
@@ -175,8 +195,11 @@ class Core:
         first = await self.redis.set(keys.notice(f"unconfigured:{event.room.key}"), "1", nx=True, ex=30 * 86400)
         if first:
             lang = await self.language_of(event, person, None)
-            effects.post(OutboundMessage(room=event.room, text=t("notice.unconfigured_room", lang),
-                                         priority="interactive", lang=lang))
+            effects.post(
+                OutboundMessage(
+                    room=event.room, text=t("notice.unconfigured_room", lang), priority="interactive", lang=lang
+                )
+            )
         self.record_refusal(effects, event, "unconfigured room")
 
     async def language_of(self, event: InboundEvent, person: PersonConfig | None, room: RoomInfo | None) -> Lang:
@@ -194,8 +217,14 @@ class Core:
         return "en" if event.platform == "slack" else "es"
 
     def record_refusal(self, effects: Effects, event: InboundEvent, reason: str) -> None:
-        record = {"at": str(self.clock.now()), "platform": event.platform, "room": event.room.key,
-                  "user": event.sender.user_id, "what": event.command or event.action or event.kind,
-                  "text": event.text[:500], "reason": reason}
+        record = {
+            "at": str(self.clock.now()),
+            "platform": event.platform,
+            "room": event.room.key,
+            "user": event.sender.user_id,
+            "what": event.command or event.action or event.kind,
+            "text": event.text[:500],
+            "reason": reason,
+        }
         log.info("refused %s", json.dumps(record, ensure_ascii=False))
         effects.also(lambda pipe: pipe.xadd(keys.REFUSALS, record, maxlen=100_000, approximate=True))

@@ -2,6 +2,7 @@
 
 The core never imports an edge; the process entry (`bot.cli`) builds the edges and hands them in.
 """
+
 from __future__ import annotations
 
 from typing import Protocol
@@ -21,5 +22,4 @@ class Edge(Protocol):
     async def start(self, runtime, *, receive: bool) -> None:
         """Check credentials, register webhooks; with `receive`, start polling / Socket Mode."""
 
-    async def stop(self) -> None:
-        ...
+    async def stop(self) -> None: ...

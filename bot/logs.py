@@ -3,6 +3,7 @@
 httpx logs request URLs at INFO and a Telegram URL carries the bot token, so tokens are masked in
 every message, whatever library wrote it.
 """
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,7 @@ An edge turns a platform event into an `InboundEvent`; the core answers with `Ou
 in the outbox of the room they go to; the worker hands them to the edge's `RoomSender`.
 Everything here is plain data (pydantic), JSON-serialisable, so it can sit in a Redis stream.
 """
+
 from __future__ import annotations
 
 from enum import IntEnum
@@ -25,7 +26,7 @@ class Role(IntEnum):
     central = 3
 
     @classmethod
-    def parse(cls, name: str) -> "Role":
+    def parse(cls, name: str) -> Role:
         return cls[name.strip().lower()]
 
 
@@ -40,14 +41,26 @@ class RoomRef(BaseModel, frozen=True):
         return f"{self.platform}:{self.chat_id}"
 
     @classmethod
-    def from_key(cls, key: str) -> "RoomRef":
+    def from_key(cls, key: str) -> RoomRef:
         platform, chat_id = key.split(":", 1)
         return cls(platform=platform, chat_id=chat_id)  # type: ignore[arg-type]
 
 
 class Attachment(BaseModel):
-    kind: Literal["photo", "file", "document", "voice", "audio", "video", "sticker", "contact",
-                  "location", "venue", "animation", "video_note"] = "file"
+    kind: Literal[
+        "photo",
+        "file",
+        "document",
+        "voice",
+        "audio",
+        "video",
+        "sticker",
+        "contact",
+        "location",
+        "venue",
+        "animation",
+        "video_note",
+    ] = "file"
     name: str = ""
     mime: str = ""
     size: int | None = None

@@ -1,4 +1,5 @@
 """Who is who and which room is which, from the deployment config."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,10 +1,11 @@
 """Assembles one process: settings, deployment, store, core, queues and the edges' senders."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable
 
 from bot.clock import Clock
 from bot.config import Deployment, Settings, load_deployment
@@ -36,8 +37,9 @@ class Runtime:
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
     @classmethod
-    def build(cls, settings: Settings, deployment: Deployment | None = None, redis=None,
-              clock: Clock | None = None) -> "Runtime":
+    def build(
+        cls, settings: Settings, deployment: Deployment | None = None, redis=None, clock: Clock | None = None
+    ) -> Runtime:
         if deployment is None:
             deployment = load_deployment(settings.deployment_path())
         redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
@@ -47,9 +49,14 @@ class Runtime:
         clock = clock or Clock()
         core = Core(settings, deployment, redis, clock)
         rt = cls(settings, deployment, redis, clock, core)
-        rt.deliverer = Deliverer(redis, clock, settings, rt.senders,
-                                 map_ttl_seconds=deployment.message_map_days * 86400,
-                                 on_permanent_failure=rt._tell_sender_side)
+        rt.deliverer = Deliverer(
+            redis,
+            clock,
+            settings,
+            rt.senders,
+            map_ttl_seconds=deployment.message_map_days * 86400,
+            on_permanent_failure=rt._tell_sender_side,
+        )
         rt.runner = QueueRunner(redis, clock, {"in:": core.handle_inbound, "out:": rt.deliverer.handle})
         core.on_enqueue = rt.runner.wake.set
         rt._plug_in_domains()
@@ -105,8 +112,18 @@ class Runtime:
             if other.room == room.room:
                 continue
             blm_name = room.blm.name(other.lang) if room.blm else "central"
-            effects.post(OutboundMessage(
-                room=other.room, priority="interactive", lang=other.lang,
-                text=t("notice.delivery_failed", other.lang, platform=room.room.platform.capitalize(),
-                       blm=blm_name, reason=reason)))
+            effects.post(
+                OutboundMessage(
+                    room=other.room,
+                    priority="interactive",
+                    lang=other.lang,
+                    text=t(
+                        "notice.delivery_failed",
+                        other.lang,
+                        platform=room.room.platform.capitalize(),
+                        blm=blm_name,
+                        reason=reason,
+                    ),
+                )
+            )
         await effects.commit(self.redis)

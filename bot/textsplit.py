@@ -1,4 +1,5 @@
 """Split long text at word boundaries into parts within a platform limit (never truncate)."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """`python -m bot validate`: playbooks and deployment files, every problem as `file:line: message`."""
+
 from __future__ import annotations
 
 from pathlib import Path

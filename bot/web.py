@@ -1,4 +1,5 @@
 """The HTTP side: health, readiness, metrics, and the routes the edges mount."""
+
 from __future__ import annotations
 
 import asyncio

@@ -4,6 +4,7 @@ PyYAML's compose step gives nodes with marks, so errors can say `file:line`. Ali
 only a few times and the document size is capped, so an alias bomb or a huge file is an error,
 not an outage.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,4 +1,5 @@
 """The platform edges. Only the process entry (bot.cli) builds them; the core never imports them."""
+
 from __future__ import annotations
 
 

@@ -1,8 +1,9 @@
 """Moving files between platforms: each edge fetches files of its own platform; the other edge's
 sender uploads them. `build_edges` links them."""
+
 from __future__ import annotations
 
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from bot.model import Attachment
 
@@ -42,7 +43,20 @@ def notice_for(exc: Exception, att: Attachment, lang: str) -> str:
     kind = t(f"bridge.kind.{att.kind}", lang)
     if isinstance(exc, FileTooBig):
         size = f"{exc.size / MB:.1f} MB" if exc.size else "?"
-        return t("bridge.file_too_big", lang, kind=kind, name=att.name or "?", size=size,
-                 limit=f"{exc.limit / MB:.0f} MB", platform=exc.platform.capitalize())
-    return t("bridge.file_failed", lang, kind=kind, name=att.name or "?",
-             platform=(att.origin or "?").capitalize(), reason=str(exc)[:200])
+        return t(
+            "bridge.file_too_big",
+            lang,
+            kind=kind,
+            name=att.name or "?",
+            size=size,
+            limit=f"{exc.limit / MB:.0f} MB",
+            platform=exc.platform.capitalize(),
+        )
+    return t(
+        "bridge.file_failed",
+        lang,
+        kind=kind,
+        name=att.name or "?",
+        platform=(att.origin or "?").capitalize(),
+        reason=str(exc)[:200],
+    )

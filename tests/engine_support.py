@@ -1,5 +1,6 @@
 """Shared by the engine's unit and integration tests: a Core for Nogales, events, and an outbox
 reader standing in for the Slack/Telegram senders (it collects what each room got)."""
+
 from __future__ import annotations
 
 import itertools
@@ -21,8 +22,10 @@ CENTRAL_MX = RoomRef(platform="telegram", chat_id="-1009")
 
 DEPLOYMENT = {
     "central": {"slack_channel": "CCEN", "telegram_chat": -1009},
-    "blms": {"nogales": {"slack_channel": "CNOG", "telegram_chat": -1003},
-             "el-paso": {"slack_channel": "CELP", "telegram_chat": -1004}},
+    "blms": {
+        "nogales": {"slack_channel": "CNOG", "telegram_chat": -1003},
+        "el-paso": {"slack_channel": "CELP", "telegram_chat": -1004},
+    },
     "people": [
         {"name": "Ana Coord", "slack_user": "UANA", "role": "coordinator", "blms": ["nogales"]},
         {"name": "Luis Enlace", "telegram_user": 501, "role": "liaison", "blms": ["nogales"], "lang": "es"},
@@ -36,15 +39,22 @@ _ids = itertools.count(1)
 
 
 def make_core(redis, clock=None, playbooks=FIXTURES) -> Core:
-    core = Core(Settings(playbooks_dir=playbooks), Deployment.model_validate(DEPLOYMENT), redis,
-                clock or ManualClock(T0))
+    core = Core(
+        Settings(playbooks_dir=playbooks), Deployment.model_validate(DEPLOYMENT), redis, clock or ManualClock(T0)
+    )
     register(core, PlaybookLibrary.load(playbooks))
     return core
 
 
 def event(kind: str, room: RoomRef, user: str, **kw) -> InboundEvent:
-    return InboundEvent(kind=kind, platform=room.platform, event_id=f"e{next(_ids)}", room=room,
-                        sender=Sender(user_id=user, display_name=user), **kw)
+    return InboundEvent(
+        kind=kind,
+        platform=room.platform,
+        event_id=f"e{next(_ids)}",
+        room=room,
+        sender=Sender(user_id=user, display_name=user),
+        **kw,
+    )
 
 
 def command(room: RoomRef, user: str, text: str) -> InboundEvent:
@@ -70,7 +80,7 @@ class Outbox:
     async def drain(self) -> dict[str, list[OutboundOp]]:
         new: dict[str, list[OutboundOp]] = {}
         async for key in self.redis.scan_iter(match=keys.queue("out:*")):
-            room = key[len(keys.queue("out:")):].rsplit(":", 1)[0]
+            room = key[len(keys.queue("out:")) :].rsplit(":", 1)[0]
             for entry_id, fields in await self.redis.xrange(key):
                 op = OutboundOp.model_validate(json.loads(fields["p"]))
                 new.setdefault(room, []).append(op)
@@ -80,8 +90,10 @@ class Outbox:
         return new
 
     def texts(self, room: RoomRef) -> list[str]:
-        return [" ".join(filter(None, [o.message.title, o.message.text] + o.message.lines))
-                for o in self.got.get(room.key, [])]
+        return [
+            " ".join(filter(None, [o.message.title, o.message.text] + o.message.lines))
+            for o in self.got.get(room.key, [])
+        ]
 
     def ops(self, room: RoomRef) -> list[OutboundOp]:
         return self.got.get(room.key, [])

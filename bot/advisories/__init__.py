@@ -1,17 +1,17 @@
 """Weather advisories: parse NWS and CAP alerts into one model, match them to BLMs, publish them to
 both rooms of each BLM, start playbooks, and write what the bot issued as CAP."""
+
 from bot.advisories.model import Advisory, AdvisoryInfo, Area, ParseResult, Reference
 
-__all__ = ["Advisory", "AdvisoryInfo", "Area", "ParseResult", "Reference", "register", "add_routes",
-           "advisory_cap_xml"]
+__all__ = ["Advisory", "AdvisoryInfo", "Area", "ParseResult", "Reference", "register", "add_routes", "advisory_cap_xml"]
 
 
 def register(runtime) -> None:
     """Called by `Runtime._plug_in_domains`: texts, commands, and the poller loop (when polling is on).
     The service is kept as `runtime.advisory_service`."""
+    import bot.commands.advisory  # noqa: F401  (registers /advisory and /advisory post)
     from bot.advisories import messages  # noqa: F401  (registers the texts)
     from bot.advisories.service import AdvisoryService
-    import bot.commands.advisory  # noqa: F401  (registers /advisory and /advisory post)
 
     service = AdvisoryService(runtime.core, runtime.settings)
     runtime.advisory_service = service

@@ -5,15 +5,22 @@ Elements are matched by local name, so CAP 1.1, 1.2 (and namespace-less copies) 
 XML comes from outside: defusedxml refuses DTDs and entities, so a hostile document is a problem
 line, never an entity expansion or a crash.
 """
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
 
 from bot.advisories.model import (
-    Advisory, AdvisoryInfo, Area, ParseResult, Reference, describe_error, parse_time,
+    Advisory,
+    AdvisoryInfo,
+    Area,
+    ParseResult,
+    Reference,
+    describe_error,
+    parse_time,
 )
 
 MAX_BYTES = 5_000_000  # a national feed is ~100 kB; anything far larger is not a feed we want

@@ -5,19 +5,32 @@ ElementTree (escaping is its job) in the schema's element order, and with values
 times as `YYYY-MM-DDThh:mm:ss-00:00` (no `Z`, no fractions), unknown enum values mapped to the
 schema's catch-all. Valid against the OASIS CAP-v1.2.xsd.
 """
+
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot.advisories.model import Advisory, AdvisoryInfo, Area
 
 CAP12_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 LANGUAGES = (("en", "en-US"), ("es", "es-MX"))
 
-_CATEGORIES = {"Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "Env", "Transport",
-               "Infra", "CBRNE", "Other"}
+_CATEGORIES = {
+    "Geo",
+    "Met",
+    "Safety",
+    "Security",
+    "Rescue",
+    "Fire",
+    "Health",
+    "Env",
+    "Transport",
+    "Infra",
+    "CBRNE",
+    "Other",
+}
 _URGENCY = {"Immediate", "Expected", "Future", "Past", "Unknown"}
 _SEVERITY = {"Extreme", "Severe", "Moderate", "Minor", "Unknown"}
 _CERTAINTY = {"Observed", "Likely", "Possible", "Unlikely", "Unknown"}
@@ -28,7 +41,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def cap_time(value: datetime) -> str:
     """UTC, whole seconds, `-00:00`: the form CAP 1.2 prescribes for UTC."""
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S") + "-00:00"
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S") + "-00:00"
 
 
 def to_cap_xml(advisory: Advisory) -> bytes:
@@ -47,8 +60,11 @@ def to_cap_xml(advisory: Advisory) -> bytes:
     _add(alert, "msgType", advisory.msg_type)
     _add(alert, "scope", advisory.scope if advisory.scope in _SCOPES else "Public")
     if advisory.reference_details:
-        _add(alert, "references", " ".join(
-            f"{r.sender},{r.identifier},{cap_time(r.sent)}" for r in advisory.reference_details))
+        _add(
+            alert,
+            "references",
+            " ".join(f"{r.sender},{r.identifier},{cap_time(r.sent)}" for r in advisory.reference_details),
+        )
     if advisory.infos:
         for lang, tag in LANGUAGES:
             _info(alert, advisory.info_for(lang), tag)
@@ -72,9 +88,13 @@ def _info(alert: ET.Element, info: AdvisoryInfo, language: str) -> None:
         value = getattr(info, name)
         if value is not None:
             _add(el, name, cap_time(value))
-    for name, attr in (("senderName", "sender_name"), ("headline", "headline"),
-                       ("description", "description"), ("instruction", "instruction"),
-                       ("web", "web")):
+    for name, attr in (
+        ("senderName", "sender_name"),
+        ("headline", "headline"),
+        ("description", "description"),
+        ("instruction", "instruction"),
+        ("web", "web"),
+    ):
         value = getattr(info, attr)
         if value:
             _add(el, name, value)

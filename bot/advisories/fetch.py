@@ -8,6 +8,7 @@ lease over carries on where the last one stopped (no burst of full downloads, no
 Validators are saved only once the caller has processed the body (`remember`): a crash between
 download and posting then means a full download next time, never a 304 that hides an alert.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -70,10 +71,12 @@ class ConditionalFetcher:
                 if resp.status >= 400 or resp.status < 200:
                     retry_after = _retry_after(resp.headers.get("Retry-After"))
                     content_type = resp.headers.get("Content-Type", "")
-                    detail = (problem_message(body) if "json" in content_type
-                              else " ".join(body[:200].decode("utf-8", "replace").split()))
-                    return await self._failed(source, url, f"HTTP {resp.status}: {detail}", retry_after,
-                                              resp.status)
+                    detail = (
+                        problem_message(body)
+                        if "json" in content_type
+                        else " ".join(body[:200].decode("utf-8", "replace").split())
+                    )
+                    return await self._failed(source, url, f"HTTP {resp.status}: {detail}", retry_after, resp.status)
                 if len(body) > MAX_BODY:
                     return await self._failed(source, url, f"body larger than {MAX_BODY} bytes", None, resp.status)
                 content_type = resp.headers.get("Content-Type", "")
@@ -88,7 +91,7 @@ class ConditionalFetcher:
                 return FetchOutcome("ok", body=body, validators=validators, http_status=resp.status)
         except asyncio.CancelledError:
             raise
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             return await self._failed(source, url, f"{type(exc).__name__}: {exc}".rstrip(": "), None, None)
 
     async def remember(self, source: str, validators: dict[str, str]) -> None:
@@ -107,15 +110,17 @@ class ConditionalFetcher:
     async def _succeeded(self, source: str) -> None:
         await self.redis.hdel(keys.adv_source(source), "failures", "retry_at")
 
-    async def _failed(self, source: str, url: str, detail: str, retry_after: float | None,
-                      http_status: int | None) -> FetchOutcome:
+    async def _failed(
+        self, source: str, url: str, detail: str, retry_after: float | None, http_status: int | None
+    ) -> FetchOutcome:
         key = keys.adv_source(source)
         METRICS.advisory_fetch_errors.labels(source).inc()
         failures = int(await self.redis.hincrby(key, "failures", 1))
         delay = backoff_seconds(failures, retry_after)
         await self.redis.hset(key, "retry_at", str(self.clock.now() + delay))
-        log.warning("advisory source %s (%s) failed (%s); attempt %d, next try in %.0fs",
-                    source, url, detail, failures, delay)
+        log.warning(
+            "advisory source %s (%s) failed (%s); attempt %d, next try in %.0fs", source, url, detail, failures, delay
+        )
         return FetchOutcome("error", detail=detail, http_status=http_status)
 
 

@@ -1,4 +1,5 @@
 """HTTP route for advisories the bot issued: `GET /advisories/{identifier}.cap` (CAP 1.2 XML)."""
+
 from __future__ import annotations
 
 from aiohttp import web

@@ -5,6 +5,7 @@ are renumbered over time, so they are never matched by code: the NWS poller asks
 passes the BLM it asked for as `queried_blm`. By shape: a polygon or circle containing either the
 BLM's US or its Mexican coordinates (Mexico's SMN sends polygons with no geocodes).
 """
+
 from __future__ import annotations
 
 import math
@@ -16,14 +17,13 @@ from bot.directory import BLM, BLMS
 EARTH_RADIUS_KM = 6371.0088
 
 
-def blms_for(advisory: Advisory, queried_blm: BLM | None = None,
-             blms: Sequence[BLM] = BLMS) -> list[BLM]:
+def blms_for(advisory: Advisory, queried_blm: BLM | None = None, blms: Sequence[BLM] = BLMS) -> list[BLM]:
     """The BLMs the advisory covers, in directory order, each once."""
     areas = [area for info in advisory.infos for area in info.areas]
     return [
-        blm for blm in blms
-        if (queried_blm is not None and blm.id == queried_blm.id)
-        or any(area_covers(area, blm) for area in areas)
+        blm
+        for blm in blms
+        if (queried_blm is not None and blm.id == queried_blm.id) or any(area_covers(area, blm) for area in areas)
     ]
 
 

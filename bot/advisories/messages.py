@@ -3,6 +3,7 @@
 Only the bot's own framing lives here (titles, labels, the "what to do" guidance by severity). The
 issuer's headline, description and instruction are shown as written, never translated at run time.
 """
+
 from bot.i18n import register
 
 MESSAGES = {
@@ -13,28 +14,42 @@ MESSAGES = {
     "adv.title.cancelled": {"en": "CANCELLED – {title}", "es": "CANCELADO – {title}"},
     "adv.title.ended": {"en": "NO LONGER ACTIVE – {title}", "es": "YA NO VIGENTE – {title}"},
     "adv.line.for": {"en": "For: {blm}", "es": "Para: {blm}"},
-    "adv.line.level": {"en": "Severity: {severity} · Urgency: {urgency} · Certainty: {certainty}",
-                       "es": "Gravedad: {severity} · Urgencia: {urgency} · Certeza: {certainty}"},
+    "adv.line.level": {
+        "en": "Severity: {severity} · Urgency: {urgency} · Certainty: {certainty}",
+        "es": "Gravedad: {severity} · Urgencia: {urgency} · Certeza: {certainty}",
+    },
     "adv.line.onset": {"en": "Begins: {when}", "es": "Inicia: {when}"},
     "adv.line.expires": {"en": "Until: {when}", "es": "Vigente hasta: {when}"},
     "adv.line.issuer": {"en": "Issued by: {issuer}", "es": "Emitido por: {issuer}"},
-    "adv.line.issuer_text": {"en": "Issuer's text ({language}), as written:",
-                             "es": "Texto del emisor ({language}), tal como fue escrito:"},
+    "adv.line.issuer_text": {
+        "en": "Issuer's text ({language}), as written:",
+        "es": "Texto del emisor ({language}), tal como fue escrito:",
+    },
     "adv.line.instruction": {"en": "Issuer's instructions: {text}", "es": "Instrucciones del emisor: {text}"},
     "adv.line.more": {"en": "More: {url}", "es": "Más información: {url}"},
     "adv.line.incident": {"en": "Playbook started: {incidents}", "es": "Protocolo iniciado: {incidents}"},
     "adv.line.reference": {"en": "Reference: {identifier}", "es": "Referencia: {identifier}"},
     "adv.line.changed": {"en": "What changed: {changes}", "es": "Qué cambió: {changes}"},
-    "adv.line.unchanged": {"en": "What changed: the issuer re-issued it without changes to these details.",
-                           "es": "Qué cambió: el emisor lo volvió a emitir sin cambios en estos datos."},
-    "adv.line.cancelled": {"en": "The issuer cancelled this advisory. It is no longer in effect.",
-                           "es": "El emisor canceló este aviso. Ya no está en vigor."},
-    "adv.line.expired": {"en": "This advisory expired at {when}. It is no longer active.",
-                         "es": "Este aviso venció el {when}. Ya no está vigente."},
-    "adv.line.gone": {"en": "The issuer no longer lists this advisory as active (no cancellation received).",
-                      "es": "El emisor ya no publica este aviso como vigente (no se recibió cancelación)."},
-    "adv.line.moved": {"en": "The issuer's update no longer covers this BLM.",
-                       "es": "La actualización del emisor ya no incluye a este mecanismo."},
+    "adv.line.unchanged": {
+        "en": "What changed: the issuer re-issued it without changes to these details.",
+        "es": "Qué cambió: el emisor lo volvió a emitir sin cambios en estos datos.",
+    },
+    "adv.line.cancelled": {
+        "en": "The issuer cancelled this advisory. It is no longer in effect.",
+        "es": "El emisor canceló este aviso. Ya no está en vigor.",
+    },
+    "adv.line.expired": {
+        "en": "This advisory expired at {when}. It is no longer active.",
+        "es": "Este aviso venció el {when}. Ya no está vigente.",
+    },
+    "adv.line.gone": {
+        "en": "The issuer no longer lists this advisory as active (no cancellation received).",
+        "es": "El emisor ya no publica este aviso como vigente (no se recibió cancelación).",
+    },
+    "adv.line.moved": {
+        "en": "The issuer's update no longer covers this BLM.",
+        "es": "La actualización del emisor ya no incluye a este mecanismo.",
+    },
     "adv.line.people_by": {"en": "Posted by {name}", "es": "Publicado por {name}"},
     "adv.field.event": {"en": "event", "es": "evento"},
     "adv.field.severity": {"en": "severity", "es": "gravedad"},
@@ -91,14 +106,18 @@ MESSAGES = {
     # ---- commands ------------------------------------------------------------------------------
     "adv.list.title": {"en": "Active advisories – {blm}", "es": "Avisos vigentes – {blm}"},
     "adv.list.none": {"en": "No active advisories – {blm}", "es": "No hay avisos vigentes – {blm}"},
-    "adv.list.item": {"en": "• {event} ({severity}) until {until} – {source}",
-                      "es": "• {event} ({severity}) hasta {until} – {source}"},
+    "adv.list.item": {
+        "en": "• {event} ({severity}) until {until} – {source}",
+        "es": "• {event} ({severity}) hasta {until} – {source}",
+    },
     "adv.list.no_expiry": {"en": "further notice", "es": "nuevo aviso"},
     "adv.source.nws": {"en": "US National Weather Service", "es": "Servicio Meteorológico Nacional de EE. UU."},
     "adv.source.cap": {"en": "CAP feed", "es": "canal CAP"},
     "adv.source.people": {"en": "posted by the BLM", "es": "publicado por el mecanismo"},
-    "adv.post.done": {"en": "Advisory {identifier} posted to both rooms – {blm}",
-                      "es": "Aviso {identifier} publicado en ambas salas – {blm}"},
+    "adv.post.done": {
+        "en": "Advisory {identifier} posted to both rooms – {blm}",
+        "es": "Aviso {identifier} publicado en ambas salas – {blm}",
+    },
     "adv.post.usage": {
         "en": 'Give the text: /advisory post <text>, or en="…" es="…" for a text in each language.',
         "es": 'Escriba el texto: /advisory post <texto>, o en="…" es="…" para un texto en cada idioma.',

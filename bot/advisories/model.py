@@ -4,10 +4,11 @@ Parsers normalise into these classes so matching, posting and playbooks never ca
 came from. Times are aware and converted to UTC on the way in; a naive time is rejected because
 guessing a zone for an alert time is how "expired" alerts get posted or live ones get dropped.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, model_validator
@@ -20,7 +21,7 @@ MsgType = Literal["Alert", "Update", "Cancel", "Ack", "Error"]
 def _utc(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("datetime must carry a UTC offset")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
@@ -51,7 +52,7 @@ class Area(BaseModel):
     geocodes: dict[str, list[str]] = Field(default_factory=dict)  # SAME, UGC, FIPS6, ...
 
     @model_validator(mode="after")
-    def _plausible_geometry(self) -> "Area":
+    def _plausible_geometry(self) -> Area:
         """Out-of-range coordinates usually mean lat/lon were swapped: refuse rather than mis-match."""
         points = [p for ring in self.polygons for p in ring] + [(c[0], c[1]) for c in self.circles]
         for lat, lon in points:
@@ -110,7 +111,7 @@ class Advisory(BaseModel):
     infos: list[AdvisoryInfo] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _references_cover_details(self) -> "Advisory":
+    def _references_cover_details(self) -> Advisory:
         for ref in self.reference_details:
             if ref.identifier not in self.references:
                 self.references.append(ref.identifier)

@@ -3,13 +3,20 @@
 The poller feeds whatever the API sent; one bad feature must not hide the others, so each feature
 is parsed on its own and failures become `problems` instead of exceptions.
 """
+
 from __future__ import annotations
 
 import json
 from typing import Any
 
 from bot.advisories.model import (
-    Advisory, AdvisoryInfo, Area, ParseResult, Reference, describe_error, parse_time,
+    Advisory,
+    AdvisoryInfo,
+    Area,
+    ParseResult,
+    Reference,
+    describe_error,
+    parse_time,
 )
 
 

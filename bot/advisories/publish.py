@@ -10,13 +10,14 @@ it causes and the chain state, under WATCH, so two processes racing commit exact
 a crash commits none (the next poll redoes it). Posts carry the key `adv:{blm}:{chain_id}`, so an
 Update or Cancel edits them in place on both sides.
 """
+
 from __future__ import annotations
 
 import inspect
 import json
 import logging
-from datetime import datetime, timezone
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from redis.exceptions import WatchError
@@ -28,9 +29,9 @@ from bot.config import SEVERITIES
 from bot.delivery.outbox import Effects
 from bot.directory import BLM, get_blm
 from bot.i18n import t
+from bot.metrics import METRICS
 from bot.model import OutboundMessage
 from bot.rooms import RoomInfo
-from bot.metrics import METRICS
 from bot.store import keys
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def message_key(blm_id: str, chain_id: str) -> str:
 def format_when(when: datetime, zone: ZoneInfo) -> str:
     """'2026-07-01 14:00 MDT (20:00 UTC)'; the UTC date is repeated when it differs."""
     local = when.astimezone(zone)
-    utc = when.astimezone(timezone.utc)
+    utc = when.astimezone(UTC)
     utc_part = utc.strftime("%H:%M UTC") if utc.date() == local.date() else utc.strftime("%Y-%m-%d %H:%M UTC")
     return f"{local.strftime('%Y-%m-%d %H:%M')} {local.tzname()} ({utc_part})"
 
@@ -75,9 +76,17 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity) if severity in SEVERITIES else 0
 
 
-def render(advisory: Advisory, blm: BLM, room: RoomInfo, *, state: str = "active",
-           previous: Advisory | None = None, incidents: list[str] | None = None,
-           ended_at: datetime | None = None, chain_id: str | None = None) -> OutboundMessage:
+def render(
+    advisory: Advisory,
+    blm: BLM,
+    room: RoomInfo,
+    *,
+    state: str = "active",
+    previous: Advisory | None = None,
+    incidents: list[str] | None = None,
+    ended_at: datetime | None = None,
+    chain_id: str | None = None,
+) -> OutboundMessage:
     """The post for one room. `state` active (new, or updated when `previous` is given) or ended.
     Its key is `adv:{blm}:{chain}` so later renderings edit it."""
     lang = room.lang
@@ -109,9 +118,15 @@ def render(advisory: Advisory, blm: BLM, room: RoomInfo, *, state: str = "active
     lines: list[str] = []
     if info is not None:
         if not people:
-            framing.append(t("adv.line.level", lang, severity=_value("severity", info.severity, lang),
-                             urgency=_value("urgency", info.urgency, lang),
-                             certainty=_value("certainty", info.certainty, lang)))
+            framing.append(
+                t(
+                    "adv.line.level",
+                    lang,
+                    severity=_value("severity", info.severity, lang),
+                    urgency=_value("urgency", info.urgency, lang),
+                    certainty=_value("certainty", info.certainty, lang),
+                )
+            )
         if info.onset:
             framing.append(t("adv.line.onset", lang, when=format_when(info.onset, zone)))
         if info.expires:
@@ -136,8 +151,15 @@ def render(advisory: Advisory, blm: BLM, room: RoomInfo, *, state: str = "active
     if incidents:
         lines.append(t("adv.line.incident", lang, incidents=", ".join(incidents)))
     lines.append(t("adv.line.reference", lang, identifier=advisory.identifier))
-    return OutboundMessage(room=room.room, title=title, text="\n".join(framing), lines=lines,
-                           key=message_key(blm.id, chain_id or advisory.chain_id), priority="chat", lang=lang)
+    return OutboundMessage(
+        room=room.room,
+        title=title,
+        text="\n".join(framing),
+        lines=lines,
+        key=message_key(blm.id, chain_id or advisory.chain_id),
+        priority="chat",
+        lang=lang,
+    )
 
 
 def describe_changes(old: Advisory, new: Advisory, lang: str, zone: ZoneInfo) -> str:
@@ -145,8 +167,7 @@ def describe_changes(old: Advisory, new: Advisory, lang: str, zone: ZoneInfo) ->
     if a is None or b is None:
         return ""
     parts: list[str] = []
-    for field, kind in (("event", None), ("severity", "severity"), ("urgency", "urgency"),
-                        ("certainty", "certainty")):
+    for field, kind in (("event", None), ("severity", "severity"), ("urgency", "urgency"), ("certainty", "certainty")):
         va, vb = getattr(a, field), getattr(b, field)
         if va != vb:
             shown = (lambda v: _value(kind, v, lang)) if kind else (lambda v: v)
@@ -269,8 +290,9 @@ class Publisher:
                         return chain_id if state == "active" else None
                     chain = await pipe.hgetall(chain_key)
                     effects = Effects(self.clock.now())
-                    outcome = await self._decide(advisory, blm, rooms, chain_id, chain, source, covered,
-                                                 effects, playbooks_key, pipe)
+                    outcome = await self._decide(
+                        advisory, blm, rooms, chain_id, chain, source, covered, effects, playbooks_key, pipe
+                    )
                     pipe.multi()
                     pipe.set(posted_key, chain_id, ex=POSTED_TTL)
                     effects.commit_into(pipe)
@@ -278,13 +300,24 @@ class Publisher:
                     METRICS.advisories_posted.labels(blm_id, outcome).inc()
                     return chain_id if outcome == "active" else None
                 except WatchError:
-                    log.info("advisory %s in %s: another process got there first; re-checking",
-                             advisory.identifier, blm_id)
+                    log.info(
+                        "advisory %s in %s: another process got there first; re-checking", advisory.identifier, blm_id
+                    )
                     continue
 
-    async def _decide(self, advisory: Advisory, blm: BLM, rooms: list[RoomInfo], chain_id: str,
-                      chain: dict, source: str, covered: bool, effects: Effects, playbooks_key: str,
-                      pipe) -> str:
+    async def _decide(
+        self,
+        advisory: Advisory,
+        blm: BLM,
+        rooms: list[RoomInfo],
+        chain_id: str,
+        chain: dict,
+        source: str,
+        covered: bool,
+        effects: Effects,
+        playbooks_key: str,
+        pipe,
+    ) -> str:
         """Queue what this advisory means for one BLM; returns the chain's state afterwards."""
         now = self.clock.utcnow()
         chain_key = keys.adv_chain(blm.id, chain_id)
@@ -309,8 +342,14 @@ class Publisher:
                 return "moved"
             for room in rooms:
                 effects.edit(render(advisory, blm, room, previous=previous, incidents=incidents, chain_id=chain_id))
-            self._save(effects, chain_key, active_key, chain_id,
-                       {"advisory": advisory.model_dump_json(), "source": source}, advisory)
+            self._save(
+                effects,
+                chain_key,
+                active_key,
+                chain_id,
+                {"advisory": advisory.model_dump_json(), "source": source},
+                advisory,
+            )
             return "active"
 
         # a new chain in this BLM (or one that had ended and is issued again)
@@ -328,14 +367,26 @@ class Publisher:
             effects.also(lambda p: p.set(playbooks_key, value, ex=CHAIN_TTL))
         for room in rooms:
             effects.post(render(advisory, blm, room, incidents=incidents, chain_id=chain_id))
-        self._save(effects, chain_key, active_key, chain_id, {
-            "advisory": advisory.model_dump_json(), "source": source, "state": "active",
-            "incidents": json.dumps(incidents), "first_identifier": advisory.identifier,
-            "posted_at": str(self.clock.now())}, advisory)
+        self._save(
+            effects,
+            chain_key,
+            active_key,
+            chain_id,
+            {
+                "advisory": advisory.model_dump_json(),
+                "source": source,
+                "state": "active",
+                "incidents": json.dumps(incidents),
+                "first_identifier": advisory.identifier,
+                "posted_at": str(self.clock.now()),
+            },
+            advisory,
+        )
         return "active"
 
-    def _save(self, effects: Effects, chain_key: str, active_key: str, chain_id: str,
-              fields: dict, active: Advisory | None) -> None:
+    def _save(
+        self, effects: Effects, chain_key: str, active_key: str, chain_id: str, fields: dict, active: Advisory | None
+    ) -> None:
         def write(pipe):
             pipe.hset(chain_key, mapping=fields)
             pipe.expire(chain_key, CHAIN_TTL)
@@ -344,6 +395,7 @@ class Publisher:
             else:
                 expires = active.expires
                 pipe.zadd(active_key, {chain_id: expires.timestamp() if expires else float("inf")})
+
         effects.also(write)
 
     async def _start_playbooks_for(self, advisory: Advisory, blm_id: str, chain_id: str, effects: Effects) -> list[str]:
@@ -443,8 +495,14 @@ def queue_people_advisory(core, advisory: Advisory, blm_id: str, effects: Effect
         effects.post(render(advisory, blm, room, chain_id=chain_id))
     chain_key = keys.adv_chain(blm_id, chain_id)
     active_key = keys.adv_active(blm_id)
-    fields = {"advisory": advisory.model_dump_json(), "source": "people", "state": "active",
-              "incidents": "[]", "first_identifier": advisory.identifier, "posted_at": str(effects.now)}
+    fields = {
+        "advisory": advisory.model_dump_json(),
+        "source": "people",
+        "state": "active",
+        "incidents": "[]",
+        "first_identifier": advisory.identifier,
+        "posted_at": str(effects.now),
+    }
     issued = advisory.model_dump_json()
     expires = advisory.expires
 

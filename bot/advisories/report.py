@@ -1,4 +1,5 @@
 """`python -m bot report ID --format cap`: an advisory the bot issued, as CAP 1.2 XML on stdout."""
+
 from __future__ import annotations
 
 import sys
@@ -15,8 +16,11 @@ async def run_cap_report(identifier: str, settings) -> int:
         try:
             body = await advisory_cap_xml(redis, identifier)
         except KeyError:
-            print(f"report: no advisory {identifier} issued by this bot"
-                  + ("" if url else " (REDIS_URL is not set: the embedded store is empty)"), file=sys.stderr)
+            print(
+                f"report: no advisory {identifier} issued by this bot"
+                + ("" if url else " (REDIS_URL is not set: the embedded store is empty)"),
+                file=sys.stderr,
+            )
             return 1
         sys.stdout.buffer.write(body)
         if not body.endswith(b"\n"):

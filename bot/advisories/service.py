@@ -4,6 +4,7 @@ Several worker processes may run it; a Redis lease (`blm:lock:advisories`: SET N
 token, renewed while polling, released only by its holder) lets one poll. Should two ever overlap
 (a paused process whose lease ran out), posting is still once per BLM and alert (see publish.py).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -93,8 +94,12 @@ class AdvisoryService:
         user_agent = self.settings.nws_user_agent
         for blm_id in self.core.rooms.configured_blms():
             blm = get_blm(blm_id)
-            await self._run_source(f"NWS {blm_id}", fetch_nws(fetcher, self.settings.nws_api_url, user_agent, blm),
-                                   fetcher, queried_blm=blm)
+            await self._run_source(
+                f"NWS {blm_id}",
+                fetch_nws(fetcher, self.settings.nws_api_url, user_agent, blm),
+                fetcher,
+                queried_blm=blm,
+            )
         for url in self.settings.cap_feed_urls:
             await self._run_source(f"CAP {url}", fetch_cap_feed(fetcher, url, user_agent), fetcher)
         try:

@@ -1,6 +1,7 @@
 """CAP feeds as a source (`CAP_FEEDS`): plain CAP 1.1/1.2 XML, Atom feeds embedding `<alert>`s
 (Mexico's SMN), and the legacy NWS Atom index. Fetched with conditional headers; a malformed item
 is logged and skipped while the rest of the feed is processed."""
+
 from __future__ import annotations
 
 import hashlib

@@ -4,6 +4,7 @@
 redirects longer ones), `User-Agent` identifying the operator (required by NWS), GeoJSON accepted.
 Zone numbers change, so alerts are asked for by point, never by hard-coded zone.
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,8 +25,7 @@ def coordinate(value: float) -> str:
 
 
 def alerts_url(api_root: str, blm: BLM) -> str:
-    return (f"{api_root.rstrip('/')}/alerts/active?status=actual"
-            f"&point={coordinate(blm.us_lat)},{coordinate(blm.us_lon)}")
+    return f"{api_root.rstrip('/')}/alerts/active?status=actual&point={coordinate(blm.us_lat)},{coordinate(blm.us_lon)}"
 
 
 def source_key(blm: BLM) -> str:
@@ -44,8 +44,9 @@ class Fetched:
 async def fetch_nws(fetcher: ConditionalFetcher, api_root: str, user_agent: str, blm: BLM) -> Fetched | None:
     """None when there is nothing new (304), the source is backing off, or the request failed."""
     source = source_key(blm)
-    outcome = await fetcher.get(source, alerts_url(api_root, blm), {
-        "User-Agent": user_agent, "Accept": "application/geo+json"})
+    outcome = await fetcher.get(
+        source, alerts_url(api_root, blm), {"User-Agent": user_agent, "Accept": "application/geo+json"}
+    )
     if outcome.status != "ok":
         return None
     parsed = parse_nws_geojson(outcome.body)

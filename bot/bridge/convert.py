@@ -11,13 +11,14 @@ Two promises hold for any input, whatever people type:
 Mentions of a person in the config become a mention of the same person on the other side
 (`<@U…>` ↔ `<a href="tg://user?id=…">`); anyone else becomes `@Name` as plain text.
 """
+
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Callable
 from urllib.parse import quote
 
 from bot.textsplit import split_text
@@ -137,7 +138,7 @@ def slack_to_telegram(text: str, slack_person: PersonLookup = _no_person) -> str
     out: list[str] = []
     pos = 0
     for m in _FENCE.finditer(text):
-        out.append(_inline(text[pos:m.start()], angles, plain_of))
+        out.append(_inline(text[pos : m.start()], angles, plain_of))
         body = slack_unescape(plain_of(m.group(1))).strip("\n")
         out.append(f"<pre>{tg_escape(body)}</pre>" if body else "")
         pos = m.end()
@@ -149,7 +150,7 @@ def _inline(segment: str, angles: list[_Angle], plain_of) -> str:
     out: list[str] = []
     pos = 0
     for m in _INLINE_CODE.finditer(segment):
-        out.append(_styled(segment[pos:m.start()], angles, 0))
+        out.append(_styled(segment[pos : m.start()], angles, 0))
         out.append(f"<code>{tg_escape(slack_unescape(plain_of(m.group(1))))}</code>")
         pos = m.end()
     out.append(_styled(segment[pos:], angles, 0))
@@ -162,7 +163,7 @@ def _styled(segment: str, angles: list[_Angle], level: int) -> str:
         out: list[str] = []
         pos = 0
         for m in _PH_RE.finditer(segment):
-            out.append(tg_escape(slack_unescape(segment[pos:m.start()])))
+            out.append(tg_escape(slack_unescape(segment[pos : m.start()])))
             out.append(angles[int(m.group(1))].html)
             pos = m.end()
         out.append(tg_escape(slack_unescape(segment[pos:])))
@@ -171,7 +172,7 @@ def _styled(segment: str, angles: list[_Angle], level: int) -> str:
     out = []
     pos = 0
     for m in regex.finditer(segment):
-        out.append(_styled(segment[pos:m.start()], angles, level + 1))
+        out.append(_styled(segment[pos : m.start()], angles, level + 1))
         out.append(f"<{tag}>{_styled(m.group(1), angles, level + 1)}</{tag}>")
         pos = m.end()
     out.append(_styled(segment[pos:], angles, level + 1))
@@ -295,7 +296,7 @@ def _strip_unsafe_angles(text: str) -> str:
     out: list[str] = []
     pos = 0
     for m in _SLACK_ANGLE_OK.finditer(text):
-        out.append(text[pos:m.start()].replace("<", "&lt;").replace(">", "&gt;"))
+        out.append(text[pos : m.start()].replace("<", "&lt;").replace(">", "&gt;"))
         out.append(m.group(0))
         pos = m.end()
     out.append(text[pos:].replace("<", "&lt;").replace(">", "&gt;"))

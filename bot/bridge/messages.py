@@ -1,4 +1,5 @@
 """Texts of the bridge, in English and Spanish."""
+
 from bot.i18n import register
 
 MESSAGES = {

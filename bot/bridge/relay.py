@@ -5,6 +5,7 @@ Files: one queued post per file (so a retry repeats one upload, not the text too
 contacts, locations and venues become short text. Size limits known here are checked here (a
 notice instead of the file); the edge's sender checks again once it has the bytes.
 """
+
 from __future__ import annotations
 
 import html
@@ -106,8 +107,15 @@ def file_notice(att: Attachment, lang: str, src_platform: str, dest_platform: st
     for platform, limits in ((src_platform, DOWNLOAD_LIMIT), (dest_platform, UPLOAD_LIMIT)):
         limit = limits.get(platform)
         if limit and att.size > limit:
-            return t("bridge.file_too_big", lang, kind=t(f"bridge.kind.{att.kind}", lang), name=att.name or "?",
-                     size=_size(att.size), limit=f"{limit // MB} MB", platform=platform.capitalize())
+            return t(
+                "bridge.file_too_big",
+                lang,
+                kind=t(f"bridge.kind.{att.kind}", lang),
+                name=att.name or "?",
+                size=_size(att.size),
+                limit=f"{limit // MB} MB",
+                platform=platform.capitalize(),
+            )
     return None
 
 
@@ -136,27 +144,45 @@ async def relay_message(ctx) -> None:
         for att in files:
             notice = file_notice(att, other.lang, ev.platform, dest)
             if notice:
-                lines.append(convert.slack_escape(notice) if dest == "slack" else
-                             convert.tg_escape(notice) if dest == "telegram" else notice)
+                lines.append(
+                    convert.slack_escape(notice)
+                    if dest == "slack"
+                    else convert.tg_escape(notice)
+                    if dest == "telegram"
+                    else notice
+                )
         files = [a for a in files if not file_notice(a, other.lang, ev.platform, dest)]
         body = "\n".join(x for x in [rich, *lines] if x)
         if ev.kind == "edit":
             if body:
-                ctx.effects.edit(OutboundMessage(room=other.room, rich_text=body, attribution=who, lang=other.lang,
-                                                 priority="chat"), source=source)
+                ctx.effects.edit(
+                    OutboundMessage(room=other.room, rich_text=body, attribution=who, lang=other.lang, priority="chat"),
+                    source=source,
+                )
             continue
         posted_source = False
         if body or not files:
             if not body:
                 continue
-            ctx.effects.post(OutboundMessage(room=other.room, rich_text=body, attribution=who, lang=other.lang,
-                                             priority="chat"), source=source, reply_source=reply_source)
+            ctx.effects.post(
+                OutboundMessage(room=other.room, rich_text=body, attribution=who, lang=other.lang, priority="chat"),
+                source=source,
+                reply_source=reply_source,
+            )
             posted_source = True
         for att in files:
-            ctx.effects.post(OutboundMessage(room=other.room, rich_text="", attribution=who, lang=other.lang,
-                                             priority="chat",
-                                             attachments=[att.model_copy(update={"origin": ev.platform})]),
-                             source=None if posted_source else source, reply_source=reply_source)
+            ctx.effects.post(
+                OutboundMessage(
+                    room=other.room,
+                    rich_text="",
+                    attribution=who,
+                    lang=other.lang,
+                    priority="chat",
+                    attachments=[att.model_copy(update={"origin": ev.platform})],
+                ),
+                source=None if posted_source else source,
+                reply_source=reply_source,
+            )
             posted_source = True
 
 
@@ -172,9 +198,17 @@ def _block(op: OutboundOp) -> str:
         head = f"<b>{convert.tg_escape(m.attribution or '')}</b>"
     else:
         head = f"{m.attribution}:"
-    body = m.rich_text if m.rich_text is not None else (
-        convert.slack_escape(m.text) if m.room.platform == "slack" else convert.tg_escape(m.text)
-        if m.room.platform == "telegram" else m.text)
+    body = (
+        m.rich_text
+        if m.rich_text is not None
+        else (
+            convert.slack_escape(m.text)
+            if m.room.platform == "slack"
+            else convert.tg_escape(m.text)
+            if m.room.platform == "telegram"
+            else m.text
+        )
+    )
     return f"{head}\n{body}" if body else head
 
 
@@ -191,8 +225,13 @@ def coalesce(ops: list[OutboundOp], notice: bool) -> OutboundOp | None:
     sources: list[str] = []
     if notice:
         text = t("bridge.delayed", first.lang)
-        blocks.append(f"_{convert.slack_escape(text)}_" if platform == "slack" else
-                      f"<i>{convert.tg_escape(text)}</i>" if platform == "telegram" else text)
+        blocks.append(
+            f"_{convert.slack_escape(text)}_"
+            if platform == "slack"
+            else f"<i>{convert.tg_escape(text)}</i>"
+            if platform == "telegram"
+            else text
+        )
     for op in ops:
         block = _block(op)
         if sources and _visible("\n\n".join(blocks + [block]), platform) > limit:
@@ -202,5 +241,11 @@ def coalesce(ops: list[OutboundOp], notice: bool) -> OutboundOp | None:
     if len(sources) < 2:
         return None
     message = first.model_copy(update={"attribution": None, "rich_text": "\n\n".join(blocks), "text": ""})
-    return OutboundOp(op="post", message=message, source=sources[0], sources=sources,
-                      reply_source=ops[0].reply_source, enqueued_at=ops[0].enqueued_at)
+    return OutboundOp(
+        op="post",
+        message=message,
+        source=sources[0],
+        sources=sources,
+        reply_source=ops[0].reply_source,
+        enqueued_at=ops[0].enqueued_at,
+    )

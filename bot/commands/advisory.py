@@ -1,4 +1,5 @@
 """/advisory (what is active for this BLM) and /advisory post (a people's advisory to both sides)."""
+
 from __future__ import annotations
 
 import re
@@ -34,12 +35,22 @@ async def list_advisories(ctx, parsed) -> None:
         lines = []
         for adv in items:
             info = adv.info_for(ctx.lang)
-            event = (info.event if info else "?")
-            severity = ctx.tr(f"adv.severity.{info.severity}") if info and info.severity in (
-                "Extreme", "Severe", "Moderate", "Minor", "Unknown") else (info.severity if info else "?")
+            event = info.event if info else "?"
+            severity = (
+                ctx.tr(f"adv.severity.{info.severity}")
+                if info and info.severity in ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
+                else (info.severity if info else "?")
+            )
             until = format_when(adv.expires, zone) if adv.expires else ctx.tr("adv.list.no_expiry")
-            lines.append(ctx.tr("adv.list.item", event=event, severity=severity, until=until,
-                                source=ctx.tr(f"adv.source.{adv.source}")))
+            lines.append(
+                ctx.tr(
+                    "adv.list.item",
+                    event=event,
+                    severity=severity,
+                    until=until,
+                    source=ctx.tr(f"adv.source.{adv.source}"),
+                )
+            )
             lines.append("   " + ctx.tr("adv.line.reference", identifier=adv.identifier))
         ctx.reply("", title=ctx.tr("adv.list.title", blm=blm.name(ctx.lang)), lines=lines)
         answered = True
@@ -60,7 +71,7 @@ def split_post_text(rest: str, in_central: bool) -> tuple[str | None, str, str]:
         m = _LEADING_BLM.match(text)
         if m:
             blm_name = m.group(1).strip("\"'")
-            text = text[m.end():].strip()
+            text = text[m.end() :].strip()
     en = es = None
     if re.match(r"^(en|es)\s*=", text, re.IGNORECASE):
         try:
@@ -79,8 +90,14 @@ def split_post_text(rest: str, in_central: bool) -> tuple[str | None, str, str]:
     return blm_name, (en or es or ""), (es or en or "")
 
 
-@command("advisory", "post", role=Role.coordinator, help_key="cmd.advisory_post", where="room",
-         usage='<text> | en="…" es="…"')
+@command(
+    "advisory",
+    "post",
+    role=Role.coordinator,
+    help_key="cmd.advisory_post",
+    where="room",
+    usage='<text> | en="…" es="…"',
+)
 async def post_advisory(ctx, parsed) -> None:
     in_central = ctx.room is not None and ctx.room.is_central
     blm_name, text_en, text_es = split_post_text(parsed.rest, in_central)

@@ -1,4 +1,5 @@
 """/help, /start and /lang."""
+
 from __future__ import annotations
 
 from bot.commands.dispatch import allowed_commands, role_name
@@ -8,8 +9,10 @@ from bot.store import keys
 
 
 def help_lines(ctx) -> list[str]:
-    return [f"{spec.label}{(' ' + spec.usage) if spec.usage else ''} — {ctx.tr(spec.help_key)}"
-            for spec in allowed_commands(ctx.role, ctx.room is not None)]
+    return [
+        f"{spec.label}{(' ' + spec.usage) if spec.usage else ''} — {ctx.tr(spec.help_key)}"
+        for spec in allowed_commands(ctx.role, ctx.room is not None)
+    ]
 
 
 def help_intro(ctx) -> str:
@@ -29,13 +32,16 @@ async def show_help(ctx, parsed) -> None:
 @command("start", help_key="cmd.start")
 async def start(ctx, parsed) -> None:
     name = (ctx.person.name if ctx.person else ctx.event.sender.display_name) or ""
-    ctx.reply(ctx.tr("start.greeting", name=name).replace("  ", " ") + "\n\n" + help_intro(ctx),
-              title=ctx.tr("help.title"), lines=help_lines(ctx) + [ctx.tr("help.footer")])
+    ctx.reply(
+        ctx.tr("start.greeting", name=name).replace("  ", " ") + "\n\n" + help_intro(ctx),
+        title=ctx.tr("help.title"),
+        lines=help_lines(ctx) + [ctx.tr("help.footer")],
+    )
 
 
 @command("lang", help_key="cmd.lang", usage="en|es")
 async def set_language(ctx, parsed) -> None:
-    choice = (parsed.words[0].lower() if parsed.words else "")
+    choice = parsed.words[0].lower() if parsed.words else ""
     if choice not in ("en", "es"):
         raise CommandSyntaxError(ctx.tr("lang.usage"))
     ctx.lang = choice

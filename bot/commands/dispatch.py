@@ -1,4 +1,5 @@
 """Runs one command: finds it, checks where and who, calls it, answers refusals helpfully."""
+
 from __future__ import annotations
 
 import difflib
@@ -18,8 +19,14 @@ def role_name(role: Role, lang: str) -> str:
     return t(f"role.{role.name}", lang)
 
 
-COMMAND_MODULES = ("bot.commands.basic", "bot.commands.people", "bot.commands.playbook",
-                   "bot.commands.incident", "bot.commands.incidents", "bot.commands.advisory")
+COMMAND_MODULES = (
+    "bot.commands.basic",
+    "bot.commands.people",
+    "bot.commands.playbook",
+    "bot.commands.incident",
+    "bot.commands.incidents",
+    "bot.commands.advisory",
+)
 
 
 def load_command_modules() -> None:
@@ -52,8 +59,16 @@ async def run_command(ctx) -> None:
         refuse(ctx, "not here", ctx.tr("refuse.not_here", command=spec.label.lstrip("/")))
         return
     if ctx.role < spec.role:
-        refuse(ctx, "role", ctx.tr("refuse.role", command=spec.label.lstrip("/"),
-                                   needed=role_name(spec.role, ctx.lang), role=role_name(ctx.role, ctx.lang)))
+        refuse(
+            ctx,
+            "role",
+            ctx.tr(
+                "refuse.role",
+                command=spec.label.lstrip("/"),
+                needed=role_name(spec.role, ctx.lang),
+                role=role_name(ctx.role, ctx.lang),
+            ),
+        )
         return
     parsed.words = words
     try:

@@ -3,6 +3,7 @@
 Roles and places are declared here and enforced by the dispatcher. In the central room a command
 that acts on a BLM takes `blm=<id>`.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -51,8 +52,9 @@ async def playbook_list(ctx, parsed) -> None:
     lines = []
     for pid in engine.library.ids():
         pb = engine.library.get(pid).playbook
-        lines.append(ctx.tr("engine.list.line", id=pb.id, version=pb.version, severity=pb.severity,
-                            title=pb.title.get(ctx.lang)))
+        lines.append(
+            ctx.tr("engine.list.line", id=pb.id, version=pb.version, severity=pb.severity, title=pb.title.get(ctx.lang))
+        )
     if not lines:
         ctx.reply(ctx.tr("engine.list.empty"), title=ctx.tr("engine.list.title"))
         return
@@ -84,14 +86,21 @@ async def _start(ctx, parsed, drill: bool) -> None:
     ctx.reply(ctx.tr("engine.cmd.started", incident=state.id))
 
 
-@command("playbook", "run", role=Role.coordinator, help_key="cmd.playbook_run", where="room",
-         usage="<id> [key=value ...]")
+@command(
+    "playbook", "run", role=Role.coordinator, help_key="cmd.playbook_run", where="room", usage="<id> [key=value ...]"
+)
 async def playbook_run(ctx, parsed) -> None:
     await _start(ctx, parsed, drill=False)
 
 
-@command("playbook", "drill", role=Role.coordinator, help_key="cmd.playbook_drill", where="room",
-         usage="<id> [key=value ...]")
+@command(
+    "playbook",
+    "drill",
+    role=Role.coordinator,
+    help_key="cmd.playbook_drill",
+    where="room",
+    usage="<id> [key=value ...]",
+)
 async def playbook_drill(ctx, parsed) -> None:
     await _start(ctx, parsed, drill=True)
 
@@ -117,9 +126,14 @@ async def playbook_abort(ctx, parsed) -> None:
 
 # ---- /incident -----------------------------------------------------------------------------
 def _line(ctx, state: RunState, title: str) -> str:
-    return ctx.tr("engine.inc.line", incident=state.id, drill=ctx.tr("engine.inc.drill") if state.drill else "",
-                  title=title, status=ctx.tr("engine.status." + state.status),
-                  when=short(state.started_at, state.blm_id))
+    return ctx.tr(
+        "engine.inc.line",
+        incident=state.id,
+        drill=ctx.tr("engine.inc.drill") if state.drill else "",
+        title=title,
+        status=ctx.tr("engine.status." + state.status),
+        when=short(state.started_at, state.blm_id),
+    )
 
 
 @command("incident", "list", role=Role.member, help_key="cmd.incident_list", where="room")

@@ -3,6 +3,7 @@
 Arguments are words and `key=value` pairs; values with spaces are quoted with straight or curly
 quotes. Parsing never raises anything but `CommandSyntaxError`, whose message is shown to the user.
 """
+
 from __future__ import annotations
 
 import re
@@ -67,7 +68,7 @@ def tokenize(text: str) -> list[str]:
                 in_token = True
                 i += 1
                 continue
-            buf.append(text[i + 1:end])
+            buf.append(text[i + 1 : end])
             in_token = True
             i = end + 1
             continue
@@ -81,7 +82,11 @@ def tokenize(text: str) -> list[str]:
 
 def _find_close(text: str, start: int, opener: str, closer: str) -> int:
     for j in range(start, len(text)):
-        if text[j] == closer or (text[j] == opener and opener in ('"', "'")) or _CLOSERS.get(text[j]) == _CLOSERS.get(closer, closer):
+        if (
+            text[j] == closer
+            or (text[j] == opener and opener in ('"', "'"))
+            or _CLOSERS.get(text[j]) == _CLOSERS.get(closer, closer)
+        ):
             return j
     return -1
 

@@ -1,4 +1,5 @@
 """/contacts and /sitrep."""
+
 from __future__ import annotations
 
 from bot.commands.dispatch import role_name
@@ -8,19 +9,36 @@ from bot.commands.target import target_blm as _target
 from bot.i18n import register
 from bot.model import OutboundMessage, Role
 
-register({
-    "contacts.title": {"en": "People of {blm}", "es": "Personas de {blm}"},
-    "contacts.none": {"en": "No people are configured for this BLM.", "es": "No hay personas configuradas para este mecanismo."},
-    "contacts.line": {"en": "{name} — {role}{agency}{side}{where}", "es": "{name} — {role}{agency}{side}{where}"},
-    "side.us": {"en": "US", "es": "EUA"},
-    "side.mx": {"en": "MX", "es": "MX"},
-    "sitrep.title": {"en": "SITREP — {blm}", "es": "REPORTE DE SITUACIÓN — {blm}"},
-    "sitrep.title_incident": {"en": "SITREP — {blm} — incident {incident}", "es": "REPORTE DE SITUACIÓN — {blm} — incidente {incident}"},
-    "sitrep.from": {"en": "From {name}", "es": "De {name}"},
-    "sitrep.sent": {"en": "Situation report sent to the central room.", "es": "Reporte de situación enviado a la sala central."},
-    "sitrep.empty": {"en": "Write the report after the command: /sitrep <text>", "es": "Escriba el reporte después del comando: /sitrep <texto>"},
-    "sitrep.no_central": {"en": "No central room is configured; the report was not sent.", "es": "No hay sala central configurada; el reporte no se envió."},
-})
+register(
+    {
+        "contacts.title": {"en": "People of {blm}", "es": "Personas de {blm}"},
+        "contacts.none": {
+            "en": "No people are configured for this BLM.",
+            "es": "No hay personas configuradas para este mecanismo.",
+        },
+        "contacts.line": {"en": "{name} — {role}{agency}{side}{where}", "es": "{name} — {role}{agency}{side}{where}"},
+        "side.us": {"en": "US", "es": "EUA"},
+        "side.mx": {"en": "MX", "es": "MX"},
+        "sitrep.title": {"en": "SITREP — {blm}", "es": "REPORTE DE SITUACIÓN — {blm}"},
+        "sitrep.title_incident": {
+            "en": "SITREP — {blm} — incident {incident}",
+            "es": "REPORTE DE SITUACIÓN — {blm} — incidente {incident}",
+        },
+        "sitrep.from": {"en": "From {name}", "es": "De {name}"},
+        "sitrep.sent": {
+            "en": "Situation report sent to the central room.",
+            "es": "Reporte de situación enviado a la sala central.",
+        },
+        "sitrep.empty": {
+            "en": "Write the report after the command: /sitrep <text>",
+            "es": "Escriba el reporte después del comando: /sitrep <texto>",
+        },
+        "sitrep.no_central": {
+            "en": "No central room is configured; the report was not sent.",
+            "es": "No hay sala central configurada; el reporte no se envió.",
+        },
+    }
+)
 
 
 @command("contacts", help_key="cmd.contacts", where="room")
@@ -30,14 +48,29 @@ async def contacts(ctx, parsed) -> None:
     blm_id = _target(ctx, parsed.options.get("blm"))
     lines = []
     for person in ctx.core.rooms.people_of(blm_id):
-        where = " · ".join(x for x in (f"Slack {person.slack_user}" if person.slack_user else "",
-                                      f"Telegram {person.telegram_user}" if person.telegram_user else "") if x)
-        lines.append(ctx.tr("contacts.line", name=person.name, role=role_name(person.role, ctx.lang),
-                            agency=f" · {person.agency}" if person.agency else "",
-                            side=f" · {ctx.tr('side.' + person.side)}" if person.side else "",
-                            where=f" ({where})" if where else ""))
-    ctx.reply(ctx.tr("contacts.none") if not lines else "", title=ctx.tr("contacts.title", blm=get_blm(blm_id).name(ctx.lang)),
-              lines=lines)
+        where = " · ".join(
+            x
+            for x in (
+                f"Slack {person.slack_user}" if person.slack_user else "",
+                f"Telegram {person.telegram_user}" if person.telegram_user else "",
+            )
+            if x
+        )
+        lines.append(
+            ctx.tr(
+                "contacts.line",
+                name=person.name,
+                role=role_name(person.role, ctx.lang),
+                agency=f" · {person.agency}" if person.agency else "",
+                side=f" · {ctx.tr('side.' + person.side)}" if person.side else "",
+                where=f" ({where})" if where else "",
+            )
+        )
+    ctx.reply(
+        ctx.tr("contacts.none") if not lines else "",
+        title=ctx.tr("contacts.title", blm=get_blm(blm_id).name(ctx.lang)),
+        lines=lines,
+    )
 
 
 @command("sitrep", role=Role.liaison, help_key="cmd.sitrep", where="room", usage="<text>")
@@ -65,11 +98,22 @@ async def sitrep(ctx, parsed) -> None:
         from bot.i18n import t
 
         blm_name = get_blm(blm_id).name(room.lang)
-        title = t("sitrep.title_incident", room.lang, blm=blm_name, incident=incident) if incident \
+        title = (
+            t("sitrep.title_incident", room.lang, blm=blm_name, incident=incident)
+            if incident
             else t("sitrep.title", room.lang, blm=blm_name)
-        ctx.effects.post(OutboundMessage(room=room.room, title=title, text=text,
-                                         attribution=t("sitrep.from", room.lang, name=name),
-                                         lang=room.lang, exercise=drill, priority="interactive"))
+        )
+        ctx.effects.post(
+            OutboundMessage(
+                room=room.room,
+                title=title,
+                text=text,
+                attribution=t("sitrep.from", room.lang, name=name),
+                lang=room.lang,
+                exercise=drill,
+                priority="interactive",
+            )
+        )
     if incident and ctx.core.timeline_note is not None:
         await ctx.core.timeline_note(ctx, incident, "sitrep", text)
     ctx.reply(ctx.tr("sitrep.sent"))

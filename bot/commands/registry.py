@@ -1,9 +1,11 @@
 """Commands declare their word, sub-word, the role they need and where they work, in one place;
 the dispatcher enforces it, so no handler can forget a permission check."""
+
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Awaitable, Callable, Literal
+from typing import Literal
 
 from bot.model import Role
 
@@ -28,8 +30,9 @@ class CommandSpec:
 COMMANDS: dict[tuple[str, str | None], CommandSpec] = {}
 
 
-def command(name: str, sub: str | None = None, *, role: Role = Role.member, help_key: str,
-            where: Where = "any", usage: str = ""):
+def command(
+    name: str, sub: str | None = None, *, role: Role = Role.member, help_key: str, where: Where = "any", usage: str = ""
+):
     def decorate(fn):
         COMMANDS[(name, sub)] = CommandSpec(name, sub, role, help_key, fn, where, usage)
         return fn
@@ -47,4 +50,3 @@ def find(name: str, words: list[str]) -> tuple[CommandSpec | None, list[str]]:
 
 def command_names() -> list[str]:
     return sorted({name for name, _ in COMMANDS})
-

@@ -4,13 +4,14 @@ One entry at a time per room keeps order. A 429 blocks only that room until `ret
 and network errors back off exponentially and keep trying (nothing is dropped for being slow); a
 permanent refusal moves the operation to the dead-letter stream and tells the sending side once.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable
 
 from bot.clock import Clock
 from bot.delivery.queues import Done, Entry, RetryAt
@@ -75,7 +76,9 @@ class Deliverer:
             ids = await self._call(sender, op)
         except RateLimited as exc:
             until = now + max(exc.retry_after, 0.05)
-            await self.redis.set(keys.room_blocked(room.key), str(until), px=int(max(exc.retry_after, 0.05) * 1000) + 1000)
+            await self.redis.set(
+                keys.room_blocked(room.key), str(until), px=int(max(exc.retry_after, 0.05) * 1000) + 1000
+            )
             METRICS.rate_limited.labels(*labels).inc()
             return RetryAt(until, "429")
         except TransientError as exc:
@@ -200,8 +203,12 @@ class Deliverer:
 
         def write(pipe):
             pipe.hdel(keys.inflight(entry.group), _failures_field(entry))
-            pipe.xadd(keys.DEAD, {"room": room.key, "reason": exc.reason, "op": json.dumps(entry.payload)},
-                      maxlen=10_000, approximate=True)
+            pipe.xadd(
+                keys.DEAD,
+                {"room": room.key, "reason": exc.reason, "op": json.dumps(entry.payload)},
+                maxlen=10_000,
+                approximate=True,
+            )
 
         return Done(write)
 
@@ -220,10 +227,21 @@ def _failures_field(entry: Entry) -> str:
 
 def _coalescable(op: OutboundOp, head: OutboundOp) -> bool:
     m = op.message
-    return (op.op == "post" and m.priority == "chat" and bool(m.attribution) and bool(op.source)
-            and not m.attachments and not m.buttons and not m.ephemeral_to and not m.key
-            and not m.title and not m.lines and not m.mentions
-            and op.reply_source == head.reply_source and m.reply_to == head.message.reply_to)
+    return (
+        op.op == "post"
+        and m.priority == "chat"
+        and bool(m.attribution)
+        and bool(op.source)
+        and not m.attachments
+        and not m.buttons
+        and not m.ephemeral_to
+        and not m.key
+        and not m.title
+        and not m.lines
+        and not m.mentions
+        and op.reply_source == head.reply_source
+        and m.reply_to == head.message.reply_to
+    )
 
 
 def _split_source(source: str) -> tuple[str, str]:

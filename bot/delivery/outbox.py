@@ -4,9 +4,10 @@ Core code never calls a platform: it adds operations to an `Effects` batch, whic
 one Redis transaction together with whatever else the handling wrote (and the removal of the
 inbound event that caused it), so a crash can neither lose the reply nor send it twice.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from bot.delivery.queues import push
 from bot.model import OutboundMessage, OutboundOp, RoomRef
@@ -25,8 +26,9 @@ class Effects:
         self.writes: list[Callable[[object], None]] = []
 
     def post(self, message: OutboundMessage, source: str | None = None, reply_source: str | None = None) -> None:
-        self.ops.append(OutboundOp(op="post", message=message, source=source, reply_source=reply_source,
-                                   enqueued_at=self.now))
+        self.ops.append(
+            OutboundOp(op="post", message=message, source=source, reply_source=reply_source, enqueued_at=self.now)
+        )
 
     def edit(self, message: OutboundMessage, source: str | None = None) -> None:
         if not message.key and not source:
@@ -44,8 +46,9 @@ class Effects:
     def commit_into(self, pipe) -> None:
         for op in self.ops:
             priority = "hi" if op.message.priority == "interactive" else "lo"
-            push(pipe, out_group(op.message.room), op.model_dump(mode="json", exclude_defaults=True),
-                 self.now, priority)
+            push(
+                pipe, out_group(op.message.room), op.model_dump(mode="json", exclude_defaults=True), self.now, priority
+            )
         for write in self.writes:
             write(pipe)
 

@@ -6,14 +6,15 @@ A *group* is the unit of ordering: one room's inbound events, or one room's outb
 process leases a group (SET NX PX), handles its head entry, and commits the outcome and the
 entry's removal in one MULTI, so a crash at any point either redoes the entry or finds it done.
 """
+
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable
 
 from bot.clock import Clock
 from bot.store import keys
@@ -127,7 +128,7 @@ class QueueRunner:
                 await asyncio.sleep(1)
             try:
                 await asyncio.wait_for(self.wake.wait(), timeout=self.poll_seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             self.wake.clear()
 
@@ -206,8 +207,9 @@ class QueueRunner:
                         # Soon: `attempts` counts every head read (rate-limit waits too), and the
                         # usual error here is a Redis connection dropped by a restart; backing off
                         # by 2**attempts (up to 60 s) stalled rooms for minutes after one.
-                        outcome = RetryAt(self.clock.now() + min(5.0, 0.5 * 2 ** min(entry.attempts, 4)),
-                                          "handler error")
+                        outcome = RetryAt(
+                            self.clock.now() + min(5.0, 0.5 * 2 ** min(entry.attempts, 4)), "handler error"
+                        )
                     if isinstance(outcome, RetryAt):
                         await self.redis.zadd(keys.READY, {group: outcome.when}, xx=True)
                         return

@@ -3,6 +3,7 @@
 GCRA (the generic cell rate algorithm): one timestamp per limit. All limits of a send are checked
 and taken together in one Lua call, so no process can take half a permit.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

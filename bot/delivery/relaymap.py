@@ -5,6 +5,7 @@ of the copies' platform ids; for a copy the bot posted it holds `origin` (the so
 "room:msg_id"). A Slack message in a thread (an original or a copy) also has `thread` (its root's
 ts), so a reply from the other side lands under the thread root, never a nested thread.
 """
+
 from __future__ import annotations
 
 import json

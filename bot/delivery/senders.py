@@ -1,4 +1,5 @@
 """The interface every edge implements to put the core's messages on its platform."""
+
 from __future__ import annotations
 
 from typing import Protocol
@@ -15,5 +16,4 @@ class RoomSender(Protocol):
     async def edit(self, room: RoomRef, message_ids: list[str], message: OutboundMessage) -> SendResult:
         """Replace the text (and buttons) of the posts made for one message."""
 
-    async def delete(self, room: RoomRef, message_ids: list[str]) -> None:
-        ...
+    async def delete(self, room: RoomRef, message_ids: list[str]) -> None: ...

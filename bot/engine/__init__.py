@@ -7,16 +7,18 @@ What the rest of the bot calls:
 - `start_run`, `start_for_advisory`, `report` (async), `simulate` (sync, for the CLI),
   `validate_paths`, `PlaybookLibrary`, `json_schema`.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from bot.engine import messages as _messages  # noqa: F401  (registers the texts)
+from bot.engine.loader import LoadedPlaybook, PlaybookError, PlaybookLibrary, parse_playbook, validate_paths
+
 # imported here, before `report` below is defined: a first import of the submodule later would
 # replace the package's `report` function with the module (and `from bot.engine import report` break)
 from bot.engine.report import build_report
-from bot.engine.loader import LoadedPlaybook, PlaybookError, PlaybookLibrary, parse_playbook, validate_paths
 from bot.engine.runs import Engine, ParamError, resolve_params
 from bot.engine.schema import Playbook, json_schema
 from bot.engine.state import RunState
@@ -33,8 +35,9 @@ def get_engine(core) -> Engine:
         library = PlaybookLibrary.load(core.settings.playbooks_dir)
         for problem in library.problems:
             log.error("playbook problem: %s", problem)
-        engine = Engine(core.redis, core.clock, core.rooms, library,
-                        retention_days=getattr(core.deployment, "retention_days", 365))
+        engine = Engine(
+            core.redis, core.clock, core.rooms, library, retention_days=getattr(core.deployment, "retention_days", 365)
+        )
         core.engine = engine
     return engine
 
@@ -50,8 +53,9 @@ def register(target, library: PlaybookLibrary | None = None) -> Engine:
     runtime = target if hasattr(target, "core") else None
     core = runtime.core if runtime is not None else target
     if library is not None:
-        core.engine = Engine(core.redis, core.clock, core.rooms, library,
-                             retention_days=getattr(core.deployment, "retention_days", 365))
+        core.engine = Engine(
+            core.redis, core.clock, core.rooms, library, retention_days=getattr(core.deployment, "retention_days", 365)
+        )
     engine = get_engine(core)
     if on_action not in core.action_listeners:
         core.action_listeners.append(on_action)
@@ -82,15 +86,22 @@ async def _note(engine: Engine, ctx, incident_id: str, kind: str, text: str) -> 
     ctx.effects.also(lambda pipe: pipe.rpush(key, event))
 
 
-def engine_loops(core) -> list[Callable[["object"], Awaitable[None]]]:
+def engine_loops(core) -> list[Callable[[object], Awaitable[None]]]:
     """For the worker: each item is `async f(stop_event)` that runs until the event is set."""
     engine = get_engine(core)
     loop = TimerLoop(engine)
     return [loop.run]
 
 
-async def start_run(core, playbook: str | LoadedPlaybook, blm_id: str, params: dict | None = None,
-                    drill: bool = False, started_by: str = "bot", effects=None) -> RunState:
+async def start_run(
+    core,
+    playbook: str | LoadedPlaybook,
+    blm_id: str,
+    params: dict | None = None,
+    drill: bool = False,
+    started_by: str = "bot",
+    effects=None,
+) -> RunState:
     """Open an incident from a playbook (id or loaded). Writes into `effects` when given (the caller
     commits it), else commits on its own. Raises LookupError (unknown playbook), ParamError."""
     from bot.delivery.outbox import Effects
@@ -119,8 +130,9 @@ async def start_for_advisory(core, advisory_event_names: list[str], blm_id: str,
         if not await engine.redis.set(key, "1", nx=True, ex=engine.retention):
             continue
         try:
-            state = await engine.start_run(lp, blm_id, None, False, "advisory " + ", ".join(advisory_event_names)[:200],
-                                           effects)
+            state = await engine.start_run(
+                lp, blm_id, None, False, "advisory " + ", ".join(advisory_event_names)[:200], effects
+            )
         except Exception:
             await engine.redis.delete(key)
             log.exception("playbook %s could not start for advisory chain %s", lp.playbook.id, chain_id)
@@ -143,8 +155,15 @@ async def report(target, incident_id: str, fmt: str = "md", lang: str = "en") ->
     return build_report(state, await engine.timeline(state.id), pb, fmt, lang)
 
 
-def simulate(playbook_path_or_id: str, blm: str | None = None, params: dict | None = None,
-             answers: dict | None = None, ack: str = "none", lang: str = "en", playbooks_dir=None) -> str:
+def simulate(
+    playbook_path_or_id: str,
+    blm: str | None = None,
+    params: dict | None = None,
+    answers: dict | None = None,
+    ack: str = "none",
+    lang: str = "en",
+    playbooks_dir=None,
+) -> str:
     """`python -m bot simulate`: the run on a virtual clock, as text. No Redis server needed."""
     import asyncio
 
@@ -153,6 +172,25 @@ def simulate(playbook_path_or_id: str, blm: str | None = None, params: dict | No
     return asyncio.run(simulate_async(playbook_path_or_id, blm, params, answers, ack, lang, playbooks_dir))
 
 
-__all__ = ["Engine", "LoadedPlaybook", "ParamError", "Playbook", "PlaybookError", "PlaybookLibrary", "RunState",
-           "StepRefused", "TimerLoop", "engine_loops", "get_engine", "json_schema", "parse_playbook", "register",
-           "report", "resolve_params", "simulate", "start_for_advisory", "start_run", "validate_paths"]
+__all__ = [
+    "Engine",
+    "LoadedPlaybook",
+    "ParamError",
+    "Playbook",
+    "PlaybookError",
+    "PlaybookLibrary",
+    "RunState",
+    "StepRefused",
+    "TimerLoop",
+    "engine_loops",
+    "get_engine",
+    "json_schema",
+    "parse_playbook",
+    "register",
+    "report",
+    "resolve_params",
+    "simulate",
+    "start_for_advisory",
+    "start_run",
+    "validate_paths",
+]

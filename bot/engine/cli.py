@@ -1,4 +1,5 @@
 """`python -m bot simulate | report | schema`."""
+
 from __future__ import annotations
 
 import asyncio
@@ -26,9 +27,15 @@ def run(args, settings) -> int:
         from bot.engine import simulate
 
         try:
-            text = simulate(args.playbook, blm=args.blm, params=_pairs(args.params, "--set"),
-                            answers=_pairs(args.answers, "--answer"), ack=args.ack, lang=args.lang,
-                            playbooks_dir=settings.playbooks_dir)
+            text = simulate(
+                args.playbook,
+                blm=args.blm,
+                params=_pairs(args.params, "--set"),
+                answers=_pairs(args.answers, "--answer"),
+                ack=args.ack,
+                lang=args.lang,
+                playbooks_dir=settings.playbooks_dir,
+            )
         except (LookupError, ValueError) as exc:
             print(f"simulate: {exc}", file=sys.stderr)
             return 2

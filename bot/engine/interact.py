@@ -1,4 +1,5 @@
 """What people do on the engine's posts: button clicks and replies to questions."""
+
 from __future__ import annotations
 
 import json
@@ -7,8 +8,8 @@ import logging
 from bot.buttons import PREFIX, resolve_button
 from bot.commands.dispatch import role_name
 from bot.engine.runs import Engine
-from bot.engine.steps import StepRefused
 from bot.engine.schema import AskStep
+from bot.engine.steps import StepRefused
 from bot.model import Role
 from bot.store import keys
 
@@ -60,8 +61,15 @@ async def on_action(ctx) -> bool:
         return True
     role = ctx.core.rooms.role(ctx.person, state.blm_id)
     if role < button.role:
-        refuse(ctx, "role", ctx.tr("engine.refuse.button_role", needed=role_name(Role(button.role), ctx.lang),
-                                   role=role_name(role, ctx.lang)))
+        refuse(
+            ctx,
+            "role",
+            ctx.tr(
+                "engine.refuse.button_role",
+                needed=role_name(Role(button.role), ctx.lang),
+                role=role_name(role, ctx.lang),
+            ),
+        )
         return True
     who = who_of(ctx)
     args = button.args
@@ -98,8 +106,15 @@ async def on_reply(ctx) -> None:
             step = pb.step(sid)
             needed = Role[step.role] if isinstance(step, AskStep) else Role.liaison
             if ctx.role < needed:
-                refuse(ctx, "role", ctx.tr("engine.refuse.button_role", needed=role_name(needed, ctx.lang),
-                                           role=role_name(ctx.role, ctx.lang)))
+                refuse(
+                    ctx,
+                    "role",
+                    ctx.tr(
+                        "engine.refuse.button_role",
+                        needed=role_name(needed, ctx.lang),
+                        role=role_name(ctx.role, ctx.lang),
+                    ),
+                )
                 return
             try:
                 await engine.answer(state.id, sid, text, who_of(ctx), dedupe=done_key(ctx))

@@ -3,6 +3,7 @@
 Every problem is `file:line: message` (file as given). `PlaybookLibrary.load(dir)` keeps the good
 playbooks and reports the broken ones, so one bad file never stops the others.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,8 +15,18 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.engine import templates
-from bot.engine.schema import (MAX_ITEM_CHARS, STEP_KINDS, AckStep, AskStep, BranchStep, ChecklistStep, EndStep,
-                               Playbook, PostStep, Text)
+from bot.engine.schema import (
+    MAX_ITEM_CHARS,
+    STEP_KINDS,
+    AckStep,
+    AskStep,
+    BranchStep,
+    ChecklistStep,
+    EndStep,
+    Playbook,
+    PostStep,
+    Text,
+)
 from bot.yamlload import LoadedYaml, YamlProblem, load_yaml
 
 log = logging.getLogger(__name__)
@@ -74,7 +85,9 @@ def parse_playbook(text: str | bytes, filename: str) -> LoadedPlaybook:
     except YamlProblem as exc:
         raise PlaybookError([f"{filename}:{exc.line}: {exc.message}"]) from None
     if not isinstance(loaded.data, dict):
-        raise PlaybookError([f"{filename}:1: a playbook is a mapping with id, version, title, summary, severity and steps"])
+        raise PlaybookError(
+            [f"{filename}:1: a playbook is a mapping with id, version, title, summary, severity and steps"]
+        )
     try:
         pb = Playbook.model_validate(loaded.data)
     except ValidationError as exc:
@@ -124,8 +137,16 @@ def check_playbook(pb: Playbook, loaded: LoadedYaml | None, filename: str) -> li
     from bot.engine.state import RunState
     from bot.engine.steps import scope as make_scope
 
-    sample = RunState(id="XXX-0000", blm_id="nogales", playbook_id=pb.id, playbook_version=pb.version, sha="",
-                      params=pb.defaults(), started_at=0.0, started_by="validate")
+    sample = RunState(
+        id="XXX-0000",
+        blm_id="nogales",
+        playbook_id=pb.id,
+        playbook_version=pb.version,
+        sha="",
+        params=pb.defaults(),
+        started_at=0.0,
+        started_by="validate",
+    )
 
     text(("title",), pb.title)
     text(("summary",), pb.summary)
@@ -180,8 +201,10 @@ def check_playbook(pb: Playbook, loaded: LoadedYaml | None, filename: str) -> li
     # a start must need no arguments
     for i, p in enumerate(pb.parameters):
         if p.required:
-            at(("parameters", i, "required"),
-               "a playbook must start with no arguments: give a default instead (ask for the fact in a step)")
+            at(
+                ("parameters", i, "required"),
+                "a playbook must start with no arguments: give a default instead (ask for the fact in a step)",
+            )
     return problems
 
 
@@ -233,7 +256,7 @@ class PlaybookLibrary:
     problems: list[str] = field(default_factory=list)
 
     @classmethod
-    def load(cls, directory: str | Path | None) -> "PlaybookLibrary":
+    def load(cls, directory: str | Path | None) -> PlaybookLibrary:
         lib = cls()
         if directory is None:
             return lib
@@ -253,7 +276,7 @@ class PlaybookLibrary:
         return lib
 
     @classmethod
-    def from_files(cls, *paths: str | Path) -> "PlaybookLibrary":
+    def from_files(cls, *paths: str | Path) -> PlaybookLibrary:
         lib = cls()
         for p in paths:
             for f in playbook_files(Path(p)):
@@ -265,7 +288,9 @@ class PlaybookLibrary:
 
     def add(self, lp: LoadedPlaybook) -> None:
         if lp.playbook.id in self.playbooks:
-            msg = f"{lp.source}:1: id {lp.playbook.id!r} is also used by {self.playbooks[lp.playbook.id].source}; skipped"
+            msg = (
+                f"{lp.source}:1: id {lp.playbook.id!r} is also used by {self.playbooks[lp.playbook.id].source}; skipped"
+            )
             self.problems.append(msg)
             log.error(msg)
             return

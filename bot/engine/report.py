@@ -1,4 +1,5 @@
 """The after-action report: an ICS-214-like activity log of one incident, in the reader's language."""
+
 from __future__ import annotations
 
 import json
@@ -66,7 +67,9 @@ def build_report(state: RunState, events: list[Event], pb: Playbook | None, fmt:
     ]
     if state.ended_at:
         ended = three(state.ended_at, state.blm_id)
-        out.append(f"- {tr('engine.report.ended')}: {ended['utc']} UTC · {ended['us']} · {ended['mx']} — {state.ended_by}")
+        out.append(
+            f"- {tr('engine.report.ended')}: {ended['utc']} UTC · {ended['us']} · {ended['mx']} — {state.ended_by}"
+        )
     if state.note:
         out.append(f"- {tr('engine.report.note')}: {state.note}")
     if state.params:
@@ -87,12 +90,20 @@ def build_report(state: RunState, events: list[Event], pb: Playbook | None, fmt:
             out.append(f"### {step.title.get(lang)}")
             for item in step.items:
                 tick = ticks.get(item.id)
-                mark = f"☑ {tick.by}, {three(tick.at, state.blm_id)['utc']} UTC" if tick else f"☐ {tr('engine.report.not_ticked')}"
+                mark = (
+                    f"☑ {tick.by}, {three(tick.at, state.blm_id)['utc']} UTC"
+                    if tick
+                    else f"☐ {tr('engine.report.not_ticked')}"
+                )
                 out.append(f"- {item.text.get(lang)} — {mark}")
-    out += ["", f"## {tr('engine.report.log')}", "",
-            f"| {tr('engine.report.col_utc')} | {tr('engine.report.col_us')} | {tr('engine.report.col_mx')} | "
-            f"{tr('engine.report.col_who')} | {tr('engine.report.col_what')} |",
-            "|---|---|---|---|---|"]
+    out += [
+        "",
+        f"## {tr('engine.report.log')}",
+        "",
+        f"| {tr('engine.report.col_utc')} | {tr('engine.report.col_us')} | {tr('engine.report.col_mx')} | "
+        f"{tr('engine.report.col_who')} | {tr('engine.report.col_what')} |",
+        "|---|---|---|---|---|",
+    ]
     for ev in events:
         when = three(ev.at, state.blm_id)
         what = describe(ev, lang).replace("|", "\\|").replace("\n", " ")
@@ -107,22 +118,40 @@ def report_data(state: RunState, events: list[Event], pb: Playbook | None, lang:
     return {
         "incident": state.id,
         "blm": state.blm_id,
-        "playbook": {"id": state.playbook_id, "version": state.playbook_version, "sha": state.sha,
-                     "title": pb.title.get(lang) if pb else None},
+        "playbook": {
+            "id": state.playbook_id,
+            "version": state.playbook_version,
+            "sha": state.sha,
+            "title": pb.title.get(lang) if pb else None,
+        },
         "drill": state.drill,
         "status": state.status,
         "draft": state.is_open,
         "started": {"at": iso(state.started_at), "by": state.started_by, **three(state.started_at, state.blm_id)},
-        "ended": ({"at": iso(state.ended_at), "by": state.ended_by, **three(state.ended_at, state.blm_id)}
-                  if state.ended_at else None),
+        "ended": (
+            {"at": iso(state.ended_at), "by": state.ended_by, **three(state.ended_at, state.blm_id)}
+            if state.ended_at
+            else None
+        ),
         "note": state.note,
         "params": state.params,
         "answers": state.answers,
-        "checklists": {sid: {iid: {"by": tk.by, "at": iso(tk.at)} for iid, tk in ticks.items()}
-                       for sid, ticks in state.checks.items()},
+        "checklists": {
+            sid: {iid: {"by": tk.by, "at": iso(tk.at)} for iid, tk in ticks.items()}
+            for sid, ticks in state.checks.items()
+        },
         "problems": state.problems,
         "lang": lang,
-        "timeline": [{"at": iso(ev.at), **{f"local_{k}": v for k, v in three(ev.at, state.blm_id).items() if k != "utc"},
-                      "who": ev.who, "kind": ev.kind, "step": ev.step, "detail": ev.detail,
-                      "text": describe(ev, lang)} for ev in events],
+        "timeline": [
+            {
+                "at": iso(ev.at),
+                **{f"local_{k}": v for k, v in three(ev.at, state.blm_id).items() if k != "utc"},
+                "who": ev.who,
+                "kind": ev.kind,
+                "step": ev.step,
+                "detail": ev.detail,
+                "text": describe(ev, lang),
+            }
+            for ev in events
+        ],
     }

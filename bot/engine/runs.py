@@ -6,11 +6,12 @@ events, the posts, and (for an inbound event) a marker that this event's change 
 changes racing on one incident (an /ack and a due escalation; two people ticking in Slack and
 Telegram) cannot both commit on the same state: the loser retries on the new state.
 """
+
 from __future__ import annotations
 
 import json
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from redis.exceptions import WatchError
 
@@ -46,8 +47,12 @@ def resolve_params(pb: Playbook, given: dict | None) -> dict:
     for name, value in (given or {}).items():
         param = pb.param(name)
         if param is None:
-            raise ParamError("engine.refuse.unknown_param", playbook=pb.id, name=name,
-                             names=", ".join(p.name for p in pb.parameters) or "—")
+            raise ParamError(
+                "engine.refuse.unknown_param",
+                playbook=pb.id,
+                name=name,
+                names=", ".join(p.name for p in pb.parameters) or "—",
+            )
         try:
             out[name] = coerce_param(param, value)
         except ValueError as exc:
@@ -112,8 +117,9 @@ class Engine:
         return [Event.model_validate_json(r) for r in raw]
 
     # ---- starting --------------------------------------------------------------------------
-    async def start_run(self, playbook: LoadedPlaybook, blm_id: str, params: dict | None, drill: bool,
-                        started_by: str, effects: Effects) -> RunState:
+    async def start_run(
+        self, playbook: LoadedPlaybook, blm_id: str, params: dict | None, drill: bool, started_by: str, effects: Effects
+    ) -> RunState:
         """Open an incident and run its first steps; everything goes into `effects`
         (the caller commits it). The incident number is taken now (INCR): a crash before the
         commit leaves a gap in the numbers, nothing else."""
@@ -123,9 +129,17 @@ class Engine:
         incident_id = f"{blm.prefix}-{seq:04d}"
         now = self.clock.now()
         sha = playbook.sha
-        state = RunState(id=incident_id, blm_id=blm.id, playbook_id=playbook.playbook.id,
-                         playbook_version=playbook.playbook.version, sha=sha, drill=drill, params=values,
-                         started_at=now, started_by=started_by)
+        state = RunState(
+            id=incident_id,
+            blm_id=blm.id,
+            playbook_id=playbook.playbook.id,
+            playbook_version=playbook.playbook.version,
+            sha=sha,
+            drill=drill,
+            params=values,
+            started_at=now,
+            started_by=started_by,
+        )
         self._snapshots[sha] = playbook.playbook
         await self.load_chosen_languages()
         snapshot = json.dumps(playbook.data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -138,15 +152,27 @@ class Engine:
 
         effects.also(store_snapshot)
         self._apply(effects, tr, now)
-        log.info("incident %s started from %s v%s (%s)%s", incident_id, state.playbook_id, state.playbook_version,
-                 sha, " as a drill" if drill else "")
+        log.info(
+            "incident %s started from %s v%s (%s)%s",
+            incident_id,
+            state.playbook_id,
+            state.playbook_version,
+            sha,
+            " as a drill" if drill else "",
+        )
         return tr.state
 
     # ---- changing --------------------------------------------------------------------------
-    async def mutate(self, incident_id: str, change: Callable[[Playbook, RunState, float], Transition], *,
-                     dedupe: str | None = None, watch: tuple[str, ...] = (),
-                     check: Callable[[object], "object"] | None = None,
-                     extra: Callable[[object], None] | None = None) -> Transition | None:
+    async def mutate(
+        self,
+        incident_id: str,
+        change: Callable[[Playbook, RunState, float], Transition],
+        *,
+        dedupe: str | None = None,
+        watch: tuple[str, ...] = (),
+        check: Callable[[object], object] | None = None,
+        extra: Callable[[object], None] | None = None,
+    ) -> Transition | None:
         """Apply `change` to the incident in one optimistic transaction; retried on a race.
         Returns None when the incident does not exist, `dedupe` says it was done already, or
         `check` (awaited with the pipeline, after WATCH) says no."""
@@ -155,7 +181,7 @@ class Engine:
         for _ in range(MAX_RETRIES):
             async with self.redis.pipeline(transaction=True) as pipe:
                 try:
-                    await pipe.watch(key, *watch, *( [dedupe] if dedupe else []))
+                    await pipe.watch(key, *watch, *([dedupe] if dedupe else []))
                     if dedupe and await pipe.exists(dedupe):
                         return None
                     raw = await pipe.get(key)
@@ -203,8 +229,16 @@ class Engine:
                 pipe.zrem(keys.TIMERS, tid)
                 pipe.delete(keys.timer(tid))
             for timer in set_timers:
-                pipe.hset(keys.timer(timer.id), mapping={"inc": state.id, "step": timer.step, "kind": timer.kind,
-                                                         "due": repr(timer.due), "claim": ""})
+                pipe.hset(
+                    keys.timer(timer.id),
+                    mapping={
+                        "inc": state.id,
+                        "step": timer.step,
+                        "kind": timer.kind,
+                        "due": repr(timer.due),
+                        "claim": "",
+                    },
+                )
                 pipe.expire(keys.timer(timer.id), retention)
                 pipe.zadd(keys.TIMERS, {timer.id: timer.due})
             if events:
@@ -276,21 +310,33 @@ class Engine:
                 out.append(Mention(user_id=p.slack_user or str(p.telegram_user), name=p.name))
         return out
 
-    def materialize(self, effects: Effects, state: RunState, post: Post,
-                    targets: list[tuple[RoomRef, str, bool]] | None = None) -> None:
+    def materialize(
+        self, effects: Effects, state: RunState, post: Post, targets: list[tuple[RoomRef, str, bool]] | None = None
+    ) -> None:
         """A Post as one OutboundMessage per room, in that room's language, with that room's own
         button tokens (a token works only where it was posted)."""
         targets = self.targets(state, post.audience) if targets is None else targets
         if not targets and post.op == "post":
             log.info("%s: nothing to post to %s (no such room configured)", state.id, post.audience)
         for ref, lang, private in targets:
-            buttons = [make_button(effects, b.label.get(lang) or b.label["en"], b.action, b.args, [ref], Role(b.role),
-                                   b.style) for b in post.buttons]
+            buttons = [
+                make_button(effects, b.label.get(lang) or b.label["en"], b.action, b.args, [ref], Role(b.role), b.style)
+                for b in post.buttons
+            ]
             message = OutboundMessage(
-                room=ref, text=post.text.get(lang, ""), title=(post.title or {}).get(lang),
-                lines=post.lines.get(lang, []), buttons=buttons,
-                mentions=[] if private or not post.mention_role else self.mentions(state, post.mention_role, ref.platform),
-                key=post.key, priority=post.priority, exercise=state.drill, lang=lang)  # type: ignore[arg-type]
+                room=ref,
+                text=post.text.get(lang, ""),
+                title=(post.title or {}).get(lang),
+                lines=post.lines.get(lang, []),
+                buttons=buttons,
+                mentions=[]
+                if private or not post.mention_role
+                else self.mentions(state, post.mention_role, ref.platform),
+                key=post.key,
+                priority=post.priority,
+                exercise=state.drill,
+                lang=lang,
+            )  # type: ignore[arg-type]
             if self.sink is not None:
                 self.sink.append((self.clock.now(), post.kind, post.op, message))
             if post.op == "edit":
@@ -301,10 +347,16 @@ class Engine:
             blm = get_blm(state.blm_id)
             for person in self.people_with_role(state.blm_id, post.dm_role):
                 for ref, lang in private_chats(person, self.chosen_langs):
-                    effects.post(OutboundMessage(
-                        room=ref, title=(post.title or {}).get(lang),
-                        text=t("engine.ack.dm", lang, incident=state.id, blm=blm.name(lang)),
-                        lines=[post.text.get(lang, "")], priority="interactive", lang=lang))  # type: ignore[arg-type]
+                    effects.post(
+                        OutboundMessage(
+                            room=ref,
+                            title=(post.title or {}).get(lang),
+                            text=t("engine.ack.dm", lang, incident=state.id, blm=blm.name(lang)),
+                            lines=[post.text.get(lang, "")],
+                            priority="interactive",
+                            lang=lang,
+                        )
+                    )  # type: ignore[arg-type]
                     if self.sink is not None:
                         self.sink.append((self.clock.now(), "dm", "post", effects.ops[-1].message))
 
@@ -313,14 +365,19 @@ class Engine:
         return await self._change(incident_id, lambda pb, s, now: steps.on_ack(pb, s, step_id, who, now), dedupe)
 
     async def answer(self, incident_id: str, step_id: str | None, text: str, who: str, dedupe: str | None = None):
-        return await self._change(incident_id, lambda pb, s, now: steps.on_answer(pb, s, step_id, text, who, now), dedupe)
+        return await self._change(
+            incident_id, lambda pb, s, now: steps.on_answer(pb, s, step_id, text, who, now), dedupe
+        )
 
     async def check(self, incident_id: str, step_id: str, item_id: str, who: str, dedupe: str | None = None):
-        return await self._change(incident_id, lambda pb, s, now: steps.on_check(pb, s, step_id, item_id, who, now), dedupe)
+        return await self._change(
+            incident_id, lambda pb, s, now: steps.on_check(pb, s, step_id, item_id, who, now), dedupe
+        )
 
     async def end(self, incident_id: str, who: str, *, abort: bool, note: str | None = None, dedupe: str | None = None):
-        return await self._change(incident_id, lambda pb, s, now: steps.on_end(pb, s, who, now, abort=abort, note=note),
-                                  dedupe)
+        return await self._change(
+            incident_id, lambda pb, s, now: steps.on_end(pb, s, who, now, abort=abort, note=note), dedupe
+        )
 
     async def _change(self, incident_id, change, dedupe):
         return await self.mutate(incident_id, change, dedupe=dedupe)
@@ -342,8 +399,13 @@ class Engine:
             pipe.zrem(keys.TIMERS, timer_id)
             pipe.delete(tkey)
 
-        tr = await self.mutate(payload["inc"], lambda pb, s, now: steps.on_timer(pb, s, timer_id, now),
-                               watch=(tkey,), check=still_ours, extra=remove)
+        tr = await self.mutate(
+            payload["inc"],
+            lambda pb, s, now: steps.on_timer(pb, s, timer_id, now),
+            watch=(tkey,),
+            check=still_ours,
+            extra=remove,
+        )
         if tr is None and not await self.redis.exists(keys.incident(payload["inc"])):
             remove_pipe = self.redis.pipeline(transaction=True)
             remove(remove_pipe)

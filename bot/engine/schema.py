@@ -3,10 +3,11 @@
 A playbook is a YAML mapping; `Playbook.model_validate` checks its shape, `check_playbook` (in
 loader.py) checks what a schema cannot: templates compile, step ids are unique, targets exist.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -227,7 +228,9 @@ class AckStep(_Step):
     block: bool = Field(True, description="Wait for the acknowledgement before the next step")
 
     _aud = field_validator("to")(_check_audience)
-    _w = field_validator("within", "every", mode="before")(classmethod(lambda cls, v: None if v is None else _duration(v)))
+    _w = field_validator("within", "every", mode="before")(
+        classmethod(lambda cls, v: None if v is None else _duration(v))
+    )
 
     @field_validator("role", "escalate_to")
     @classmethod
@@ -256,8 +259,9 @@ class EndStep(_Step):
     _aud = field_validator("to")(_check_audience)
 
 
-Step = Annotated[Union[PostStep, ChecklistStep, AskStep, WaitStep, AckStep, BranchStep, EndStep],
-                 Field(discriminator="kind")]
+Step = Annotated[
+    PostStep | ChecklistStep | AskStep | WaitStep | AckStep | BranchStep | EndStep, Field(discriminator="kind")
+]
 STEP_KINDS = ("post", "checklist", "ask", "wait", "ack", "branch", "end")
 
 

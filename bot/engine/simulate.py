@@ -4,9 +4,10 @@ It runs the real engine (steps, timers, escalation) on the embedded store with a
 deployment for the BLM: its two rooms, the central room, and one person per role and side, so
 mentions and private-chat notices show who would be paged.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.clock import ManualClock
@@ -16,28 +17,50 @@ from bot.directory import BLMS, get_blm
 from bot.engine.loader import PlaybookLibrary, load_file
 from bot.engine.runs import Engine
 from bot.engine.schema import AckStep
-from bot.engine.times import three
 from bot.engine.timers import TimerLoop
+from bot.engine.times import three
 from bot.i18n import t
 from bot.rooms import Rooms
 from bot.store.connection import connect_store
 
-START = datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc).timestamp()
+START = datetime(2026, 7, 1, 12, 0, tzinfo=UTC).timestamp()
 MAX_EVENTS = 2000
 
 
 def sim_deployment(blm_id: str) -> Deployment:
-    return Deployment.model_validate({
-        "central": {"slack_channel": "CCENTRAL", "telegram_chat": -1000000000001},
-        "blms": {blm_id: {"slack_channel": "CBLM", "telegram_chat": -1000000000002}},
-        "people": [
-            {"name": "US Liaison", "slack_user": "U0LIAISON", "role": "liaison", "blms": [blm_id], "side": "us"},
-            {"name": "Enlace MX", "telegram_user": 5550001, "role": "liaison", "blms": [blm_id], "side": "mx", "lang": "es"},
-            {"name": "US Coordinator", "slack_user": "U0COORD", "role": "coordinator", "blms": [blm_id], "side": "us"},
-            {"name": "Coordinación MX", "telegram_user": 5550002, "role": "coordinator", "blms": [blm_id], "side": "mx", "lang": "es"},
-            {"name": "Central Desk", "slack_user": "U0CENTRAL", "telegram_user": 5550003, "role": "central"},
-        ],
-    })
+    return Deployment.model_validate(
+        {
+            "central": {"slack_channel": "CCENTRAL", "telegram_chat": -1000000000001},
+            "blms": {blm_id: {"slack_channel": "CBLM", "telegram_chat": -1000000000002}},
+            "people": [
+                {"name": "US Liaison", "slack_user": "U0LIAISON", "role": "liaison", "blms": [blm_id], "side": "us"},
+                {
+                    "name": "Enlace MX",
+                    "telegram_user": 5550001,
+                    "role": "liaison",
+                    "blms": [blm_id],
+                    "side": "mx",
+                    "lang": "es",
+                },
+                {
+                    "name": "US Coordinator",
+                    "slack_user": "U0COORD",
+                    "role": "coordinator",
+                    "blms": [blm_id],
+                    "side": "us",
+                },
+                {
+                    "name": "Coordinación MX",
+                    "telegram_user": 5550002,
+                    "role": "coordinator",
+                    "blms": [blm_id],
+                    "side": "mx",
+                    "lang": "es",
+                },
+                {"name": "Central Desk", "slack_user": "U0CENTRAL", "telegram_user": 5550003, "role": "central"},
+            ],
+        }
+    )
 
 
 def _room_label(rooms: Rooms, ref, lang: str) -> str:
@@ -64,9 +87,15 @@ def _render(rooms: Rooms, kind: str, op: str, message, lang: str) -> list[str]:
     return out
 
 
-async def simulate_async(playbook_path_or_id: str, blm: str | None = None, params: dict | None = None,
-                         answers: dict | None = None, ack: str = "none", lang: str = "en",
-                         playbooks_dir=None) -> str:
+async def simulate_async(
+    playbook_path_or_id: str,
+    blm: str | None = None,
+    params: dict | None = None,
+    answers: dict | None = None,
+    ack: str = "none",
+    lang: str = "en",
+    playbooks_dir=None,
+) -> str:
     path = Path(playbook_path_or_id)
     if path.suffix in (".yaml", ".yml") or path.is_file():
         lp = load_file(path, playbook_path_or_id)  # raises PlaybookError with file:line problems
@@ -89,7 +118,10 @@ async def simulate_async(playbook_path_or_id: str, blm: str | None = None, param
     engine.sink = []
     timers = TimerLoop(engine)
     answers = dict(answers or {})
-    out = [t("engine.sim.header", lang, playbook=lp.playbook.id, version=lp.playbook.version, blm=blm_obj.name(lang)), ""]
+    out = [
+        t("engine.sim.header", lang, playbook=lp.playbook.id, version=lp.playbook.version, blm=blm_obj.name(lang)),
+        "",
+    ]
     printed = 0
     last_time = None
 

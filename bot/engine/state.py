@@ -3,6 +3,7 @@
 Everything here is plain data. Step functions (steps.py) take a `RunState` and return a
 `Transition`: the new state, what to post or edit, timers to set or cancel, timeline events.
 """
+
 from __future__ import annotations
 
 from typing import Literal

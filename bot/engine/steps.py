@@ -4,14 +4,25 @@ Nothing here touches Redis, a clock or a platform: it is all data in, data out, 
 can be tested on its own. runs.py applies a Transition (state, posts, timers, timeline) in one
 Redis transaction.
 """
+
 from __future__ import annotations
 
 import logging
 
 from bot.directory import get_blm
 from bot.engine import templates
-from bot.engine.schema import (MAX_ITEM_CHARS, AckStep, AskStep, BranchStep, ChecklistStep, EndStep, Playbook,
-                               PostStep, Text, WaitStep)
+from bot.engine.schema import (
+    MAX_ITEM_CHARS,
+    AckStep,
+    AskStep,
+    BranchStep,
+    ChecklistStep,
+    EndStep,
+    Playbook,
+    PostStep,
+    Text,
+    WaitStep,
+)
 from bot.engine.state import AckState, ButtonSpec, Event, Post, RunState, Tick, TimerSpec, Transition, Waiting
 from bot.engine.times import short
 from bot.i18n import t
@@ -40,10 +51,19 @@ def message_key(state: RunState, kind: str, step: str) -> str:
 def scope(state: RunState, lang: str) -> dict:
     blm = get_blm(state.blm_id)
     return {
-        "blm": {"id": blm.id, "name": blm.name(lang), "us_city": blm.us_city, "mx_city": blm.mx_city,
-                "prefix": blm.prefix},
-        "incident": {"id": state.id, "drill": state.drill, "playbook": state.playbook_id,
-                     "started_at": state.started_at},
+        "blm": {
+            "id": blm.id,
+            "name": blm.name(lang),
+            "us_city": blm.us_city,
+            "mx_city": blm.mx_city,
+            "prefix": blm.prefix,
+        },
+        "incident": {
+            "id": state.id,
+            "drill": state.drill,
+            "playbook": state.playbook_id,
+            "started_at": state.started_at,
+        },
         "params": dict(state.params),
         "answers": dict(state.answers),
         "lang": lang,
@@ -81,8 +101,9 @@ def _tmsg(key: str, **values) -> dict[str, str]:
 
 
 # ---- posts of each kind -------------------------------------------------------------------
-def checklist_post(pb: Playbook, state: RunState, step: ChecklistStep, now: float, op: str = "post",
-                   tr: Transition | None = None) -> Post:
+def checklist_post(
+    pb: Playbook, state: RunState, step: ChecklistStep, now: float, op: str = "post", tr: Transition | None = None
+) -> Post:
     tr = tr or _copy(state)
     ticks = state.checks.get(step.id, {})
     lines: dict[str, list[str]] = {lang: [] for lang in LANGS}
@@ -92,7 +113,7 @@ def checklist_post(pb: Playbook, state: RunState, step: ChecklistStep, now: floa
         for lang in LANGS:
             label = texts[lang]
             if len(label) > MAX_ITEM_CHARS:
-                label = label[:MAX_ITEM_CHARS - 1] + "…"
+                label = label[: MAX_ITEM_CHARS - 1] + "…"
             texts[lang] = label
             tick = ticks.get(item.id)
             if tick:
@@ -106,18 +127,36 @@ def checklist_post(pb: Playbook, state: RunState, step: ChecklistStep, now: floa
                 line = t("engine.chk.todo", lang, text=label) + (f" ({', '.join(extra)})" if extra else "")
             lines[lang].append(line)
         if item.id not in ticks and state.is_open:
-            buttons.append(ButtonSpec(action="check", args={"inc": state.id, "step": step.id, "item": item.id},
-                                      label=texts, role=role_value(step.role)))
+            buttons.append(
+                ButtonSpec(
+                    action="check",
+                    args={"inc": state.id, "step": step.id, "item": item.id},
+                    label=texts,
+                    role=role_value(step.role),
+                )
+            )
     done = sum(1 for i in step.items if i.id in ticks)
     title = render_text(tr, step.title, step.id, now)
-    return Post(op=op, audience=audience(state, step.to), kind="checklist", title=title,
-                text=_tmsg("engine.chk.progress", done=done, total=len(step.items), incident=state.id),
-                lines=lines, buttons=buttons, key=message_key(state, "chk", step.id))
+    return Post(
+        op=op,
+        audience=audience(state, step.to),
+        kind="checklist",
+        title=title,
+        text=_tmsg("engine.chk.progress", done=done, total=len(step.items), incident=state.id),
+        lines=lines,
+        buttons=buttons,
+        key=message_key(state, "chk", step.id),
+    )
 
 
 def _ack_button(state: RunState, step: AckStep) -> ButtonSpec:
-    return ButtonSpec(action="ack", args={"inc": state.id, "step": step.id}, label=_tmsg("engine.ack.button"),
-                      role=role_value(step.role), style="primary")
+    return ButtonSpec(
+        action="ack",
+        args={"inc": state.id, "step": step.id},
+        label=_tmsg("engine.ack.button"),
+        role=role_value(step.role),
+        style="primary",
+    )
 
 
 def _shown_answer(step: AskStep, answered: str | None, lang: str) -> str | None:
@@ -128,25 +167,53 @@ def _shown_answer(step: AskStep, answered: str | None, lang: str) -> str | None:
     return answered
 
 
-def _ask_post(state: RunState, step: AskStep, question: dict[str, str], op: str = "post",
-              answered: str | None = None, who: str | None = None, now: float = 0.0) -> Post:
+def _ask_post(
+    state: RunState,
+    step: AskStep,
+    question: dict[str, str],
+    op: str = "post",
+    answered: str | None = None,
+    who: str | None = None,
+    now: float = 0.0,
+) -> Post:
     buttons = []
     if answered is None and step.choices:
         for choice in step.choices:
-            buttons.append(ButtonSpec(action="answer", args={"inc": state.id, "step": step.id, "value": choice.value},
-                                      label={lang: choice.label.get(lang)[:75] for lang in LANGS},
-                                      role=role_value(step.role)))
+            buttons.append(
+                ButtonSpec(
+                    action="answer",
+                    args={"inc": state.id, "step": step.id, "value": choice.value},
+                    label={lang: choice.label.get(lang)[:75] for lang in LANGS},
+                    role=role_value(step.role),
+                )
+            )
     if answered is None:
         hint = _tmsg("engine.ask.hint_choices" if step.choices else "engine.ask.hint")
     elif who:
-        hint = {lang: t("engine.ask.answered", lang, answer=_shown_answer(step, answered, lang), who=who,
-                        when=short(now, state.blm_id)) for lang in LANGS}
+        hint = {
+            lang: t(
+                "engine.ask.answered",
+                lang,
+                answer=_shown_answer(step, answered, lang),
+                who=who,
+                when=short(now, state.blm_id),
+            )
+            for lang in LANGS
+        }
     else:
-        hint = {lang: t("engine.ask.timed_out", lang, answer=_shown_answer(step, answered, lang) or "—")
-                for lang in LANGS}
-    return Post(op=op, audience=audience(state, step.to), kind="ask", title=_tmsg("engine.ask.title", incident=state.id),
-                text=question, lines={lang: [hint[lang]] for lang in LANGS}, buttons=buttons,
-                key=message_key(state, "ask", step.id))
+        hint = {
+            lang: t("engine.ask.timed_out", lang, answer=_shown_answer(step, answered, lang) or "—") for lang in LANGS
+        }
+    return Post(
+        op=op,
+        audience=audience(state, step.to),
+        kind="ask",
+        title=_tmsg("engine.ask.title", incident=state.id),
+        text=question,
+        lines={lang: [hint[lang]] for lang in LANGS},
+        buttons=buttons,
+        key=message_key(state, "ask", step.id),
+    )
 
 
 # ---- entering steps -----------------------------------------------------------------------
@@ -161,16 +228,22 @@ def enter(pb: Playbook, tr: Transition, step, now: float) -> tuple[str | None, b
         title = render_text(tr, step.title, step.id, now) if step.title else None
         if aud:
             tr.posts.append(Post(audience=aud, text=text, title=title, kind="post"))
-            tr.events.append(Event(at=now, kind="post", who="bot", step=step.id,
-                                   detail={"to": aud, "text": text}))
+            tr.events.append(Event(at=now, kind="post", who="bot", step=step.id, detail={"to": aud, "text": text}))
         return follow, False
     if isinstance(step, ChecklistStep):
         state.checks.setdefault(step.id, {})
         post = checklist_post(pb, state, step, now, tr=tr)
         if post.audience:
             tr.posts.append(post)
-        tr.events.append(Event(at=now, kind="checklist", who="bot", step=step.id,
-                               detail={"to": post.audience, "title": post.title, "items": len(step.items)}))
+        tr.events.append(
+            Event(
+                at=now,
+                kind="checklist",
+                who="bot",
+                step=step.id,
+                detail={"to": post.audience, "title": post.title, "items": len(step.items)},
+            )
+        )
         return follow, False
     if isinstance(step, AskStep):
         question = render_text(tr, step.question, step.id, now)
@@ -178,12 +251,16 @@ def enter(pb: Playbook, tr: Transition, step, now: float) -> tuple[str | None, b
             state.asked.append(step.id)
         post = _ask_post(state, step, question)
         tr.posts.append(post)
-        tr.events.append(Event(at=now, kind="ask", who="bot", step=step.id, detail={"to": post.audience, "text": question}))
+        tr.events.append(
+            Event(at=now, kind="ask", who="bot", step=step.id, detail={"to": post.audience, "text": question})
+        )
         if step.id in state.answers:  # answered ahead (e.g. `simulate --answer`, or a re-entry)
             return follow, False
         state.waiting = Waiting(kind="ask", step=step.id)
         if step.timeout:
-            _set_timer(tr, TimerSpec(id=f"{state.id}:{step.id}:ask", step=step.id, kind="ask_timeout", due=now + step.timeout))
+            _set_timer(
+                tr, TimerSpec(id=f"{state.id}:{step.id}:ask", step=step.id, kind="ask_timeout", due=now + step.timeout)
+            )
         return None, True
     if isinstance(step, WaitStep):
         state.waiting = Waiting(kind="wait", step=step.id)
@@ -194,11 +271,25 @@ def enter(pb: Playbook, tr: Transition, step, now: float) -> tuple[str | None, b
         text = render_text(tr, step.text, step.id, now)
         state.acks[step.id] = AckState(posted_at=now)
         aud = audience(state, step.to)
-        tr.posts.append(Post(audience=aud, text=text, kind="ack",
-                             title=_tmsg("engine.ack.title", incident=state.id, minutes=_minutes(step.within)),
-                             buttons=[_ack_button(state, step)], key=message_key(state, "ack", step.id)))
-        tr.events.append(Event(at=now, kind="ack_request", who="bot", step=step.id,
-                               detail={"to": aud, "text": text, "within": step.within}))
+        tr.posts.append(
+            Post(
+                audience=aud,
+                text=text,
+                kind="ack",
+                title=_tmsg("engine.ack.title", incident=state.id, minutes=_minutes(step.within)),
+                buttons=[_ack_button(state, step)],
+                key=message_key(state, "ack", step.id),
+            )
+        )
+        tr.events.append(
+            Event(
+                at=now,
+                kind="ack_request",
+                who="bot",
+                step=step.id,
+                detail={"to": aud, "text": text, "within": step.within},
+            )
+        )
         _set_timer(tr, TimerSpec(id=f"{state.id}:{step.id}:ack:0", step=step.id, kind="ack", due=now + step.within))
         if step.block:
             state.waiting = Waiting(kind="ack", step=step.id)
@@ -214,7 +305,9 @@ def enter(pb: Playbook, tr: Transition, step, now: float) -> tuple[str | None, b
                 tr.events.append(Event(at=now, kind="problem", who="bot", step=step.id, detail={"problem": note}))
                 ok = False
             if ok:
-                tr.events.append(Event(at=now, kind="branch", who="bot", step=step.id, detail={"when": case.when, "goto": case.goto}))
+                tr.events.append(
+                    Event(at=now, kind="branch", who="bot", step=step.id, detail={"when": case.when, "goto": case.goto})
+                )
                 return case.goto, False
         target = step.otherwise or pb.following(step.id)
         tr.events.append(Event(at=now, kind="branch", who="bot", step=step.id, detail={"when": None, "goto": target}))
@@ -290,14 +383,27 @@ def start(pb: Playbook, state: RunState, now: float) -> Transition:
     # Only what the person gave: defaults and empty values are noise in the first post.
     defaults = {p.name: p.default for p in pb.parameters}
     params = ", ".join(f"{k}={v}" for k, v in state.params.items() if v not in ("", None) and v != defaults.get(k))
-    tr.posts.append(Post(audience=["blm"] + ([] if state.drill else ["central"]), kind="start",
-                         title={lang: t(key, lang, incident=state.id, title=title[lang]) for lang in LANGS},
-                         text={lang: pb.summary.get(lang) for lang in LANGS},
-                         lines={lang: [t("engine.run.started_by", lang, who=state.started_by,
-                                         when=short(now, state.blm_id))] + ([params] if params else [])
-                                for lang in LANGS}))
-    tr.events.append(Event(at=now, kind="start", who=state.started_by,
-                           detail={"playbook": pb.id, "version": pb.version, "drill": state.drill, "params": state.params}))
+    tr.posts.append(
+        Post(
+            audience=["blm"] + ([] if state.drill else ["central"]),
+            kind="start",
+            title={lang: t(key, lang, incident=state.id, title=title[lang]) for lang in LANGS},
+            text={lang: pb.summary.get(lang) for lang in LANGS},
+            lines={
+                lang: [t("engine.run.started_by", lang, who=state.started_by, when=short(now, state.blm_id))]
+                + ([params] if params else [])
+                for lang in LANGS
+            },
+        )
+    )
+    tr.events.append(
+        Event(
+            at=now,
+            kind="start",
+            who=state.started_by,
+            detail={"playbook": pb.id, "version": pb.version, "drill": state.drill, "params": state.params},
+        )
+    )
     return advance(pb, tr, pb.steps[0].id, now)
 
 
@@ -340,26 +446,50 @@ def _escalate(pb: Playbook, tr: Transition, step: AckStep, now: float) -> Transi
     waited = _minutes(int(now - ack.posted_at))
     if ack.attempt < step.repeat:
         ack.attempt += 1
-        tr.posts.append(Post(audience=audience(state, step.to), kind="reminder", text=text,
-                             title=_tmsg("engine.ack.reminder", incident=state.id, n=ack.attempt, total=step.repeat,
-                                         minutes=waited),
-                             buttons=[_ack_button(state, step)], mention_role=step.role,
-                             dm_role=None if state.drill else step.role))
-        tr.events.append(Event(at=now, kind="reminder", who="bot", step=step.id,
-                               detail={"attempt": ack.attempt, "role": step.role}))
-        _set_timer(tr, TimerSpec(id=f"{state.id}:{step.id}:ack:{ack.attempt}", step=step.id, kind="ack",
-                                 due=now + (step.every or step.within)))
+        tr.posts.append(
+            Post(
+                audience=audience(state, step.to),
+                kind="reminder",
+                text=text,
+                title=_tmsg("engine.ack.reminder", incident=state.id, n=ack.attempt, total=step.repeat, minutes=waited),
+                buttons=[_ack_button(state, step)],
+                mention_role=step.role,
+                dm_role=None if state.drill else step.role,
+            )
+        )
+        tr.events.append(
+            Event(at=now, kind="reminder", who="bot", step=step.id, detail={"attempt": ack.attempt, "role": step.role})
+        )
+        _set_timer(
+            tr,
+            TimerSpec(
+                id=f"{state.id}:{step.id}:ack:{ack.attempt}",
+                step=step.id,
+                kind="ack",
+                due=now + (step.every or step.within),
+            ),
+        )
         return tr
     ack.escalated = True
     blm = get_blm(state.blm_id)
     where = ["blm"] if state.drill else ["central"]
-    tr.posts.append(Post(audience=where, kind="escalation", text=text,
-                         title={lang: t("engine.ack.escalation", lang, incident=state.id, blm=blm.name(lang),
-                                        minutes=waited) for lang in LANGS},
-                         buttons=[_ack_button(state, step)], mention_role=step.escalate_to,
-                         dm_role=None if state.drill else step.escalate_to))
-    tr.events.append(Event(at=now, kind="escalation", who="bot", step=step.id,
-                           detail={"to": where, "role": step.escalate_to}))
+    tr.posts.append(
+        Post(
+            audience=where,
+            kind="escalation",
+            text=text,
+            title={
+                lang: t("engine.ack.escalation", lang, incident=state.id, blm=blm.name(lang), minutes=waited)
+                for lang in LANGS
+            },
+            buttons=[_ack_button(state, step)],
+            mention_role=step.escalate_to,
+            dm_role=None if state.drill else step.escalate_to,
+        )
+    )
+    tr.events.append(
+        Event(at=now, kind="escalation", who="bot", step=step.id, detail={"to": where, "role": step.escalate_to})
+    )
     return tr
 
 
@@ -384,14 +514,25 @@ def on_ack(pb: Playbook, state: RunState, step_id: str | None, who: str, now: fl
     step = pb.step(step_id)
     tr.events.append(Event(at=now, kind="ack", who=who, step=step_id, detail={"after": int(now - a.posted_at)}))
     text = render_text(tr, step.text, step.id, now) if isinstance(step, AckStep) else {lang: "" for lang in LANGS}
-    tr.posts.append(Post(op="edit", audience=audience(state, step.to if isinstance(step, AckStep) else ["blm"]),
-                         kind="ack", key=message_key(state, "ack", step_id), text=text,
-                         title=_tmsg("engine.ack.done", incident=state.id, who=who, when=short(now, state.blm_id))))
+    tr.posts.append(
+        Post(
+            op="edit",
+            audience=audience(state, step.to if isinstance(step, AckStep) else ["blm"]),
+            kind="ack",
+            key=message_key(state, "ack", step_id),
+            text=text,
+            title=_tmsg("engine.ack.done", incident=state.id, who=who, when=short(now, state.blm_id)),
+        )
+    )
     if a.escalated or a.attempt:
         # the people who were paged learn it is handled
-        tr.posts.append(Post(audience=["blm"] + (["central"] if a.escalated and not state.drill else []),
-                             kind="ack", text=_tmsg("engine.ack.done", incident=state.id, who=who,
-                                                    when=short(now, state.blm_id))))
+        tr.posts.append(
+            Post(
+                audience=["blm"] + (["central"] if a.escalated and not state.drill else []),
+                kind="ack",
+                text=_tmsg("engine.ack.done", incident=state.id, who=who, when=short(now, state.blm_id)),
+            )
+        )
     if tr.state.waiting and tr.state.waiting.kind == "ack" and tr.state.waiting.step == step_id:
         tr.state.waiting = None
         return advance(pb, tr, step.next or pb.following(step_id), now)
@@ -455,13 +596,22 @@ def on_check(pb: Playbook, state: RunState, step_id: str, item_id: str, who: str
     tr = _copy(state)
     tr.state.checks[step_id][item_id] = Tick(by=who, at=now)
     item = next(i for i in step.items if i.id == item_id)
-    tr.events.append(Event(at=now, kind="check", who=who, step=step_id,
-                           detail={"item": item_id, "text": render_text(tr, item.text, step_id, now)}))
+    tr.events.append(
+        Event(
+            at=now,
+            kind="check",
+            who=who,
+            step=step_id,
+            detail={"item": item_id, "text": render_text(tr, item.text, step_id, now)},
+        )
+    )
     tr.posts.append(checklist_post(pb, tr.state, step, now, op="edit", tr=tr))
     return tr
 
 
-def on_end(pb: Playbook | None, state: RunState, who: str, now: float, *, abort: bool, note: str | None = None) -> Transition:
+def on_end(
+    pb: Playbook | None, state: RunState, who: str, now: float, *, abort: bool, note: str | None = None
+) -> Transition:
     """Abort the run or close the incident: timers cancelled, recorded, both rooms told."""
     if state.status in ("aborted", "closed"):
         raise StepRefused("engine.refuse.not_open", incident=state.id)
@@ -474,9 +624,14 @@ def on_end(pb: Playbook | None, state: RunState, who: str, now: float, *, abort:
     kind = "abort" if abort else "close"
     tr.events.append(Event(at=now, kind=kind, who=who, detail={"note": note} if note else {}))
     key = "engine.run.aborted" if abort else "engine.run.closed"
-    tr.posts.append(Post(audience=["blm"] + ([] if s.drill else ["central"]), kind=kind,
-                         text=_tmsg(key, incident=s.id, who=who, when=short(now, s.blm_id)),
-                         lines={lang: [note] for lang in LANGS} if note else {}))
+    tr.posts.append(
+        Post(
+            audience=["blm"] + ([] if s.drill else ["central"]),
+            kind=kind,
+            text=_tmsg(key, incident=s.id, who=who, when=short(now, s.blm_id)),
+            lines={lang: [note] for lang in LANGS} if note else {},
+        )
+    )
     # the open checklists lose their buttons
     if pb is not None:
         for sid in s.checks:

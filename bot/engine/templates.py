@@ -4,6 +4,7 @@ Texts are rendered with StrictUndefined (a missing value is an error, found by `
 immutable sandbox (no attribute tricks, no mutation). A template that fails at run time must not
 stop an emergency run: `render_safe` then returns the raw text and says what went wrong.
 """
+
 from __future__ import annotations
 
 import logging
@@ -15,8 +16,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 log = logging.getLogger(__name__)
 
-_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True,
-                                     lstrip_blocks=True)
+_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
 MAX_OUTPUT = 20_000
 
 

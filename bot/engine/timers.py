@@ -8,6 +8,7 @@ timer; check the token; MULTI: the new state, posts, and the timer's removal). A
 between claim and commit leaves the timer to fire again when its lease ends; an ack that commits
 first removes the timer and makes the firing's transaction fail and re-read an acked state.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -51,8 +52,9 @@ class TimerLoop:
 
     async def claim(self, timer_id: str, now: float) -> str | None:
         token = f"{self.owner}:{secrets.token_hex(4)}"
-        got = await self._claim(keys=[keys.TIMERS, keys.timer(timer_id)],
-                                args=[timer_id, repr(now), repr(now + LEASE_SECONDS), token])
+        got = await self._claim(
+            keys=[keys.TIMERS, keys.timer(timer_id)], args=[timer_id, repr(now), repr(now + LEASE_SECONDS), token]
+        )
         return token if int(got) else None
 
     async def fire_due(self, now: float | None = None) -> int:
@@ -60,8 +62,9 @@ class TimerLoop:
         now = self.clock.now() if now is None else now
         fired = 0
         while True:
-            due_at = dict(await self.redis.zrangebyscore(keys.TIMERS, "-inf", repr(now), start=0, num=BATCH,
-                                                         withscores=True))
+            due_at = dict(
+                await self.redis.zrangebyscore(keys.TIMERS, "-inf", repr(now), start=0, num=BATCH, withscores=True)
+            )
             due = list(due_at)
             if not due:
                 return fired
@@ -69,8 +72,9 @@ class TimerLoop:
             # transaction on its incident); a few at a time keeps Redis round trips overlapping.
             results = []
             for start in range(0, len(due), CONCURRENCY):
-                results += await asyncio.gather(*(self._fire_one(tid, now, due_at[tid])
-                                                  for tid in due[start:start + CONCURRENCY]))
+                results += await asyncio.gather(
+                    *(self._fire_one(tid, now, due_at[tid]) for tid in due[start : start + CONCURRENCY])
+                )
             progressed = any(claimed for claimed, _ in results)
             fired += sum(1 for _, done in results if done)
             if not progressed:
@@ -112,5 +116,5 @@ class TimerLoop:
                 pass
             try:
                 await asyncio.wait_for(stop_event.wait(), timeout=wait)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass

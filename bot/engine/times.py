@@ -1,13 +1,14 @@
 """Times as people on both sides read them: UTC, the BLM's US local time, the Mexican side's."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot.directory import get_blm
 
 
 def utc(at: float) -> datetime:
-    return datetime.fromtimestamp(at, tz=timezone.utc)
+    return datetime.fromtimestamp(at, tz=UTC)
 
 
 def iso(at: float) -> str:

@@ -4,6 +4,7 @@ Each domain keeps its texts in its own `messages.py` and registers them here at 
 `str.format` templates; `t()` never fails on a missing value (a safety message must still go out),
 it leaves the placeholder visible and logs it.
 """
+
 from __future__ import annotations
 
 import logging

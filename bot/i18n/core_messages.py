@@ -1,4 +1,5 @@
 """Texts of the core: help, language, refusals, notices."""
+
 from bot.i18n import register
 
 MESSAGES = {
@@ -68,7 +69,10 @@ MESSAGES = {
         "en": "Messages can no longer be delivered to the {platform} room of {blm} ({reason}). An operator must check the bot there.",
         "es": "Ya no se pueden entregar mensajes a la sala de {platform} de {blm} ({reason}). Un operador debe revisar el bot en esa sala.",
     },
-    "menu.playbook": {"en": "playbooks: list, run, drill, abort", "es": "protocolos: listar, ejecutar, simulacro, terminar"},
+    "menu.playbook": {
+        "en": "playbooks: list, run, drill, abort",
+        "es": "protocolos: listar, ejecutar, simulacro, terminar",
+    },
     "menu.incident": {"en": "incidents: list, show, close, report", "es": "incidentes: listar, ver, cerrar, informe"},
     "menu.advisory": {"en": "advisories: active ones, or post one", "es": "avisos: vigentes, o publicar uno"},
     "exercise.banner": {"en": "EXERCISE", "es": "EJERCICIO"},

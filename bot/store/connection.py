@@ -3,6 +3,7 @@
 The embedded store is fakeredis (with Lua) pretending to be Redis 7.0, the version deployed, so the
 embedded default cannot use a command the real server lacks. Both run the same code path.
 """
+
 from __future__ import annotations
 
 import logging

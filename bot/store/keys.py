@@ -38,6 +38,7 @@
 | blm:adv:src:{source}         | hash   | a source's HTTP state: etag, last_modified, failures, retry_at |
 | blm:adv:issued:{id}          | string | an advisory the bot issued (people), as Advisory JSON, for CAP output |
 """
+
 from __future__ import annotations
 
 NS = "blm:"
@@ -147,6 +148,8 @@ TIMERS = f"{NS}timers"
 
 def timer(timer_id: str) -> str:
     return f"{NS}timer:{timer_id}"
+
+
 # ---- advisories (bot/advisories) ----------------------------------------------------------------
 def adv_posted(blm_id: str, identifier: str) -> str:
     return f"{NS}adv:posted:{blm_id}:{identifier}"

@@ -2,6 +2,7 @@
 
 Lines look like `slack U0BOB: /help` or `tg 5550001: hola`; `who` lists the people, `quit` ends.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -3,11 +3,12 @@
 A `ConsoleSender` stands in for Slack or Telegram (or both): it keeps what each room received and
 prints it as a person in that room would read it.
 """
+
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from bot.i18n import t
 from bot.model import OutboundMessage, RoomRef, SendResult
@@ -61,7 +62,8 @@ class ConsoleSender:
         mid = str(next(self._ids))
         body = render_plain(message)
         self.received.setdefault(message.room.key, []).append(
-            {"id": mid, "text": body, "ephemeral_to": message.ephemeral_to, "reply_to": message.reply_to})
+            {"id": mid, "text": body, "ephemeral_to": message.ephemeral_to, "reply_to": message.reply_to}
+        )
         head = f"(only {message.ephemeral_to} sees)" if message.ephemeral_to else "bot:"
         self._show(message.room, head, body)
         return SendResult(message_ids=[mid])

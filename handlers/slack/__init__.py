@@ -1,4 +1,5 @@
 """The Slack edge: slack-bolt AsyncApp on our aiohttp server (or Socket Mode), and the sender."""
+
 from __future__ import annotations
 
 import logging
@@ -77,7 +78,9 @@ class SlackEdge:
         secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
         socket_mode = settings.slack_app_token is not None
         if not secret and not socket_mode:
-            raise ValueError("SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)")
+            raise ValueError(
+                "SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)"
+            )
         self.app = AsyncApp(
             client=self.client,
             signing_secret=secret or "socket-mode-unused",
@@ -95,8 +98,13 @@ class SlackEdge:
         identity, client = self.identity, self.client
 
         async def authorize(enterprise_id, team_id, user_id):
-            return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id or identity.team_id,
-                                   bot_token=client.token, bot_user_id=identity.user_id, bot_id=identity.bot_id)
+            return AuthorizeResult(
+                enterprise_id=enterprise_id,
+                team_id=team_id or identity.team_id,
+                bot_token=client.token,
+                bot_user_id=identity.user_id,
+                bot_id=identity.bot_id,
+            )
 
         return authorize
 
@@ -173,8 +181,9 @@ class SlackEdge:
             await runtime.redis.delete(keys.credentials_rejected("slack"))
             log.info("slack: signed in as %s in team %s", auth.get("user"), auth.get("team"))
         except Exception as exc:
-            from handlers.slack.sender import SlackSender as _S
             from slack_sdk.errors import SlackApiError
+
+            from handlers.slack.sender import SlackSender as _S
 
             if isinstance(exc, SlackApiError):
                 err = _S._classify(exc)

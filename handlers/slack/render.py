@@ -3,6 +3,7 @@
 All text is escaped (`&`, `<`, `>`), so `<!channel>` typed by anyone arrives as harmless text; the
 only mentions rendered are the explicit `Mention`s the core asked for.
 """
+
 from __future__ import annotations
 
 from bot.bridge.convert import neutralise_broadcasts, split_mrkdwn
@@ -38,7 +39,9 @@ def _chunks(message: OutboundMessage) -> list[str]:
         body = f"*{escape(message.attribution)}*\n{body}" if body else f"*{escape(message.attribution)}*"
     if body:
         # rich_text is already mrkdwn (converted by the bridge): split without cutting a <link>
-        pieces += split_mrkdwn(body, SECTION_LIMIT) if message.rich_text is not None else split_text(body, SECTION_LIMIT)
+        pieces += (
+            split_mrkdwn(body, SECTION_LIMIT) if message.rich_text is not None else split_text(body, SECTION_LIMIT)
+        )
     if message.lines:
         pieces += split_text("\n".join(escape(line) for line in message.lines), SECTION_LIMIT)
     if message.mentions:
@@ -50,9 +53,13 @@ def _buttons(message: OutboundMessage) -> list[dict]:
     blocks = []
     for start in range(0, len(message.buttons), BUTTONS_PER_ACTIONS):
         elements = []
-        for i, button in enumerate(message.buttons[start:start + BUTTONS_PER_ACTIONS], start):
-            element = {"type": "button", "action_id": f"blm_btn_{i}", "value": button.data,
-                       "text": {"type": "plain_text", "text": button.label[:BUTTON_TEXT] or "·", "emoji": True}}
+        for i, button in enumerate(message.buttons[start : start + BUTTONS_PER_ACTIONS], start):
+            element = {
+                "type": "button",
+                "action_id": f"blm_btn_{i}",
+                "value": button.data,
+                "text": {"type": "plain_text", "text": button.label[:BUTTON_TEXT] or "·", "emoji": True},
+            }
             if button.style != "default":
                 element["style"] = button.style
             elements.append(element)

@@ -1,8 +1,8 @@
 """Puts the core's messages on Slack through slack-sdk, mapping Slack's answers to the delivery
 layer's outcomes (429 -> RateLimited, 5xx/network -> TransientError, refusals -> PermanentError)."""
+
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import aiohttp
@@ -14,8 +14,17 @@ from handlers.slack.render import escape, render_posts
 
 log = logging.getLogger(__name__)
 
-CREDENTIAL_ERRORS = {"invalid_auth", "not_authed", "token_revoked", "account_inactive", "token_expired",
-                     "no_permission", "missing_scope", "team_access_not_granted", "ekm_access_denied"}
+CREDENTIAL_ERRORS = {
+    "invalid_auth",
+    "not_authed",
+    "token_revoked",
+    "account_inactive",
+    "token_expired",
+    "no_permission",
+    "missing_scope",
+    "team_access_not_granted",
+    "ekm_access_denied",
+}
 TRANSIENT_ERRORS = {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
 GONE_IGNORED = {"message_not_found", "cant_update_message", "cant_delete_message", "edit_window_closed"}
 
@@ -34,13 +43,19 @@ class SlackSender:
         ids: list[str] = []
         for kwargs in render_posts(message):
             if message.ephemeral_to:
-                await self._call(self.client.chat_postEphemeral, channel=message.room.chat_id,
-                                 user=message.ephemeral_to, **kwargs)
+                await self._call(
+                    self.client.chat_postEphemeral, channel=message.room.chat_id, user=message.ephemeral_to, **kwargs
+                )
                 continue  # ephemeral posts cannot be edited: no id to keep
             if message.reply_to:
                 kwargs["thread_ts"] = message.reply_to
-            response = await self._call(self.client.chat_postMessage, channel=message.room.chat_id,
-                                        unfurl_links=False, unfurl_media=False, **kwargs)
+            response = await self._call(
+                self.client.chat_postMessage,
+                channel=message.room.chat_id,
+                unfurl_links=False,
+                unfurl_media=False,
+                **kwargs,
+            )
             ids.append(response["ts"])
         return SendResult(message_ids=ids)
 
@@ -62,8 +77,13 @@ class SlackSender:
                 rich = "\n".join(x for x in [message.rich_text, note] if x)
                 ids += (await self.post(text_only.model_copy(update={"rich_text": rich}))).message_ids
                 continue
-            kwargs = {"channel": message.room.chat_id, "file": data, "filename": att.name or "file",
-                      "title": att.name or "file", "initial_comment": comment}
+            kwargs = {
+                "channel": message.room.chat_id,
+                "file": data,
+                "filename": att.name or "file",
+                "title": att.name or "file",
+                "initial_comment": comment,
+            }
             if message.reply_to:
                 kwargs["thread_ts"] = message.reply_to
             await self._call(self.client.files_upload_v2, **kwargs)
@@ -85,7 +105,7 @@ class SlackSender:
             return await method(**kwargs)
         except SlackApiError as exc:
             raise self._classify(exc) from None
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise TransientError(f"network: {type(exc).__name__}") from None
 
     @staticmethod
@@ -94,7 +114,9 @@ class SlackSender:
         status = getattr(response, "status_code", 200)
         error = (response.get("error") if hasattr(response, "get") else None) or "unknown_error"
         if status == 429 or error == "ratelimited":
-            retry_after = float((response.headers or {}).get("Retry-After", (response.headers or {}).get("retry-after", 1)))
+            retry_after = float(
+                (response.headers or {}).get("Retry-After", (response.headers or {}).get("retry-after", 1))
+            )
             return RateLimited(retry_after, "slack")
         if status >= 500 or error in TRANSIENT_ERRORS:
             return TransientError(f"slack {status} {error}")

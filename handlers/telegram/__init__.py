@@ -4,6 +4,7 @@ Updates are not pushed into PTB's in-memory update queue: the webhook (or the po
 update and queues it durably in Redis before answering, so a crash cannot lose one. PTB's
 Application is built with `updater(None)` and used for its Bot and lifecycle.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -195,8 +196,9 @@ class TelegramEdge:
     async def poll_once(self, timeout: int = 0) -> int:
         raw = await self.redis.get(keys.TELEGRAM_OFFSET)
         offset = int(raw) if raw else None
-        updates = await self.bot.get_updates(offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES,
-                                             read_timeout=timeout + 10)
+        updates = await self.bot.get_updates(
+            offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES, read_timeout=timeout + 10
+        )
         for update in updates:
             await self.accept(update)
             await self.redis.set(keys.TELEGRAM_OFFSET, update.update_id + 1)
@@ -206,5 +208,5 @@ class TelegramEdge:
 async def _wait(event: asyncio.Event, seconds: float) -> None:
     try:
         await asyncio.wait_for(event.wait(), timeout=seconds)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass

@@ -1,4 +1,5 @@
 """Telegram Update -> InboundEvent (pure: no calls, so the webhook answers fast)."""
+
 from __future__ import annotations
 
 from telegram import Message, Update
@@ -10,27 +11,51 @@ def _attachments(message: Message) -> list[Attachment]:
     out: list[Attachment] = []
     if message.photo:
         p = message.photo[-1]  # the largest size
-        out.append(Attachment(kind="photo", name=f"photo_{message.message_id}.jpg", mime="image/jpeg",
-                              size=p.file_size, file_ref=p.file_id))
+        out.append(
+            Attachment(
+                kind="photo",
+                name=f"photo_{message.message_id}.jpg",
+                mime="image/jpeg",
+                size=p.file_size,
+                file_ref=p.file_id,
+            )
+        )
     for kind in ("document", "voice", "audio", "video", "animation", "video_note"):
         media = getattr(message, kind, None)
         if media is not None:
-            out.append(Attachment(kind=kind, name=getattr(media, "file_name", None) or f"{kind}_{message.message_id}",
-                                  mime=getattr(media, "mime_type", None) or "", size=media.file_size,
-                                  file_ref=media.file_id))
+            out.append(
+                Attachment(
+                    kind=kind,
+                    name=getattr(media, "file_name", None) or f"{kind}_{message.message_id}",
+                    mime=getattr(media, "mime_type", None) or "",
+                    size=media.file_size,
+                    file_ref=media.file_id,
+                )
+            )
     if message.sticker:
         out.append(Attachment(kind="sticker", title=message.sticker.emoji or ""))
     if message.contact:
         c = message.contact
-        out.append(Attachment(kind="contact", title=" ".join(x for x in (c.first_name, c.last_name) if x),
-                              name=c.phone_number or ""))
+        out.append(
+            Attachment(
+                kind="contact", title=" ".join(x for x in (c.first_name, c.last_name) if x), name=c.phone_number or ""
+            )
+        )
     if message.venue:
         v = message.venue
-        out.append(Attachment(kind="venue", title=v.title, name=v.address,
-                              latitude=v.location.latitude, longitude=v.location.longitude))
+        out.append(
+            Attachment(
+                kind="venue",
+                title=v.title,
+                name=v.address,
+                latitude=v.location.latitude,
+                longitude=v.location.longitude,
+            )
+        )
     elif message.location:
-        out.append(Attachment(kind="location", latitude=message.location.latitude,
-                              longitude=message.location.longitude))
+        out.append(
+            Attachment(kind="location", latitude=message.location.latitude, longitude=message.location.longitude)
+        )
     return out
 
 
@@ -64,10 +89,17 @@ def update_to_inbound(update: Update, bot_username: str | None = None) -> Inboun
         msg = q.message
         if msg is None:
             return None
-        return InboundEvent(kind="action", platform="telegram", event_id=uid,
-                            room=RoomRef(platform="telegram", chat_id=str(msg.chat.id)),
-                            private=msg.chat.type == "private", sender=_sender(q.from_user),
-                            action=q.data or "", message_id=str(msg.message_id), text=q.id)
+        return InboundEvent(
+            kind="action",
+            platform="telegram",
+            event_id=uid,
+            room=RoomRef(platform="telegram", chat_id=str(msg.chat.id)),
+            private=msg.chat.type == "private",
+            sender=_sender(q.from_user),
+            action=q.data or "",
+            message_id=str(msg.message_id),
+            text=q.id,
+        )
     message = update.message or update.edited_message
     if message is None:
         return None
@@ -75,22 +107,45 @@ def update_to_inbound(update: Update, bot_username: str | None = None) -> Inboun
     private = message.chat.type == "private"
     sender = _sender(message.from_user)
     if message.migrate_to_chat_id:
-        return InboundEvent(kind="migrate", platform="telegram", event_id=uid, room=room, sender=sender,
-                            migrate_to_chat_id=str(message.migrate_to_chat_id))
+        return InboundEvent(
+            kind="migrate",
+            platform="telegram",
+            event_id=uid,
+            room=room,
+            sender=sender,
+            migrate_to_chat_id=str(message.migrate_to_chat_id),
+        )
     reply_to = str(message.reply_to_message.message_id) if message.reply_to_message else None
     if update.message is not None:
         cmd = _command(message, bot_username)
         if cmd is not None:
-            return InboundEvent(kind="command", platform="telegram", event_id=uid, room=room, private=private,
-                                sender=sender, command=cmd[0], text=cmd[1],
-                                message_id=str(message.message_id), reply_to=reply_to)
+            return InboundEvent(
+                kind="command",
+                platform="telegram",
+                event_id=uid,
+                room=room,
+                private=private,
+                sender=sender,
+                command=cmd[0],
+                text=cmd[1],
+                message_id=str(message.message_id),
+                reply_to=reply_to,
+            )
     if message.text is not None:
         text = message.text_html
     elif message.caption is not None:
         text = message.caption_html
     else:
         text = ""
-    return InboundEvent(kind="edit" if update.edited_message is not None else "message", platform="telegram",
-                        event_id=uid, room=room, private=private, sender=sender, text=text,
-                        message_id=str(message.message_id), reply_to=reply_to,
-                        attachments=_attachments(message))
+    return InboundEvent(
+        kind="edit" if update.edited_message is not None else "message",
+        platform="telegram",
+        event_id=uid,
+        room=room,
+        private=private,
+        sender=sender,
+        text=text,
+        message_id=str(message.message_id),
+        reply_to=reply_to,
+        attachments=_attachments(message),
+    )

@@ -1,4 +1,5 @@
 """The command menu Telegram shows, registered at start in English and Spanish."""
+
 from __future__ import annotations
 
 import logging
@@ -10,9 +11,18 @@ from bot.i18n import t
 
 log = logging.getLogger(__name__)
 
-MENU = [("help", "cmd.help"), ("playbook", "menu.playbook"), ("incident", "menu.incident"), ("ack", "cmd.ack"),
-        ("checklist", "cmd.checklist"), ("advisory", "menu.advisory"), ("sitrep", "cmd.sitrep"),
-        ("contacts", "cmd.contacts"), ("lang", "cmd.lang"), ("start", "cmd.start")]
+MENU = [
+    ("help", "cmd.help"),
+    ("playbook", "menu.playbook"),
+    ("incident", "menu.incident"),
+    ("ack", "cmd.ack"),
+    ("checklist", "cmd.checklist"),
+    ("advisory", "menu.advisory"),
+    ("sitrep", "cmd.sitrep"),
+    ("contacts", "cmd.contacts"),
+    ("lang", "cmd.lang"),
+    ("start", "cmd.start"),
+]
 
 
 def menu(lang: str) -> list[BotCommand]:

@@ -1,4 +1,5 @@
 """OutboundMessage -> Telegram HTML and inline keyboards, within Telegram's limits."""
+
 from __future__ import annotations
 
 import html
@@ -29,8 +30,13 @@ def render_parts(message: OutboundMessage) -> list[str]:
         head.append(f"<b>{esc(message.attribution)}</b>")
     tail: list[str] = []
     if message.mentions:
-        tail.append(" ".join(f'<a href="tg://user?id={int(m.user_id)}">{esc(m.name)}</a>'
-                             for m in message.mentions if m.user_id.lstrip("-").isdigit()))
+        tail.append(
+            " ".join(
+                f'<a href="tg://user?id={int(m.user_id)}">{esc(m.name)}</a>'
+                for m in message.mentions
+                if m.user_id.lstrip("-").isdigit()
+            )
+        )
     if message.rich_text is not None:
         # already Telegram HTML (converted by the bridge): split without breaking a tag
         bodies = split_html(message.rich_text, PART_LIMIT) or [""]
@@ -49,5 +55,6 @@ def keyboard(message: OutboundMessage) -> InlineKeyboardMarkup | None:
     if not message.buttons:
         return None
     # One button a row: long bilingual labels stay readable on a phone.
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label[:64] or "·", callback_data=b.data)]
-                                 for b in message.buttons])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label[:64] or "·", callback_data=b.data)] for b in message.buttons]
+    )

@@ -1,15 +1,24 @@
 """Puts the core's messages on Telegram through python-telegram-bot's Bot, mapping its errors to
 the delivery layer's outcomes. No PTB rate limiter: the send rates are kept in Redis."""
+
 from __future__ import annotations
 
 import logging
 
 from telegram import Bot, InputFile, ReplyParameters
-from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter,
-                            TelegramError, TimedOut)
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
-from bot.model import OutboundMessage, PermanentError, RateLimited, RoomRef, SendResult, TransientError
 from bot.bridge.convert import telegram_html_to_plain as html_to_plain
+from bot.model import OutboundMessage, PermanentError, RateLimited, RoomRef, SendResult, TransientError
 from handlers.telegram.render import esc, keyboard, render_parts
 
 CAPTION_LIMIT = 1024
@@ -39,12 +48,23 @@ class TelegramSender:
         ids: list[str] = []
         for i, text in enumerate(parts):
             last = i == len(parts) - 1
-            reply = ReplyParameters(message_id=int(message.reply_to), allow_sending_without_reply=True) \
-                if (message.reply_to and i == 0 and message.reply_to.isdigit()) else None
-            sent = await self._call(message.room, lambda chat: self.bot.send_message(
-                chat_id=chat, text=text, parse_mode="HTML", reply_parameters=reply,
-                reply_markup=keyboard(message) if last else None,
-                link_preview_options=None, disable_notification=False))
+            reply = (
+                ReplyParameters(message_id=int(message.reply_to), allow_sending_without_reply=True)
+                if (message.reply_to and i == 0 and message.reply_to.isdigit())
+                else None
+            )
+            sent = await self._call(
+                message.room,
+                lambda chat: self.bot.send_message(
+                    chat_id=chat,
+                    text=text,
+                    parse_mode="HTML",
+                    reply_parameters=reply,
+                    reply_markup=keyboard(message) if last else None,
+                    link_preview_options=None,
+                    disable_notification=False,
+                ),
+            )
             ids.append(str(sent.message_id))
         return SendResult(message_ids=ids)
 
@@ -71,16 +91,25 @@ class TelegramSender:
                 continue
             if not use_caption:
                 ids += (await self.post(text_only)).message_ids
-            reply = ReplyParameters(message_id=int(message.reply_to), allow_sending_without_reply=True) \
-                if (message.reply_to and message.reply_to.isdigit()) else None
+            reply = (
+                ReplyParameters(message_id=int(message.reply_to), allow_sending_without_reply=True)
+                if (message.reply_to and message.reply_to.isdigit())
+                else None
+            )
             name = att.name or "file"
             cap = caption[0] if use_caption else None
             if att.kind == "photo" and len(data) <= PHOTO_LIMIT:
-                call = lambda chat: self.bot.send_photo(chat_id=chat, photo=data, caption=cap, parse_mode="HTML",
-                                                        reply_parameters=reply)
+                call = lambda chat: self.bot.send_photo(
+                    chat_id=chat, photo=data, caption=cap, parse_mode="HTML", reply_parameters=reply
+                )
             else:
-                call = lambda chat: self.bot.send_document(chat_id=chat, document=InputFile(data, filename=name),
-                                                           caption=cap, parse_mode="HTML", reply_parameters=reply)
+                call = lambda chat: self.bot.send_document(
+                    chat_id=chat,
+                    document=InputFile(data, filename=name),
+                    caption=cap,
+                    parse_mode="HTML",
+                    reply_parameters=reply,
+                )
             sent = await self._call(message.room, call)
             ids.append(str(sent.message_id))
             use_caption = False  # the caption goes with the first file only
@@ -91,8 +120,12 @@ class TelegramSender:
         for i, (mid, text) in enumerate(zip(message_ids, parts)):
             markup = keyboard(message) if i == len(parts) - 1 else None
             try:
-                await self._call(room, lambda chat: self.bot.edit_message_text(
-                    chat_id=chat, message_id=int(mid), text=text, parse_mode="HTML", reply_markup=markup))
+                await self._call(
+                    room,
+                    lambda chat: self.bot.edit_message_text(
+                        chat_id=chat, message_id=int(mid), text=text, parse_mode="HTML", reply_markup=markup
+                    ),
+                )
             except PermanentError as exc:
                 if "not modified" in exc.reason or "message to edit not found" in exc.reason:
                     continue

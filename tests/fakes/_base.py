@@ -12,8 +12,9 @@ import asyncio
 import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -173,7 +174,9 @@ class FakeServerBase:
         self.calls.clear()
 
     # -- fault injection ---------------------------------------------------------
-    def fail_next(self, method: str, n: int = 1, status: int = 500, retry_after: int = 1, error: str | None = None) -> None:
+    def fail_next(
+        self, method: str, n: int = 1, status: int = 500, retry_after: int = 1, error: str | None = None
+    ) -> None:
         """Answer the next ``n`` calls to ``method`` (``"*"``: any method) with a failure.
 
         ``status`` 429 gives the platform's rate-limit answer with ``retry_after``;
@@ -181,8 +184,15 @@ class FakeServerBase:
         code (Slack) or description (Telegram)."""
         self._failures.setdefault(method, []).append(_Failure(n, status, retry_after, error))
 
-    def random_faults(self, rate: float, statuses: tuple[int, ...] = (429, 500, 502, 503), *, seed: int = 0,
-                      methods: tuple[str, ...] = ("*",), retry_after: int = 1) -> None:
+    def random_faults(
+        self,
+        rate: float,
+        statuses: tuple[int, ...] = (429, 500, 502, 503),
+        *,
+        seed: int = 0,
+        methods: tuple[str, ...] = ("*",),
+        retry_after: int = 1,
+    ) -> None:
         """From now on answer a fraction ``rate`` of the calls to ``methods`` (``"*"``: any) with a
         failure whose status is drawn from ``statuses``; a seeded RNG makes a run repeatable.
         ``rate=0`` turns it off. (The failure is answered before the call takes effect: a 5xx
@@ -241,9 +251,12 @@ class FakeServerBase:
                 return result
             remaining = deadline - loop.time()
             if remaining <= 0:
-                recent = "\n  ".join(
-                    f"{c.method} ok={c.ok} error={c.error} params={_short(c.params)}" for c in self.calls[-10:]
-                ) or "(none)"
+                recent = (
+                    "\n  ".join(
+                        f"{c.method} ok={c.ok} error={c.error} params={_short(c.params)}" for c in self.calls[-10:]
+                    )
+                    or "(none)"
+                )
                 label = what or getattr(predicate, "__name__", repr(predicate))
                 raise TimeoutError(
                     f"{self.name}: condition {label!r} not met within {timeout}s; "
@@ -251,14 +264,13 @@ class FakeServerBase:
                 )
             try:
                 await asyncio.wait_for(event.wait(), remaining)
-            except (asyncio.TimeoutError, TimeoutError):
+            except TimeoutError:
                 pass
 
 
 def _short(params: dict, limit: int = 160) -> str:
     text = repr(params)
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
 
 
 async def read_form(request) -> dict[str, Any]:
@@ -274,8 +286,9 @@ async def read_form(request) -> dict[str, Any]:
     return params
 
 
-async def wait_for_fakes(fakes: list, predicate: Callable[[], Any], timeout: float = 5.0,
-                         what: str = "condition") -> Any:
+async def wait_for_fakes(
+    fakes: list, predicate: Callable[[], Any], timeout: float = 5.0, what: str = "condition"
+) -> Any:
     """Wait until ``predicate()`` is truthy, re-checking whenever ANY of ``fakes`` records or
     answers a call. (One fake's ``wait_for`` only wakes on its own calls: a condition over both
     platforms would otherwise sit until its timeout when the other platform's call came last.)"""

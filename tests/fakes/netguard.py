@@ -78,8 +78,12 @@ def _guarded_getaddrinfo(host, *args, **kwargs):
 def install() -> None:
     if _originals:
         return
-    _originals.update(connect=socket.socket.connect, connect_ex=socket.socket.connect_ex,
-                      create_connection=socket.create_connection, getaddrinfo=socket.getaddrinfo)
+    _originals.update(
+        connect=socket.socket.connect,
+        connect_ex=socket.socket.connect_ex,
+        create_connection=socket.create_connection,
+        getaddrinfo=socket.getaddrinfo,
+    )
     socket.socket.connect = _guarded_connect
     socket.socket.connect_ex = _guarded_connect_ex
     socket.create_connection = _guarded_create_connection

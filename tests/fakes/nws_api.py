@@ -11,6 +11,7 @@
 - `GET /feeds/{name}`: CAP / Atom XML set with `set_feed`, with the same conditional behaviour.
 Every request is recorded in `requests` (path, query, headers).
 """
+
 from __future__ import annotations
 
 import json
@@ -75,9 +76,16 @@ class FakeNWS:
         return self._version
 
     def set_point(self, point: str, features: list[dict] | dict) -> None:
-        doc = features if isinstance(features, dict) else {
-            "@context": ["https://geojson.org/geojson-ld/geojson-context.jsonld"],
-            "type": "FeatureCollection", "features": features, "title": "Current watches, warnings, and advisories"}
+        doc = (
+            features
+            if isinstance(features, dict)
+            else {
+                "@context": ["https://geojson.org/geojson-ld/geojson-context.jsonld"],
+                "type": "FeatureCollection",
+                "features": features,
+                "title": "Current watches, warnings, and advisories",
+            }
+        )
         self.points[point] = _Doc(json.dumps(doc).encode(), "application/geo+json", self._next())
 
     def load_fixture(self, point: str, name: str) -> None:
@@ -103,7 +111,7 @@ class FakeNWS:
     def feed_url(self, name: str) -> str:
         return f"{self.url}/feeds/{name}"
 
-    async def start(self) -> "FakeNWS":
+    async def start(self) -> FakeNWS:
         app = web.Application()
         app.router.add_get("/alerts/active", self._alerts)
         app.router.add_get("/feeds/{name}", self._feed)
@@ -132,7 +140,8 @@ class FakeNWS:
         if failed:
             return self._done(rec, failed)
         doc = self.points.get(point) or _Doc(
-            json.dumps({"type": "FeatureCollection", "features": []}).encode(), "application/geo+json", 0)
+            json.dumps({"type": "FeatureCollection", "features": []}).encode(), "application/geo+json", 0
+        )
         return self._done(rec, self._conditional(request, doc))
 
     async def _feed(self, request: web.Request) -> web.Response:
@@ -167,15 +176,23 @@ class FakeNWS:
 
     @staticmethod
     def _problem(status: int, title: str, detail: str) -> web.Response:
-        body = {"correlationId": "fake-1234", "title": title, "type": "https://api.weather.gov/problems/x",
-                "status": status, "detail": detail, "instance": "https://api.weather.gov/requests/fake-1234"}
-        return web.Response(status=status, body=json.dumps(body).encode(),
-                            headers={"Content-Type": "application/problem+json"})
+        body = {
+            "correlationId": "fake-1234",
+            "title": title,
+            "type": "https://api.weather.gov/problems/x",
+            "status": status,
+            "detail": detail,
+            "instance": "https://api.weather.gov/requests/fake-1234",
+        }
+        return web.Response(
+            status=status, body=json.dumps(body).encode(), headers={"Content-Type": "application/problem+json"}
+        )
 
     @staticmethod
     def _conditional(request: web.Request, doc: _Doc) -> web.Response:
         headers = {"Last-Modified": doc.last_modified, "ETag": doc.etag, "Cache-Control": "public, max-age=30"}
         if request.headers.get("If-None-Match") == doc.etag or (
-                "If-None-Match" not in request.headers and request.headers.get("If-Modified-Since") == doc.last_modified):
+            "If-None-Match" not in request.headers and request.headers.get("If-Modified-Since") == doc.last_modified
+        ):
             return web.Response(status=304, headers=headers)
         return web.Response(body=doc.body, headers={**headers, "Content-Type": doc.content_type})

@@ -34,8 +34,13 @@ def free_port() -> int:
 
 
 class RedisServer:
-    def __init__(self, binary: str | None = None, port: int | None = None, startup_timeout: float = 10.0,
-                 persistent: bool = False):
+    def __init__(
+        self,
+        binary: str | None = None,
+        port: int | None = None,
+        startup_timeout: float = 10.0,
+        persistent: bool = False,
+    ):
         """``persistent``: an append-only file fsynced on every write (``--appendonly yes
         --appendfsync always``) in the server's own temp dir, so a ``stop()`` (SIGKILL) and
         ``start()`` keeps every acknowledged write."""
@@ -43,7 +48,8 @@ class RedisServer:
         if not found:
             raise RedisServerError(
                 "redis-server not found on PATH: install it (apt-get install redis-server) "
-                "to run the tests that need a real Redis")
+                "to run the tests that need a real Redis"
+            )
         self.binary = found
         self.port = port or free_port()
         self.startup_timeout = startup_timeout
@@ -72,10 +78,26 @@ class RedisServer:
             return
         self.log.clear()
         self.proc = subprocess.Popen(
-            [self.binary, "--save", "", "--appendonly", "yes" if self.persistent else "no",
-             *(["--appendfsync", "always"] if self.persistent else []), "--port", str(self.port), "--bind", "127.0.0.1",
-             "--daemonize", "no", "--dir", self._dir],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+            [
+                self.binary,
+                "--save",
+                "",
+                "--appendonly",
+                "yes" if self.persistent else "no",
+                *(["--appendfsync", "always"] if self.persistent else []),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--daemonize",
+                "no",
+                "--dir",
+                self._dir,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
         )
         ready = threading.Event()
         threading.Thread(target=self._drain, args=(self.proc, ready), daemon=True).start()

@@ -29,7 +29,8 @@ from __future__ import annotations
 import itertools
 import json
 from collections import defaultdict
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from aiohttp import web
 
@@ -104,13 +105,23 @@ class FakeSlack(FakeServerBase):
         self._ids = itertools.count(1)
 
     # -- configuration -----------------------------------------------------------
-    def add_channel(self, channel_id: str, name: str | None = None, is_member: bool = True,
-                    is_archived: bool = False, is_private: bool = False) -> None:
+    def add_channel(
+        self,
+        channel_id: str,
+        name: str | None = None,
+        is_member: bool = True,
+        is_archived: bool = False,
+        is_private: bool = False,
+    ) -> None:
         if self.channels is None:
             self.channels = {}
         self.channels[channel_id] = {
-            "id": channel_id, "name": name or channel_id.lower(), "is_channel": not is_private,
-            "is_private": is_private, "is_member": is_member, "is_archived": is_archived,
+            "id": channel_id,
+            "name": name or channel_id.lower(),
+            "is_channel": not is_private,
+            "is_private": is_private,
+            "is_member": is_member,
+            "is_archived": is_archived,
         }
 
     def remove_bot_from(self, channel_id: str) -> None:
@@ -262,8 +273,9 @@ class FakeSlack(FakeServerBase):
         if blocks is not None:
             errors = validate_blocks(blocks)
             if errors:
-                raise SlackError("invalid_blocks", errors=errors,
-                                 response_metadata={"messages": [f"[ERROR] {e}" for e in errors]})
+                raise SlackError(
+                    "invalid_blocks", errors=errors, response_metadata={"messages": [f"[ERROR] {e}" for e in errors]}
+                )
 
     def _rate_check(self, channel: str) -> None:
         if not self.rate_limit:
@@ -291,9 +303,13 @@ class FakeSlack(FakeServerBase):
     # -- methods -------------------------------------------------------------------
     def _auth_test(self, params: dict) -> dict:
         return {
-            "url": f"https://{self.team.lower().replace(' ', '-')}.slack.com/", "team": self.team,
-            "user": self.bot_name, "team_id": self.team_id, "user_id": self.bot_user_id,
-            "bot_id": self.bot_id, "is_enterprise_install": False,
+            "url": f"https://{self.team.lower().replace(' ', '-')}.slack.com/",
+            "team": self.team,
+            "user": self.bot_name,
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "is_enterprise_install": False,
         }
 
     def _post_message(self, params: dict) -> dict:
@@ -307,12 +323,23 @@ class FakeSlack(FakeServerBase):
         ts = self._next_ts()
         thread_ts = params.get("thread_ts")
         msg = {
-            "type": "message", "channel": channel, "ts": ts, "text": params.get("text", ""),
-            "blocks": params.get("blocks"), "attachments": params.get("attachments"),
-            "thread_ts": str(thread_ts) if thread_ts else None, "user": self.bot_user_id,
-            "bot_id": self.bot_id, "team": self.team_id, "app_id": "A0FAKEAPP",
-            "reply_broadcast": params.get("reply_broadcast"), "metadata": params.get("metadata"),
-            "edited": None, "history": [], "deleted": False, **extra,
+            "type": "message",
+            "channel": channel,
+            "ts": ts,
+            "text": params.get("text", ""),
+            "blocks": params.get("blocks"),
+            "attachments": params.get("attachments"),
+            "thread_ts": str(thread_ts) if thread_ts else None,
+            "user": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "team": self.team_id,
+            "app_id": "A0FAKEAPP",
+            "reply_broadcast": params.get("reply_broadcast"),
+            "metadata": params.get("metadata"),
+            "edited": None,
+            "history": [],
+            "deleted": False,
+            **extra,
         }
         if msg["thread_ts"]:
             parent = self.find_message(channel, msg["thread_ts"])
@@ -349,20 +376,38 @@ class FakeSlack(FakeServerBase):
             raise SlackError("user_not_in_channel")
         self._check_content(params)
         ts = self._next_ts()
-        self.ephemeral[channel].append({
-            "ts": ts, "user": user, "text": params.get("text", ""), "blocks": params.get("blocks"),
-            "thread_ts": params.get("thread_ts"),
-        })
+        self.ephemeral[channel].append(
+            {
+                "ts": ts,
+                "user": user,
+                "text": params.get("text", ""),
+                "blocks": params.get("blocks"),
+                "thread_ts": params.get("thread_ts"),
+            }
+        )
         return {"message_ts": ts}
 
     def _conversations_info(self, params: dict) -> dict:
         channel = self._channel(params, need_member=False)
         info = (self.channels or {}).get(channel) or {
-            "id": channel, "name": channel.lower(), "is_channel": True, "is_private": False,
-            "is_member": True, "is_archived": False,
+            "id": channel,
+            "name": channel.lower(),
+            "is_channel": True,
+            "is_private": False,
+            "is_member": True,
+            "is_archived": False,
         }
-        return {"channel": {**info, "created": 1_600_000_000, "is_im": False, "is_mpim": False,
-                            "is_general": False, "is_shared": False, "is_ext_shared": False}}
+        return {
+            "channel": {
+                **info,
+                "created": 1_600_000_000,
+                "is_im": False,
+                "is_mpim": False,
+                "is_general": False,
+                "is_shared": False,
+                "is_ext_shared": False,
+            }
+        }
 
     def _users_info(self, params: dict) -> dict:
         uid = params.get("user")
@@ -374,13 +419,23 @@ class FakeSlack(FakeServerBase):
         real = spec.get("real_name", uid)
         display = spec.get("display_name", "")
         user = {
-            "id": uid, "team_id": self.team_id, "name": spec.get("name", real.lower().replace(" ", ".")),
-            "deleted": spec.get("deleted", False), "real_name": real,
-            "tz": spec.get("tz", "America/Phoenix"), "tz_label": spec.get("tz_label", "Mountain Standard Time"),
-            "tz_offset": spec.get("tz_offset", -25200), "is_bot": spec.get("is_bot", False),
+            "id": uid,
+            "team_id": self.team_id,
+            "name": spec.get("name", real.lower().replace(" ", ".")),
+            "deleted": spec.get("deleted", False),
+            "real_name": real,
+            "tz": spec.get("tz", "America/Phoenix"),
+            "tz_label": spec.get("tz_label", "Mountain Standard Time"),
+            "tz_offset": spec.get("tz_offset", -25200),
+            "is_bot": spec.get("is_bot", False),
             "is_admin": spec.get("is_admin", False),
-            "profile": {"real_name": real, "real_name_normalized": real, "display_name": display,
-                        "display_name_normalized": display, "email": spec.get("email")},
+            "profile": {
+                "real_name": real,
+                "real_name_normalized": real,
+                "display_name": display,
+                "display_name_normalized": display,
+                "email": spec.get("email"),
+            },
         }
         if str(params.get("include_locale", "")).lower() in ("1", "true"):
             user["locale"] = spec.get("locale", "en-US")
@@ -408,8 +463,15 @@ class FakeSlack(FakeServerBase):
         if not filename or length in (None, ""):
             raise SlackError("invalid_arguments")
         file_id = f"F{next(self._ids):010d}"
-        self.files[file_id] = {"id": file_id, "name": filename, "length": int(length), "content": None,
-                               "title": None, "channels": [], "completed": False}
+        self.files[file_id] = {
+            "id": file_id,
+            "name": filename,
+            "length": int(length),
+            "content": None,
+            "title": None,
+            "channels": [],
+            "completed": False,
+        }
         return {"upload_url": f"{self.root}/upload/v1/{file_id}", "file_id": file_id}
 
     def _complete_upload(self, params: dict) -> dict:
@@ -432,11 +494,19 @@ class FakeSlack(FakeServerBase):
             record["completed"] = True
             if channel:
                 record["channels"].append(channel)
-            out.append({"id": record["id"], "name": record["name"], "title": record["title"],
-                        "size": len(record["content"]), "user": self.bot_user_id})
+            out.append(
+                {
+                    "id": record["id"],
+                    "name": record["name"],
+                    "title": record["title"],
+                    "size": len(record["content"]),
+                    "user": self.bot_user_id,
+                }
+            )
         if channel:
-            self._store(channel, {"text": params.get("initial_comment", ""), "thread_ts": params.get("thread_ts")},
-                        files=out)
+            self._store(
+                channel, {"text": params.get("initial_comment", ""), "thread_ts": params.get("thread_ts")}, files=out
+            )
         return {"files": out}
 
     # -- non-API endpoints -------------------------------------------------------

@@ -15,8 +15,18 @@ from typing import Any
 
 MAX_BLOCKS = 50
 KNOWN_BLOCKS = {
-    "section", "header", "divider", "actions", "context", "input", "image", "rich_text",
-    "file", "video", "markdown", "table",
+    "section",
+    "header",
+    "divider",
+    "actions",
+    "context",
+    "input",
+    "image",
+    "rich_text",
+    "file",
+    "video",
+    "markdown",
+    "table",
 }
 OPTION_LIMITS = {  # element type -> (max options, option text, option value)
     "checkboxes": (10, 75, 150),

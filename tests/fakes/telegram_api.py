@@ -42,8 +42,9 @@ import json
 import re
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -55,21 +56,45 @@ __all__ = ["FakeTelegram", "TelegramRateLimits", "Call", "TgError"]
 
 MB = 1024 * 1024
 JSON_FIELDS = (
-    "reply_markup", "reply_parameters", "entities", "caption_entities", "allowed_updates",
-    "commands", "scope", "link_preview_options", "media",
+    "reply_markup",
+    "reply_parameters",
+    "entities",
+    "caption_entities",
+    "allowed_updates",
+    "commands",
+    "scope",
+    "link_preview_options",
+    "media",
 )
 INT_FIELDS = (
-    "message_id", "offset", "limit", "timeout", "max_connections", "message_thread_id",
-    "reply_to_message_id", "from_chat_id", "user_id",
+    "message_id",
+    "offset",
+    "limit",
+    "timeout",
+    "max_connections",
+    "message_thread_id",
+    "reply_to_message_id",
+    "from_chat_id",
+    "user_id",
 )
-BOOL_FIELDS = ("drop_pending_updates", "show_alert", "disable_notification", "protect_content",
-               "allow_sending_without_reply", "disable_web_page_preview")
+BOOL_FIELDS = (
+    "drop_pending_updates",
+    "show_alert",
+    "disable_notification",
+    "protect_content",
+    "allow_sending_without_reply",
+    "disable_web_page_preview",
+)
 DEFAULT_EXCLUDED_UPDATES = {"chat_member", "message_reaction", "message_reaction_count"}
 SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument"}
-NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are "
-                "exactly the same as a current content and reply markup of the message")
+NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are "
+    "exactly the same as a current content and reply markup of the message"
+)
 CONFLICT_OTHER = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
-CONFLICT_WEBHOOK = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+CONFLICT_WEBHOOK = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+)
 
 
 class TgError(Exception):
@@ -87,9 +112,9 @@ class TelegramRateLimits:
     """The documented limits: per chat and overall a token bucket (rate per second, burst);
     per group (negative chat id) a sliding window (messages, seconds)."""
 
-    per_chat: tuple[float, float] = (1.0, 3.0)      # "about 1 message a second" per chat
-    per_group: tuple[int, float] = (20, 60.0)       # 20 messages in any minute in a group
-    overall: tuple[float, float] = (30.0, 30.0)     # 30 messages a second overall
+    per_chat: tuple[float, float] = (1.0, 3.0)  # "about 1 message a second" per chat
+    per_group: tuple[int, float] = (20, 60.0)  # 20 messages in any minute in a group
+    overall: tuple[float, float] = (30.0, 30.0)  # 30 messages a second overall
 
 
 class _Poll:
@@ -139,8 +164,12 @@ class FakeTelegram(FakeServerBase):
     ):
         super().__init__(clock=clock, client_max_size=max(max_upload_bytes, 50 * MB) + 10 * MB)
         self.token = token
-        self.bot_user = {"id": int(token.split(":", 1)[0]), "is_bot": True, "first_name": bot_first_name,
-                         "username": bot_username}
+        self.bot_user = {
+            "id": int(token.split(":", 1)[0]),
+            "is_bot": True,
+            "first_name": bot_first_name,
+            "username": bot_username,
+        }
         self.chats: dict[int, dict] | None = None
         if chats is not None:
             self.chats = {}
@@ -194,15 +223,20 @@ class FakeTelegram(FakeServerBase):
             old = self.chats.get(old_chat_id, {})
             self.add_chat(new_chat_id, type="supergroup", title=old.get("title"))
 
-    def register_file(self, data: bytes = b"", *, file_id: str | None = None, file_path: str | None = None,
-                      size: int | None = None) -> str:
+    def register_file(
+        self, data: bytes = b"", *, file_id: str | None = None, file_path: str | None = None, size: int | None = None
+    ) -> str:
         """A file getFile can describe and /file/bot<token>/<path> can serve. ``size``
         overrides the announced size (to test the 20 MB limit without the bytes)."""
         n = next(self._file_counter)
         file_id = file_id or f"FILE{n:06d}"
-        self.files[file_id] = {"file_id": file_id, "file_unique_id": f"U{n:06d}", "data": data,
-                               "file_size": len(data) if size is None else size,
-                               "file_path": file_path or f"documents/file_{n}"}
+        self.files[file_id] = {
+            "file_id": file_id,
+            "file_unique_id": f"U{n:06d}",
+            "data": data,
+            "file_size": len(data) if size is None else size,
+            "file_path": file_path or f"documents/file_{n}",
+        }
         return file_id
 
     @property
@@ -251,7 +285,7 @@ class FakeTelegram(FakeServerBase):
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         path = request.path
         if path.startswith("/file/bot"):
-            return await self._download(request, path[len("/file/bot"):])
+            return await self._download(request, path[len("/file/bot") :])
         m = re.fullmatch(r"/bot([^/]+)/([A-Za-z]+)", path)
         if not m:
             return _envelope_error(TgError(404, "Not Found"))
@@ -321,14 +355,23 @@ class FakeTelegram(FakeServerBase):
 
     def _handlers(self) -> dict[str, tuple[str, Callable]]:
         table = {
-            "getMe": self._get_me, "sendMessage": self._send_message,
-            "editMessageText": self._edit_text, "editMessageReplyMarkup": self._edit_markup,
-            "deleteMessage": self._delete, "answerCallbackQuery": self._answer_callback,
-            "sendPhoto": self._send_photo, "sendDocument": self._send_document, "getFile": self._get_file,
-            "setWebhook": self._set_webhook, "deleteWebhook": self._delete_webhook,
-            "getWebhookInfo": self._webhook_info, "setMyCommands": self._set_commands,
-            "getMyCommands": self._get_commands, "getUpdates": self._get_updates,
-            "getChat": self._get_chat, "sendChatAction": self._chat_action,
+            "getMe": self._get_me,
+            "sendMessage": self._send_message,
+            "editMessageText": self._edit_text,
+            "editMessageReplyMarkup": self._edit_markup,
+            "deleteMessage": self._delete,
+            "answerCallbackQuery": self._answer_callback,
+            "sendPhoto": self._send_photo,
+            "sendDocument": self._send_document,
+            "getFile": self._get_file,
+            "setWebhook": self._set_webhook,
+            "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": self._webhook_info,
+            "setMyCommands": self._set_commands,
+            "getMyCommands": self._get_commands,
+            "getUpdates": self._get_updates,
+            "getChat": self._get_chat,
+            "sendChatAction": self._chat_action,
         }
         return {name.lower(): (name, fn) for name, fn in table.items()}
 
@@ -441,19 +484,32 @@ class FakeTelegram(FakeServerBase):
         self._message_ids[cid] += 1
         markup = params.get("reply_markup")
         msg = {
-            "message_id": self._message_ids[cid], "from": self.bot_user, "chat": chat,
-            "date": int(time.time()), **content,
+            "message_id": self._message_ids[cid],
+            "from": self.bot_user,
+            "chat": chat,
+            "date": int(time.time()),
+            **content,
             "reply_markup": markup if markup and "inline_keyboard" in markup else None,
-            "reply_to_message": reply, "message_thread_id": params.get("message_thread_id"),
-            "parse_mode": params.get("parse_mode"), "history": [], "deleted": False, "edit_date": None,
+            "reply_to_message": reply,
+            "message_thread_id": params.get("message_thread_id"),
+            "parse_mode": params.get("parse_mode"),
+            "history": [],
+            "deleted": False,
+            "edit_date": None,
         }
         self.messages[cid].append(msg)
         return msg
 
     # -- methods -------------------------------------------------------------------
     def _get_me(self, params: dict) -> dict:
-        return {**self.bot_user, "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False, "can_connect_to_business": False, "has_main_web_app": False}
+        return {
+            **self.bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
 
     def _send_message(self, params: dict) -> dict:
         chat = self._chat(params)
@@ -474,8 +530,13 @@ class FakeTelegram(FakeServerBase):
         if text == msg["text"] and markup == msg.get("reply_markup"):
             raise bad(NOT_MODIFIED)
         msg["history"].append({"text": msg["text"], "reply_markup": msg.get("reply_markup")})
-        msg.update(text=text, raw_text=params.get("text"), reply_markup=markup, edit_date=int(time.time()),
-                   parse_mode=params.get("parse_mode"))
+        msg.update(
+            text=text,
+            raw_text=params.get("text"),
+            reply_markup=markup,
+            edit_date=int(time.time()),
+            parse_mode=params.get("parse_mode"),
+        )
         return self.view(msg)
 
     def _edit_markup(self, params: dict) -> Any:
@@ -527,8 +588,11 @@ class FakeTelegram(FakeServerBase):
         caption = self._text(params.get("caption"), params.get("parse_mode"), caption=True)
         self._markup(params)
         record = self._media(params, field, kind)
-        base = {"file_id": record["file_id"], "file_unique_id": record["file_unique_id"],
-                "file_size": record["file_size"]}
+        base = {
+            "file_id": record["file_id"],
+            "file_unique_id": record["file_unique_id"],
+            "file_size": record["file_size"],
+        }
         if field == "photo":
             content = {"photo": [{**base, "width": 90, "height": 90}, {**base, "width": 800, "height": 800}]}
         else:
@@ -582,9 +646,13 @@ class FakeTelegram(FakeServerBase):
         if self._poll is not None:
             self._poll.terminated = "Conflict: terminated by setWebhook request"
             self._wake_polls()
-        self.webhook = {"url": url, "secret_token": secret, "max_connections": int(max_conn),
-                        "allowed_updates": params.get("allowed_updates"),
-                        "drop_pending_updates": bool(params.get("drop_pending_updates"))}
+        self.webhook = {
+            "url": url,
+            "secret_token": secret,
+            "max_connections": int(max_conn),
+            "allowed_updates": params.get("allowed_updates"),
+            "drop_pending_updates": bool(params.get("drop_pending_updates")),
+        }
         if params.get("allowed_updates") is not None:
             self.allowed_updates = params["allowed_updates"]
         return True
@@ -691,7 +759,7 @@ class FakeTelegram(FakeServerBase):
                 event = self._updates_changed
                 try:
                     await asyncio.wait_for(event.wait(), remaining)
-                except (asyncio.TimeoutError, TimeoutError):
+                except TimeoutError:
                     pass
         finally:
             if self._poll is poll:
@@ -702,8 +770,15 @@ def _injected(failure) -> TgError:
     if failure.status == 429:
         n = failure.retry_after
         return TgError(429, failure.error or f"Too Many Requests: retry after {n}", {"retry_after": n})
-    defaults = {400: "Bad Request: injected failure", 401: "Unauthorized", 403: "Forbidden: injected failure",
-                409: CONFLICT_OTHER, 500: "Internal Server Error", 502: "Bad Gateway", 504: "Gateway Timeout"}
+    defaults = {
+        400: "Bad Request: injected failure",
+        401: "Unauthorized",
+        403: "Forbidden: injected failure",
+        409: CONFLICT_OTHER,
+        500: "Internal Server Error",
+        502: "Bad Gateway",
+        504: "Gateway Timeout",
+    }
     return TgError(failure.status, failure.error or defaults.get(failure.status, "Internal Server Error"))
 
 

@@ -16,14 +16,36 @@ import re
 from typing import Any
 
 HTML_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
-    "code", "pre", "blockquote", "tg-emoji", "tg-time",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-emoji",
+    "tg-time",
 }
 MDV2_RESERVED = set("_*[]()~`>#+-=|{}.!")
 BUTTON_ACTIONS = (
-    "url", "callback_data", "web_app", "login_url", "switch_inline_query",
-    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
-    "callback_game", "pay",
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
 )
 
 
@@ -92,7 +114,7 @@ def parse_markdown_v2(text: str) -> str:
             end = text.find(fence, i + len(fence))
             if end < 0:
                 raise EntityParseError(f"Can't find end of the entity starting at byte offset {_byte_offset(text, i)}")
-            body = text[i + len(fence):end]
+            body = text[i + len(fence) : end]
             if fence == "```" and "\n" in body:
                 body = body.split("\n", 1)[1]  # drop the language line
             out.append(body.replace("\\`", "`").replace("\\\\", "\\"))

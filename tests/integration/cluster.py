@@ -4,6 +4,7 @@ fakes running in the test's event loop and a real redis-server: for scale-out, k
 Everything is waited on as a condition with a deadline (a port answering, a fake recording a call);
 process output goes to files under the test's tmp dir and is shown when a test fails.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,8 +29,18 @@ SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TG_SECRET = "tg-webhook-secret-123"
 
 # All ten BLMs and the central room, so advisory fan-out and per-room ordering are exercised widely.
-BLM_IDS = ["san-diego", "calexico", "nogales", "douglas", "el-paso", "del-rio", "eagle-pass", "laredo",
-           "mcallen", "brownsville"]
+BLM_IDS = [
+    "san-diego",
+    "calexico",
+    "nogales",
+    "douglas",
+    "el-paso",
+    "del-rio",
+    "eagle-pass",
+    "laredo",
+    "mcallen",
+    "brownsville",
+]
 
 
 def slack_channel(blm: str) -> str:
@@ -44,11 +55,23 @@ DEPLOYMENT = {
     "central": {"slack_channel": "C0CENTRAL", "telegram_chat": -1001000000000},
     "blms": {blm: {"slack_channel": slack_channel(blm), "telegram_chat": tg_chat(i)} for i, blm in enumerate(BLM_IDS)},
     "people": [
-        {"name": "Ana Ruiz", "telegram_user": 5550001, "role": "coordinator", "blms": ["nogales"],
-         "side": "mx", "agency": "Protección Civil"},
+        {
+            "name": "Ana Ruiz",
+            "telegram_user": 5550001,
+            "role": "coordinator",
+            "blms": ["nogales"],
+            "side": "mx",
+            "agency": "Protección Civil",
+        },
         {"name": "Luis Peña", "telegram_user": 5550002, "role": "member", "blms": ["nogales"], "lang": "en"},
-        {"name": "Bob Carter", "slack_user": "U0BOB", "role": "coordinator", "blms": BLM_IDS,
-         "side": "us", "agency": "CBP"},
+        {
+            "name": "Bob Carter",
+            "slack_user": "U0BOB",
+            "role": "coordinator",
+            "blms": BLM_IDS,
+            "side": "us",
+            "agency": "CBP",
+        },
         {"name": "Jo Kim", "slack_user": "U0JO", "role": "member", "blms": ["nogales"]},
         {"name": "Central Desk", "slack_user": "U0CEN", "role": "central"},
     ],
@@ -98,8 +121,9 @@ class BotProcess:
         log = open(self.log_path, "ab")
         log.write(f"\n==== start #{self.starts} ====\n".encode())
         log.flush()
-        self.proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", *args, cwd=str(ROOT), env=env,
-                                                         stdout=log, stderr=log)
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", *args, cwd=str(ROOT), env=env, stdout=log, stderr=log
+        )
         log.close()
 
     async def wait_healthy(self, session: aiohttp.ClientSession, timeout: float = 30.0) -> float:
@@ -112,7 +136,7 @@ class BotProcess:
             try:
                 async with session.get(self.url + path, timeout=aiohttp.ClientTimeout(total=1)) as resp:
                     return resp.status == 200
-            except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+            except (TimeoutError, aiohttp.ClientError, OSError):
                 return False
 
         await wait_until(ok, timeout, f"{self.kind} on {self.port} healthy")
@@ -128,7 +152,7 @@ class BotProcess:
         self.proc.send_signal(signal.SIGTERM)
         try:
             return await asyncio.wait_for(self.proc.wait(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.proc.kill()
             return await self.proc.wait()
 
@@ -164,20 +188,33 @@ class Cluster:
         for p in FIXTURE_PLAYBOOKS.glob("*.yaml"):
             if not (playbooks / p.name).exists():
                 (playbooks / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("SLACK_", "TELEGRAM_", "REDIS_", "BLM_", "PLAYBOOKS_", "NWS_", "CAP_", "ADVISORY_"))}
-        env.update({
-            "HOST": "127.0.0.1", "LOG_FORMAT": "text", "LOG_LEVEL": "INFO",
-            "SLACK_BOT_TOKEN": self.slack.token, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": self.slack.url,
-            "TELEGRAM_BOT_TOKEN": self.telegram.token, "TELEGRAM_API_URL": self.telegram.api_root,
-            "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram/webhook",
-            "TELEGRAM_WEBHOOK_SECRET": TG_SECRET,
-            "REDIS_URL": self.redis_url, "BLM_CONFIG": str(config), "PLAYBOOKS_DIR": str(playbooks),
-            "SLACK_CHANNEL_MSGS_PER_SEC": "200", "TELEGRAM_MSGS_PER_SEC": "1000",
-            "TELEGRAM_GROUP_MSGS_PER_MIN": "60000", "ADVISORY_POLL_SECONDS": "0",
-            "PYTHONUNBUFFERED": "1",
-        })
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("SLACK_", "TELEGRAM_", "REDIS_", "BLM_", "PLAYBOOKS_", "NWS_", "CAP_", "ADVISORY_"))
+        }
+        env.update(
+            {
+                "HOST": "127.0.0.1",
+                "LOG_FORMAT": "text",
+                "LOG_LEVEL": "INFO",
+                "SLACK_BOT_TOKEN": self.slack.token,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "SLACK_API_URL": self.slack.url,
+                "TELEGRAM_BOT_TOKEN": self.telegram.token,
+                "TELEGRAM_API_URL": self.telegram.api_root,
+                "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram/webhook",
+                "TELEGRAM_WEBHOOK_SECRET": TG_SECRET,
+                "REDIS_URL": self.redis_url,
+                "BLM_CONFIG": str(config),
+                "PLAYBOOKS_DIR": str(playbooks),
+                "SLACK_CHANNEL_MSGS_PER_SEC": "200",
+                "TELEGRAM_MSGS_PER_SEC": "1000",
+                "TELEGRAM_GROUP_MSGS_PER_MIN": "60000",
+                "ADVISORY_POLL_SECONDS": "0",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         if self.nws is not None:
             env.update({"NWS_API_URL": self.nws.url, "NWS_USER_AGENT": self.nws.user_agent})
         env.update(self.extra_env)
@@ -216,8 +253,9 @@ class Cluster:
         return alive[next(self._rr) % len(alive)]
 
     # ---- inbound traffic ------------------------------------------------------------------
-    async def slack_post(self, body: dict | bytes, web: BotProcess | None = None, *, retries: int = 0,
-                         timestamp: int | None = None) -> tuple[int, float]:
+    async def slack_post(
+        self, body: dict | bytes, web: BotProcess | None = None, *, retries: int = 0, timestamp: int | None = None
+    ) -> tuple[int, float]:
         """POST a signed Slack request; returns (status, seconds to the answer). Like Slack, it
         retries (same body, X-Slack-Retry-Num) on a connection error or 5xx when asked to."""
         data, headers = slack_signed(SIGNING_SECRET, body, timestamp=timestamp)
@@ -226,11 +264,12 @@ class Cluster:
             target = self._web(web)
             t0 = time.monotonic()
             try:
-                async with self.session.post(target.url + "/slack/events", data=data, headers=headers,
-                                             timeout=aiohttp.ClientTimeout(total=10)) as resp:
+                async with self.session.post(
+                    target.url + "/slack/events", data=data, headers=headers, timeout=aiohttp.ClientTimeout(total=10)
+                ) as resp:
                     await resp.read()
                     status = resp.status
-            except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+            except (TimeoutError, aiohttp.ClientError, OSError):
                 status = 0
             took = time.monotonic() - t0
             if status == 200 or attempt >= retries or (status and status < 500):
@@ -245,12 +284,15 @@ class Cluster:
         while True:
             target = self._web(web)
             try:
-                async with self.session.post(target.url + "/telegram/webhook", data=json.dumps(update),
-                                             headers=tg_webhook_headers(TG_SECRET),
-                                             timeout=aiohttp.ClientTimeout(total=10)) as resp:
+                async with self.session.post(
+                    target.url + "/telegram/webhook",
+                    data=json.dumps(update),
+                    headers=tg_webhook_headers(TG_SECRET),
+                    timeout=aiohttp.ClientTimeout(total=10),
+                ) as resp:
                     await resp.read()
                     status = resp.status
-            except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+            except (TimeoutError, aiohttp.ClientError, OSError):
                 status = 0
             if status == 200 or attempt >= retries or (status and status < 500):
                 return status

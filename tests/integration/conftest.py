@@ -1,4 +1,5 @@
 """Fixtures shared by the integration tests."""
+
 import pytest
 
 from tests.fakes.nws_api import FakeNWS

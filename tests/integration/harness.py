@@ -1,5 +1,6 @@
 """Runs the real bot in-process: real aiohttp server, real slack-bolt / python-telegram-bot clients
 talking HTTP to the fakes, and a real redis-server."""
+
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
@@ -18,19 +19,45 @@ TG_SECRET = "tg-webhook-secret-123"
 
 DEPLOYMENT = {
     "central": {"slack_channel": "C0CENTRAL", "telegram_chat": -1001000000000},
-    "blms": {"nogales": {"slack_channel": "C0NOGALES", "telegram_chat": -1001000000003},
-             "el-paso": {"slack_channel": "C0ELPASO", "telegram_chat": -1001000000005}},
+    "blms": {
+        "nogales": {"slack_channel": "C0NOGALES", "telegram_chat": -1001000000003},
+        "el-paso": {"slack_channel": "C0ELPASO", "telegram_chat": -1001000000005},
+    },
     "people": [
-        {"name": "Ana Ruiz", "telegram_user": 5550001, "role": "coordinator", "blms": ["nogales"],
-         "side": "mx", "agency": "Protección Civil"},
+        {
+            "name": "Ana Ruiz",
+            "telegram_user": 5550001,
+            "role": "coordinator",
+            "blms": ["nogales"],
+            "side": "mx",
+            "agency": "Protección Civil",
+        },
         {"name": "Luis Peña", "telegram_user": 5550002, "role": "member", "blms": ["nogales"], "lang": "en"},
-        {"name": "Bob Carter", "slack_user": "U0BOB", "role": "coordinator", "blms": ["nogales"],
-         "side": "us", "agency": "CBP"},
+        {
+            "name": "Bob Carter",
+            "slack_user": "U0BOB",
+            "role": "coordinator",
+            "blms": ["nogales"],
+            "side": "us",
+            "agency": "CBP",
+        },
         {"name": "Jo Kim", "slack_user": "U0JO", "role": "member", "blms": ["nogales"]},
-        {"name": "Pat Lee", "slack_user": "U0PAT", "role": "liaison", "blms": ["nogales"], "side": "us",
-         "agency": "Border Patrol"},
-        {"name": "Rosa Díaz", "telegram_user": 5550003, "role": "liaison", "blms": ["nogales"], "side": "mx",
-         "agency": "INM"},
+        {
+            "name": "Pat Lee",
+            "slack_user": "U0PAT",
+            "role": "liaison",
+            "blms": ["nogales"],
+            "side": "us",
+            "agency": "Border Patrol",
+        },
+        {
+            "name": "Rosa Díaz",
+            "telegram_user": 5550003,
+            "role": "liaison",
+            "blms": ["nogales"],
+            "side": "mx",
+            "agency": "INM",
+        },
         {"name": "Central Desk", "slack_user": "U0CEN", "role": "central"},
     ],
 }
@@ -55,18 +82,24 @@ class RunningBot:
 
 def make_settings(redis_url, fake_slack=None, fake_telegram=None, *, webhook=True, **overrides) -> Settings:
     values = dict(
-        redis_url=redis_url, host="127.0.0.1", port=0,
-        slack_channel_msgs_per_sec=100, telegram_msgs_per_sec=100, telegram_group_msgs_per_min=6000,
+        redis_url=redis_url,
+        host="127.0.0.1",
+        port=0,
+        slack_channel_msgs_per_sec=100,
+        telegram_msgs_per_sec=100,
+        telegram_group_msgs_per_min=6000,
         advisory_poll_seconds=0,
     )
     if fake_slack is not None:
-        values.update(slack_bot_token="xoxb-test-token", slack_signing_secret=SIGNING_SECRET,
-                      slack_api_url=fake_slack.url)
+        values.update(
+            slack_bot_token="xoxb-test-token", slack_signing_secret=SIGNING_SECRET, slack_api_url=fake_slack.url
+        )
     if fake_telegram is not None:
         values.update(telegram_bot_token="123456:TEST-token", telegram_api_url=fake_telegram.api_root)
         if webhook:
-            values.update(telegram_webhook_url="https://bot.example.org/telegram/webhook",
-                          telegram_webhook_secret=TG_SECRET)
+            values.update(
+                telegram_webhook_url="https://bot.example.org/telegram/webhook", telegram_webhook_secret=TG_SECRET
+            )
     values.update(overrides)
     return Settings(_env_file=None, **values)
 

@@ -2,21 +2,29 @@
 refused requests cause no work; forged buttons and unauthorised commands are refused and recorded;
 hostile and malformed payloads get a 4xx and the next good request still works; relayed text cannot
 ping or inject markup."""
+
 from __future__ import annotations
 
 import json
 import re
 import time
-from urllib.parse import urlencode
 
 import pytest
 
 from bot.store import keys
-from tests.fakes.builders import (slack_block_action, slack_message_event, slack_signed, slack_slash_command_form,
-                                  tg_callback_query_update, tg_message_update, tg_webhook_headers)
+from tests.fakes.builders import (
+    slack_block_action,
+    slack_message_event,
+    slack_signed,
+    slack_slash_command_form,
+    tg_callback_query_update,
+    tg_message_update,
+    tg_webhook_headers,
+)
 from tests.integration.cluster import FIXTURE_PLAYBOOKS
 from tests.integration.harness import SIGNING_SECRET, TG_SECRET, running_bot
 from tests.integration.harness import make_settings as _make_settings
+
 
 def make_settings(*args, **kw):
     return _make_settings(*args, playbooks_dir=FIXTURE_PLAYBOOKS, **kw)
@@ -80,7 +88,9 @@ async def test_slack_replays_and_tampering_are_refused_with_no_work(redis_url, f
 
 async def test_slack_request_replayed_within_five_minutes_does_the_work_once(redis_url, fake_slack, fake_telegram):
     async with running_bot(make_settings(redis_url, fake_slack, fake_telegram)) as bot:
-        data, headers = slack_signed(SIGNING_SECRET, slack_slash_command_form("/sitrep", "replay me", SLACK_CH, "U0BOB"))
+        data, headers = slack_signed(
+            SIGNING_SECRET, slack_slash_command_form("/sitrep", "replay me", SLACK_CH, "U0BOB")
+        )
         for _ in range(3):
             assert (await bot.post("/slack/events", data, headers)).status == 200
         data, headers = slack_signed(SIGNING_SECRET, slack_message_event(SLACK_CH, "U0BOB", "relay once"))
@@ -147,7 +157,8 @@ async def test_forged_and_misused_buttons_are_refused_and_recorded(redis_url, fa
 
 
 async def test_commands_from_unconfigured_chats_and_people_without_the_role_are_refused(
-        redis_url, fake_slack, fake_telegram):
+    redis_url, fake_slack, fake_telegram
+):
     async with running_bot(make_settings(redis_url, fake_slack, fake_telegram)) as bot:
         # Telegram: an unconfigured group, twice (one notice at most), and a member of Nogales
         for _ in range(2):
@@ -169,22 +180,34 @@ async def test_commands_from_unconfigured_chats_and_people_without_the_role_are_
 
 # ---- oversized and malformed ---------------------------------------------------------------
 async def test_oversized_and_malformed_payloads_get_4xx_and_the_next_good_one_works(
-        redis_url, fake_slack, fake_telegram):
+    redis_url, fake_slack, fake_telegram
+):
     async with running_bot(make_settings(redis_url, fake_slack, fake_telegram)) as bot:
         big = tg_message_update(next(_ids), TG_CHAT, 5550001, "x" * 1_100_000)
         resp = await tg(bot, big)
         assert resp.status == 413
+
         # the same without Content-Length (chunked): still refused, not read into memory whole
         async def chunks():
             data = json.dumps(big).encode()
             for i in range(0, len(data), 65536):
-                yield data[i:i + 65536]
-        async with bot.session.post(bot.url + "/telegram/webhook", data=chunks(),
-                                    headers=tg_webhook_headers(TG_SECRET)) as r:
+                yield data[i : i + 65536]
+
+        async with bot.session.post(
+            bot.url + "/telegram/webhook", data=chunks(), headers=tg_webhook_headers(TG_SECRET)
+        ) as r:
             assert r.status == 413
-        for raw in (b"{not json", b"[]", b"null", b'"text"', b'{"update_id": "x"}',
-                    b'{"update_id": 5, "message": 7}', b'{"update_id": 5, "message": {"chat": "x"}}',
-                    b'{"update_id": 6, "callback_query": {"id": 1, "from": null}}', "\udcff".encode("utf-8", "surrogatepass")):
+        for raw in (
+            b"{not json",
+            b"[]",
+            b"null",
+            b'"text"',
+            b'{"update_id": "x"}',
+            b'{"update_id": 5, "message": 7}',
+            b'{"update_id": 5, "message": {"chat": "x"}}',
+            b'{"update_id": 6, "callback_query": {"id": 1, "from": null}}',
+            "\udcff".encode("utf-8", "surrogatepass"),
+        ):
             resp = await bot.post("/telegram/webhook", raw, tg_webhook_headers(TG_SECRET))
             # unreadable: 400; readable but nothing the bot handles: 200 (else Telegram resends it)
             assert resp.status in (200, 400), (raw, resp.status)
@@ -192,21 +215,44 @@ async def test_oversized_and_malformed_payloads_get_4xx_and_the_next_good_one_wo
         # Slack: a signed but oversized body, and signed garbage
         resp = await slack(bot, slack_message_event(SLACK_CH, "U0BOB", "y" * 1_100_000))
         assert 400 <= resp.status < 500, resp.status
-        for body in (b"{not json", b"payload=%7Bnot-json", b"payload=" + b"[]",
-                     json.dumps({"type": "event_callback", "event": "nope"}).encode(),
-                     json.dumps({"type": "event_callback", "event_id": 5,
-                                 "event": {"type": "message", "channel": 7, "user": ["x"], "text": {}}}).encode()):
+        for body in (
+            b"{not json",
+            b"payload=%7Bnot-json",
+            b"payload=" + b"[]",
+            json.dumps({"type": "event_callback", "event": "nope"}).encode(),
+            json.dumps(
+                {
+                    "type": "event_callback",
+                    "event_id": 5,
+                    "event": {"type": "message", "channel": 7, "user": ["x"], "text": {}},
+                }
+            ).encode(),
+        ):
             data, headers = slack_signed(SIGNING_SECRET, body)
-            headers["Content-Type"] = "application/json" if body.startswith(b"{") else "application/x-www-form-urlencoded"
+            headers["Content-Type"] = (
+                "application/json" if body.startswith(b"{") else "application/x-www-form-urlencoded"
+            )
             resp = await bot.post("/slack/events", data, headers)
             assert resp.status < 500, (body, resp.status)
         await good_request_still_works(bot, fake_slack, fake_telegram, "still-alive")
 
 
 # ---- mention and markup injection through the bridge ---------------------------------------
-HOSTILE = ['<!channel>', '<!here|here>', '<!everyone>', '<!subteam^S1>', '<!subteam^S1|@oncall>', '@everyone',
-           '@channel', '<@U0BOB>', '<#C0CENTRAL>', '<https://evil.example|https://gov.example>',
-           '<a href="tg://user?id=1">x</a>', '</b><script>alert(1)</script>', '&lt;!channel&gt;']
+HOSTILE = [
+    '<!channel>',
+    '<!here|here>',
+    '<!everyone>',
+    '<!subteam^S1>',
+    '<!subteam^S1|@oncall>',
+    '@everyone',
+    '@channel',
+    '<@U0BOB>',
+    '<#C0CENTRAL>',
+    '<https://evil.example|https://gov.example>',
+    '<a href="tg://user?id=1">x</a>',
+    '</b><script>alert(1)</script>',
+    '&lt;!channel&gt;',
+]
 
 
 async def test_mention_and_markup_injection_is_harmless_on_arrival(redis_url, fake_slack, fake_telegram):
@@ -216,10 +262,12 @@ async def test_mention_and_markup_injection_is_harmless_on_arrival(redis_url, fa
             await slack(bot, slack_message_event(SLACK_CH, "U0JO", f"S{i} {text}"))
         await bot.runtime.runner.drain_until_idle()
         n = len(HOSTILE)
-        await fake_slack.wait_for(lambda f: all(f"T{i} " in "\n".join(f.texts(SLACK_CH)) for i in range(n)),
-                                  what="relayed to slack")
-        await fake_telegram.wait_for(lambda f: all(f"S{i} " in "\n".join(f.texts(TG_CHAT)) for i in range(n)),
-                                     what="relayed to telegram")
+        await fake_slack.wait_for(
+            lambda f: all(f"T{i} " in "\n".join(f.texts(SLACK_CH)) for i in range(n)), what="relayed to slack"
+        )
+        await fake_telegram.wait_for(
+            lambda f: all(f"S{i} " in "\n".join(f.texts(TG_CHAT)) for i in range(n)), what="relayed to telegram"
+        )
         assert not fake_telegram.rejected and not fake_slack.rejected
         for call in fake_slack.calls_to("chat.postMessage"):
             wire = call.params.get("text", "") + json.dumps(call.params.get("blocks") or [])

@@ -1,7 +1,7 @@
 """End to end: the real slack-sdk/bolt and python-telegram-bot clients against the fakes over
 HTTP, a real redis-server, our web app in front."""
-import json
 
+import json
 
 import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
@@ -28,11 +28,18 @@ class Bridge:
         self._update_id = 1000
 
     async def start(self):
-        settings = Settings(_env_file=None, redis_url=self.redis_url, slack_bot_token=self.slack.token,
-                            slack_signing_secret=SECRET, slack_api_url=self.slack.url,
-                            telegram_bot_token=self.tg.token, telegram_api_url=self.tg.api_root,
-                            telegram_webhook_url="https://bot.example.org/telegram/webhook",
-                            telegram_webhook_secret=TG_SECRET, advisory_poll_seconds=0)
+        settings = Settings(
+            _env_file=None,
+            redis_url=self.redis_url,
+            slack_bot_token=self.slack.token,
+            slack_signing_secret=SECRET,
+            slack_api_url=self.slack.url,
+            telegram_bot_token=self.tg.token,
+            telegram_api_url=self.tg.api_root,
+            telegram_webhook_url="https://bot.example.org/telegram/webhook",
+            telegram_webhook_secret=TG_SECRET,
+            advisory_poll_seconds=0,
+        )
         self.rt = Runtime.build(settings, deployment=Deployment.model_validate(DEMO_DEPLOYMENT))
         for edge in build_edges(settings, self.rt.core):
             self.rt.add_edge(edge)
@@ -52,8 +59,9 @@ class Bridge:
         assert resp.status == 200, await resp.text()
 
     async def tg_update(self, update):
-        resp = await self.client.post("/telegram/webhook", json=update,
-                                      headers={"X-Telegram-Bot-Api-Secret-Token": TG_SECRET})
+        resp = await self.client.post(
+            "/telegram/webhook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
+        )
         assert resp.status == 200
 
     def next_update(self):
@@ -75,8 +83,9 @@ async def bridge(redis_url, fake_telegram):
 
 
 async def test_telegram_broadcast_attempt_arrives_harmless_and_readable(bridge):
-    await bridge.tg_update(tg_message_update(bridge.next_update(), TG_CHAT, 5550002,
-                                             "Humo <!channel> & <b> > @here", first_name="Luis"))
+    await bridge.tg_update(
+        tg_message_update(bridge.next_update(), TG_CHAT, 5550002, "Humo <!channel> & <b> > @here", first_name="Luis")
+    )
     await bridge.slack.wait_for(lambda f: f.texts(SLACK_CH), what="relayed post")
     call = bridge.slack.calls_to("chat.postMessage")[-1]
     blocks_text = json.dumps(call.params.get("blocks"), ensure_ascii=False)
@@ -106,8 +115,11 @@ async def test_reply_maps_to_thread_after_restart(bridge):
     # restart: a new Runtime on the same Redis
     await bridge.stop()
     await bridge.start()
-    await bridge.tg_update(tg_message_update(bridge.next_update(), TG_CHAT, 5550001, "respuesta",
-                                             reply_to_message_id=sent[1]["message_id"]))
+    await bridge.tg_update(
+        tg_message_update(
+            bridge.next_update(), TG_CHAT, 5550001, "respuesta", reply_to_message_id=sent[1]["message_id"]
+        )
+    )
     await bridge.slack.wait_for(lambda f: f.thread(SLACK_CH, root), what="reply in thread")
     [msg] = bridge.slack.thread(SLACK_CH, root)
     assert "respuesta" in msg["text"]
@@ -138,20 +150,32 @@ async def test_edits_and_deletes_propagate(bridge):
     ts = slack_ts()
     await bridge.slack_event(slack_message_event(SLACK_CH, "U0BOB", "first text", ts=ts))
     await bridge.tg.wait_for(lambda f: f.texts(TG_CHAT), what="relayed")
-    edit = slack_message_event(SLACK_CH, "U0BOB", "", subtype="message_changed",
-                               message={"type": "message", "user": "U0BOB", "text": "second *text*", "ts": ts},
-                               previous_message={"type": "message", "user": "U0BOB", "text": "first text", "ts": ts})
+    edit = slack_message_event(
+        SLACK_CH,
+        "U0BOB",
+        "",
+        subtype="message_changed",
+        message={"type": "message", "user": "U0BOB", "text": "second *text*", "ts": ts},
+        previous_message={"type": "message", "user": "U0BOB", "text": "first text", "ts": ts},
+    )
     await bridge.slack_event(edit)
     await bridge.tg.wait_for(lambda f: any("second text" in t for t in f.texts(TG_CHAT)), what="edited")
     assert len(bridge.tg.texts(TG_CHAT)) == 1
-    delete = slack_message_event(SLACK_CH, "U0BOB", "", subtype="message_deleted", deleted_ts=ts,
-                                 previous_message={"type": "message", "user": "U0BOB", "text": "second", "ts": ts})
+    delete = slack_message_event(
+        SLACK_CH,
+        "U0BOB",
+        "",
+        subtype="message_deleted",
+        deleted_ts=ts,
+        previous_message={"type": "message", "user": "U0BOB", "text": "second", "ts": ts},
+    )
     await bridge.slack_event(delete)
     await bridge.tg.wait_for(lambda f: not f.texts(TG_CHAT), what="deleted")
     # Telegram edits come back to Slack as chat.update
     await bridge.tg_update(tg_message_update(bridge.next_update(), TG_CHAT, 5550001, "hola", message_id=77))
     await bridge.slack.wait_for(lambda f: f.texts(SLACK_CH), what="relayed")
     from tests.fakes.builders import tg_edited_message_update
+
     await bridge.tg_update(tg_edited_message_update(bridge.next_update(), TG_CHAT, 5550001, "hola editado", 77))
     await bridge.slack.wait_for(lambda f: any("hola editado" in t for t in f.texts(SLACK_CH)), what="edit")
 
@@ -161,12 +185,16 @@ async def test_telegram_photo_arrives_in_slack_as_a_file_and_oversize_gives_noti
 
     data = b"\x89PNG fake image bytes" * 100
     bridge.tg.register_file(data, file_id="PHOTO-OK")
-    await bridge.tg_update(tg_photo_update(bridge.next_update(), TG_CHAT, 5550001, file_id="PHOTO-OK",
-                                           file_size=len(data), caption="foto del humo"))
+    await bridge.tg_update(
+        tg_photo_update(
+            bridge.next_update(), TG_CHAT, 5550001, file_id="PHOTO-OK", file_size=len(data), caption="foto del humo"
+        )
+    )
     await bridge.slack.wait_for(lambda f: any(r["completed"] for r in f.files.values()), what="file uploaded")
     [record] = [r for r in bridge.slack.files.values() if r["completed"]]
     assert record["content"] == data and SLACK_CH in record["channels"]
     bridge.tg.register_file(b"", file_id="PHOTO-BIG", size=25 * 1024 * 1024)
-    await bridge.tg_update(tg_photo_update(bridge.next_update(), TG_CHAT, 5550001, file_id="PHOTO-BIG",
-                                           file_size=None or 25 * 1024 * 1024))
+    await bridge.tg_update(
+        tg_photo_update(bridge.next_update(), TG_CHAT, 5550001, file_id="PHOTO-BIG", file_size=None or 25 * 1024 * 1024)
+    )
     await bridge.slack.wait_for(lambda f: any("Not relayed" in t for t in f.texts(SLACK_CH)), what="notice")

@@ -1,10 +1,16 @@
 """Issue 5's must-shows through both fakes: shared checklists, unforgeable buttons, refusals by role."""
+
 import json
 from pathlib import Path
 
 from tests.fakes._base import wait_for_fakes
-from tests.fakes.builders import (slack_block_action, slack_signed, tg_callback_query_update, tg_message_update,
-                                  tg_webhook_headers)
+from tests.fakes.builders import (
+    slack_block_action,
+    slack_signed,
+    tg_callback_query_update,
+    tg_message_update,
+    tg_webhook_headers,
+)
 from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 from tests.integration.test_commands_e2e import slack_command, tg_command
 
@@ -29,10 +35,22 @@ def tg_buttons(call) -> list[dict]:
 
 
 def checklist_posts(fake_slack, fake_telegram):
-    slack = next((c for c in fake_slack.calls_to("chat.postMessage")
-                  if c.params.get("channel") == SLACK_ROOM and "Keep the caller talking" in json.dumps(c.params)), None)
-    tg = next((c for c in fake_telegram.calls_to("sendMessage")
-               if str(c.params.get("chat_id")) == str(TG_ROOM) and "Mantenga al interlocutor" in c.params.get("text", "")), None)
+    slack = next(
+        (
+            c
+            for c in fake_slack.calls_to("chat.postMessage")
+            if c.params.get("channel") == SLACK_ROOM and "Keep the caller talking" in json.dumps(c.params)
+        ),
+        None,
+    )
+    tg = next(
+        (
+            c
+            for c in fake_telegram.calls_to("sendMessage")
+            if str(c.params.get("chat_id")) == str(TG_ROOM) and "Mantenga al interlocutor" in c.params.get("text", "")
+        ),
+        None,
+    )
     return slack, tg
 
 
@@ -50,9 +68,12 @@ async def click_slack(bot, user, value, ts, channel=SLACK_ROOM):
 
 async def start_drill_basic(bot, fake_slack, fake_telegram):
     await slack_command(bot, "/playbook", "run drill-basic", SLACK_ROOM, "U0BOB")
-    return await wait_for_fakes([fake_slack, fake_telegram],
-                                lambda: all(checklist_posts(fake_slack, fake_telegram)) and checklist_posts(fake_slack, fake_telegram),
-                                timeout=10, what="checklists posted on both platforms")
+    return await wait_for_fakes(
+        [fake_slack, fake_telegram],
+        lambda: all(checklist_posts(fake_slack, fake_telegram)) and checklist_posts(fake_slack, fake_telegram),
+        timeout=10,
+        what="checklists posted on both platforms",
+    )
 
 
 async def test_checklist_ticked_on_either_side_updates_both(redis_url, fake_slack, fake_telegram):
@@ -65,18 +86,25 @@ async def test_checklist_ticked_on_either_side_updates_both(redis_url, fake_slac
 
         # Rosa (liaison, Telegram) ticks the first item: the Slack checklist is edited with her name
         await click_tg(bot, 50001, 5550003, tg_first, tg_msg_id)
-        update = await fake_slack.wait_for(lambda f: next((c for c in f.calls_to("chat.update")
-                                                           if c.params.get("ts") == slack_ts), None), timeout=10)
+        update = await fake_slack.wait_for(
+            lambda f: next((c for c in f.calls_to("chat.update") if c.params.get("ts") == slack_ts), None), timeout=10
+        )
         assert "Rosa" in json.dumps(update.params, ensure_ascii=False)
-        await fake_telegram.wait_for(lambda f: any(str(c.params.get("message_id")) == str(tg_msg_id)
-                                                   for c in f.calls_to("editMessageText")), timeout=10)
+        await fake_telegram.wait_for(
+            lambda f: any(str(c.params.get("message_id")) == str(tg_msg_id) for c in f.calls_to("editMessageText")),
+            timeout=10,
+        )
 
         # Pat (liaison, Slack) ticks the second item: the Telegram checklist is edited with his name
         slack_second = slack_buttons(slack_post)[1]["value"]
         await click_slack(bot, "U0PAT", slack_second, slack_ts)
-        await fake_telegram.wait_for(lambda f: any(str(c.params.get("message_id")) == str(tg_msg_id)
-                                                   and "Pat Lee" in c.params.get("text", "")
-                                                   for c in f.calls_to("editMessageText")), timeout=10)
+        await fake_telegram.wait_for(
+            lambda f: any(
+                str(c.params.get("message_id")) == str(tg_msg_id) and "Pat Lee" in c.params.get("text", "")
+                for c in f.calls_to("editMessageText")
+            ),
+            timeout=10,
+        )
 
 
 async def test_forged_replayed_and_unauthorised_buttons_change_nothing(redis_url, fake_slack, fake_telegram):
@@ -99,8 +127,11 @@ async def test_forged_replayed_and_unauthorised_buttons_change_nothing(redis_url
         refusals = [r[1] for r in await bot.runtime.redis.xrange("blm:refusals")]
         reasons = {r["reason"] for r in refusals}
         assert {"button unknown or expired", "role", "button from another room"} <= reasons
-        refused_tg = [c.params["text"] for c in fake_telegram.calls_to("sendMessage")
-                      if c.params.get("reply_parameters") and str(c.params.get("chat_id")) == str(TG_ROOM)]
+        refused_tg = [
+            c.params["text"]
+            for c in fake_telegram.calls_to("sendMessage")
+            if c.params.get("reply_parameters") and str(c.params.get("chat_id")) == str(TG_ROOM)
+        ]
         assert refused_tg  # the refusals answered the person who clicked, in the group, as replies
 
 

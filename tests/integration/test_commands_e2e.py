@@ -1,4 +1,5 @@
 """Commands through both platforms' fakes: menus, /contacts, /sitrep and refusals."""
+
 import json
 from urllib.parse import urlencode
 
@@ -35,16 +36,22 @@ async def test_telegram_menus_registered_in_both_languages(redis_url, fake_teleg
 async def test_sitrep_from_telegram_reaches_both_central_rooms(redis_url, fake_slack, fake_telegram):
     async with running_bot(make_settings(redis_url, fake_slack, fake_telegram)) as bot:
         await tg_command(bot, 10, -1001000000003, 5550001, "/sitrep Puente cerrado, 3 carriles desviados a Mariposa")
-        await fake_slack.wait_for(lambda f: any(c.params.get("channel") == "C0CENTRAL" for c in f.calls_to("chat.postMessage")))
-        await fake_telegram.wait_for(lambda f: any(str(c.params.get("chat_id")) == "-1001000000000"
-                                                   for c in f.calls_to("sendMessage")))
+        await fake_slack.wait_for(
+            lambda f: any(c.params.get("channel") == "C0CENTRAL" for c in f.calls_to("chat.postMessage"))
+        )
+        await fake_telegram.wait_for(
+            lambda f: any(str(c.params.get("chat_id")) == "-1001000000000" for c in f.calls_to("sendMessage"))
+        )
         slack_post = next(c for c in fake_slack.calls_to("chat.postMessage") if c.params.get("channel") == "C0CENTRAL")
         text = json.dumps(slack_post.params, ensure_ascii=False)
         assert "SITREP" in text and "Puente cerrado" in text and "Ana Ruiz" in text
-        tg_central = next(c for c in fake_telegram.calls_to("sendMessage") if str(c.params.get("chat_id")) == "-1001000000000")
+        tg_central = next(
+            c for c in fake_telegram.calls_to("sendMessage") if str(c.params.get("chat_id")) == "-1001000000000"
+        )
         assert "REPORTE DE SITUACIÓN" in tg_central.params["text"]
-        await fake_telegram.wait_for(lambda f: any("enviado a la sala central" in c.params.get("text", "")
-                                                   for c in f.calls_to("sendMessage")))
+        await fake_telegram.wait_for(
+            lambda f: any("enviado a la sala central" in c.params.get("text", "") for c in f.calls_to("sendMessage"))
+        )
 
 
 async def test_member_sitrep_is_refused_and_recorded(redis_url, fake_slack):

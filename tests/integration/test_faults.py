@@ -1,5 +1,6 @@
 """Faults: platforms answering 429 and 5xx at random, Redis going away (with and without persistence),
 and a slow platform that must not slow Slack's acknowledgement. Slow: run with `-m slow`."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,8 +10,8 @@ import time
 import pytest
 
 from bot.store import keys
-from tests.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
 from tests.fakes._base import wait_for_fakes
+from tests.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
 from tests.fakes.redis_server import RedisServer
 from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 from tests.integration.test_scale_out import posts_in_order
@@ -31,11 +32,13 @@ async def send_both_ways(bot, n: int, first: int = 0, *, expect: int = 200) -> N
         for i in range(first, first + n):
             body = tg_message_update(next(_ids), chat, 5550001, f"T-{blm}-{i}")
             import json
+
             resp = await bot.post("/telegram/webhook", json.dumps(body).encode(), tg_webhook_headers(TG_SECRET))
             assert resp.status == expect
 
-    await asyncio.gather(*(slack_room(b, c) for b, (c, _) in ROOMS.items()),
-                         *(tg_room(b, t) for b, (_, t) in ROOMS.items()))
+    await asyncio.gather(
+        *(slack_room(b, c) for b, (c, _) in ROOMS.items()), *(tg_room(b, t) for b, (_, t) in ROOMS.items())
+    )
 
 
 def all_delivered(slack, tg, n: int, first: int = 0):
@@ -48,6 +51,7 @@ def all_delivered(slack, tg, n: int, first: int = 0):
             if [x for x in posts_in_order(slack.texts(channel), "T", blm)[0] if x >= first] != want:
                 return False
         return True
+
     return check
 
 
@@ -60,14 +64,20 @@ def assert_once_in_order(slack, tg, n: int):
 
 
 async def test_a_fifth_of_platform_calls_failing_with_429_and_5xx_loses_and_doubles_nothing(
-        redis_url, fake_slack, fake_telegram):
+    redis_url, fake_slack, fake_telegram
+):
     methods = ("chat.postMessage", "chat.update", "sendMessage", "editMessageText")
     fake_slack.random_faults(0.2, seed=8, methods=methods)
     fake_telegram.random_faults(0.2, seed=9, methods=methods)
     async with running_bot(make_settings(redis_url, fake_slack, fake_telegram)) as bot:
         n = 25
         await send_both_ways(bot, n)
-        await wait_for_fakes([fake_slack, fake_telegram], lambda: all_delivered(fake_slack, fake_telegram, n)(None), timeout=120, what="all delivered")
+        await wait_for_fakes(
+            [fake_slack, fake_telegram],
+            lambda: all_delivered(fake_slack, fake_telegram, n)(None),
+            timeout=120,
+            what="all delivered",
+        )
         fake_slack.random_faults(0)
         fake_telegram.random_faults(0)
         await bot.runtime.runner.drain_until_idle(timeout=60)
@@ -89,7 +99,12 @@ async def test_redis_restart_without_persistence_readyz_and_recovery(redis_serve
     redis_server.flushall()
     async with running_bot(make_settings(redis_server.url, fake_slack, fake_telegram)) as bot:
         await send_both_ways(bot, 3)
-        await wait_for_fakes([fake_slack, fake_telegram], lambda: all_delivered(fake_slack, fake_telegram, 3)(None), timeout=30, what="before")
+        await wait_for_fakes(
+            [fake_slack, fake_telegram],
+            lambda: all_delivered(fake_slack, fake_telegram, 3)(None),
+            timeout=30,
+            what="before",
+        )
         assert (await bot.get("/readyz"))[0] == 200
         redis_server.stop()
         assert (await bot.get("/readyz"))[0] == 503
@@ -107,11 +122,19 @@ async def test_redis_restart_without_persistence_readyz_and_recovery(redis_serve
         resp = await bot.post("/slack/events", data, headers)  # Slack's retry
         assert resp.status == 200
         print(f"ready again; retry accepted in {loop.time() - t_ready:.2f}s")
-        await fake_telegram.wait_for(lambda f: any("S-nogales-3" in t for t in f.texts(-1001000000003)),
-                                     timeout=30, what="the retried message delivered after the restart")
+        await fake_telegram.wait_for(
+            lambda f: any("S-nogales-3" in t for t in f.texts(-1001000000003)),
+            timeout=30,
+            what="the retried message delivered after the restart",
+        )
         print(f"retried message delivered {loop.time() - t_ready:.2f}s after ready")
         await send_both_ways(bot, 3, first=10)
-        await wait_for_fakes([fake_slack, fake_telegram], lambda: all_delivered(fake_slack, fake_telegram, 3, first=10)(None), timeout=30, what="after")
+        await wait_for_fakes(
+            [fake_slack, fake_telegram],
+            lambda: all_delivered(fake_slack, fake_telegram, 3, first=10)(None),
+            timeout=30,
+            what="after",
+        )
         print(f"later messages delivered {loop.time() - t_ready:.2f}s after ready")
 
 
@@ -130,7 +153,12 @@ async def test_redis_killed_with_append_only_file_loses_nothing(fake_slack, fake
             server.start()
             fake_slack._failures.clear()
             fake_telegram._failures.clear()
-            await wait_for_fakes([fake_slack, fake_telegram], lambda: all_delivered(fake_slack, fake_telegram, n)(None), timeout=90, what="all delivered")
+            await wait_for_fakes(
+                [fake_slack, fake_telegram],
+                lambda: all_delivered(fake_slack, fake_telegram, n)(None),
+                timeout=90,
+                what="all delivered",
+            )
             await bot.runtime.runner.drain_until_idle(timeout=60)
             assert_once_in_order(fake_slack, fake_telegram, n)
     finally:

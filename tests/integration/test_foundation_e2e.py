@@ -1,12 +1,18 @@
 """Issue 2's must-shows, end to end through the fakes, on a real redis-server."""
+
 import json
 import time
 from urllib.parse import urlencode
 
 import pytest
 
-from tests.fakes.builders import (slack_message_event, slack_signed, slack_slash_command_form, tg_message_update,
-                                  tg_webhook_headers)
+from tests.fakes.builders import (
+    slack_message_event,
+    slack_signed,
+    slack_slash_command_form,
+    tg_message_update,
+    tg_webhook_headers,
+)
 from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 
@@ -73,7 +79,11 @@ async def test_retried_slack_event_is_queued_once(redis_url, fake_slack):
 async def test_telegram_help_by_webhook(redis_url, fake_telegram):
     async with running_bot(make_settings(redis_url, fake_telegram=fake_telegram)) as bot:
         webhook = fake_telegram.webhook
-        assert webhook and webhook.get("secret_token") == TG_SECRET and webhook.get("url", "").endswith("/telegram/webhook")
+        assert (
+            webhook
+            and webhook.get("secret_token") == TG_SECRET
+            and webhook.get("url", "").endswith("/telegram/webhook")
+        )
         update = tg_message_update(1001, -1001000000003, 5550001, "/help", language_code="es")
         resp = await bot.post("/telegram/webhook", json.dumps(update).encode(), tg_webhook_headers(TG_SECRET))
         assert resp.status == 200
@@ -86,8 +96,11 @@ async def test_telegram_help_by_webhook(redis_url, fake_telegram):
 async def test_telegram_help_by_long_polling(redis_url, fake_telegram):
     settings = make_settings(redis_url, fake_telegram=fake_telegram, webhook=False)
     async with running_bot(settings) as bot:
-        fake_telegram.push_update(tg_message_update(2001, -1001000000003, 5550002, "/help@" + (bot.runtime.edges[0].username or "x"),
-                                                    language_code="es"))
+        fake_telegram.push_update(
+            tg_message_update(
+                2001, -1001000000003, 5550002, "/help@" + (bot.runtime.edges[0].username or "x"), language_code="es"
+            )
+        )
         call = await fake_telegram.wait_for(lambda f: next(iter(f.calls_to("sendMessage")), None), timeout=10)
         # Luis has lang: en in the config, which beats Telegram's language_code
         assert "What you can do here" in call.params["text"]
@@ -109,10 +122,14 @@ async def test_wrong_telegram_secret_is_refused(redis_url, fake_telegram, secret
 async def test_unconfigured_chat_gets_nothing_relayed(redis_url, fake_slack, fake_telegram):
     async with running_bot(make_settings(redis_url, fake_slack, fake_telegram)) as bot:
         stranger = tg_message_update(4001, -1009999999999, 777, "hola a todos")
-        assert (await bot.post("/telegram/webhook", json.dumps(stranger).encode(), tg_webhook_headers(TG_SECRET))).status == 200
+        assert (
+            await bot.post("/telegram/webhook", json.dumps(stranger).encode(), tg_webhook_headers(TG_SECRET))
+        ).status == 200
         # a configured message after it proves the queue ran past the stranger's
         known = tg_message_update(4002, -1001000000003, 5550001, "mensaje real")
-        assert (await bot.post("/telegram/webhook", json.dumps(known).encode(), tg_webhook_headers(TG_SECRET))).status == 200
+        assert (
+            await bot.post("/telegram/webhook", json.dumps(known).encode(), tg_webhook_headers(TG_SECRET))
+        ).status == 200
         await fake_slack.wait_for(lambda f: f.calls_to("chat.postMessage"))
         await bot.runtime.runner.drain_until_idle()
         posts = fake_slack.calls_to("chat.postMessage")
@@ -156,7 +173,11 @@ async def test_help_shows_only_what_the_role_may_do(redis_url, fake_slack):
         for user in ("U0JO", "U0BOB"):
             data, headers = slack_signed(SIGNING_SECRET, slash("/help", "", "C0NOGALES", user))
             assert (await bot.post("/slack/events", data, headers)).status == 200
-            await fake_slack.wait_for(lambda f, u=user: any(c.params.get("user") == u for c in f.calls_to("chat.postEphemeral")))
-        by_user = {c.params["user"]: json.dumps(c.params.get("blocks")) for c in fake_slack.calls_to("chat.postEphemeral")}
+            await fake_slack.wait_for(
+                lambda f, u=user: any(c.params.get("user") == u for c in f.calls_to("chat.postEphemeral"))
+            )
+        by_user = {
+            c.params["user"]: json.dumps(c.params.get("blocks")) for c in fake_slack.calls_to("chat.postEphemeral")
+        }
         assert "/sitrep" not in by_user["U0JO"] and "/contacts" in by_user["U0JO"]
         assert "/sitrep" in by_user["U0BOB"]

@@ -1,4 +1,5 @@
 """`serve` and `worker` as real processes: they answer health checks and stop cleanly on SIGTERM."""
+
 import os
 import signal
 import socket
@@ -34,16 +35,25 @@ def wait_for_http(url: str, timeout: float = 20.0) -> int:
     raise TimeoutError(f"{url} never answered: {last}")
 
 
-@pytest.mark.parametrize("command,port_var,path", [
-    (["serve"], "PORT", "/readyz"),
-    (["worker"], "WORKER_PORT", "/healthz"),
-])
+@pytest.mark.parametrize(
+    "command,port_var,path",
+    [
+        (["serve"], "PORT", "/readyz"),
+        (["worker"], "WORKER_PORT", "/healthz"),
+    ],
+)
 def test_process_serves_health_and_stops_on_sigterm(command, port_var, path, tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_", "REDIS_"))}
     env.update({port_var: str(port), "HOST": "127.0.0.1", "LOG_FORMAT": "json", "BLM_CONFIG": ""})
-    proc = subprocess.Popen([sys.executable, "-m", "bot", *command], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", *command],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert wait_for_http(f"http://127.0.0.1:{port}{path}") == 200
         proc.send_signal(signal.SIGTERM)

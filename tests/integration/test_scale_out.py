@@ -1,11 +1,11 @@
 """Scale-out and faults with real processes: two `serve --no-worker` and two `worker` processes on one
 redis-server, the platforms faked in this process. Slow: run with `-m slow`."""
+
 from __future__ import annotations
 
 import asyncio
 import re
-from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import pytest_asyncio
@@ -69,17 +69,20 @@ def relayed(texts: list[str], side: str, blm: str) -> list[int]:
 async def send_load(cluster: Cluster, blms: list[str], n: int, *, retries: int = 0, first: int = 0) -> None:
     """n messages each way in each BLM room, alternating web processes; each room's messages are sent
     one after another (a room's order is defined by arrival), rooms concurrently."""
+
     async def slack_room(blm):
         for i in range(first, first + n):
             status, _ = await cluster.slack_post(
-                slack_message_event(slack_channel(blm), "U0BOB", f"S-{blm}-{i}"), retries=retries)
+                slack_message_event(slack_channel(blm), "U0BOB", f"S-{blm}-{i}"), retries=retries
+            )
             assert status == 200, (blm, i, status)
 
     async def tg_room(blm):
         chat = tg_chat(BLM_IDS.index(blm))
         for i in range(first, first + n):
             status = await cluster.tg_post(
-                tg_message_update(cluster.next_update_id(), chat, 5550001, f"T-{blm}-{i}"), retries=retries)
+                tg_message_update(cluster.next_update_id(), chat, 5550001, f"T-{blm}-{i}"), retries=retries
+            )
             assert status == 200, (blm, i, status)
 
     await asyncio.gather(*(slack_room(b) for b in blms), *(tg_room(b) for b in blms))
@@ -113,8 +116,12 @@ def assert_exactly_once_in_order(slack: FakeSlack, tg: FakeTelegram, blms: list[
 
 def delivered(slack: FakeSlack, tg: FakeTelegram, blms: list[str], n: int, first: int = 0):
     def check(_):
-        return all(len(relayed(tg.texts(tg_chat(BLM_IDS.index(b))), "S", b)) >= n
-                   and len(relayed(slack.texts(slack_channel(b)), "T", b)) >= n for b in blms)
+        return all(
+            len(relayed(tg.texts(tg_chat(BLM_IDS.index(b))), "S", b)) >= n
+            and len(relayed(slack.texts(slack_channel(b)), "T", b)) >= n
+            for b in blms
+        )
+
     return check
 
 
@@ -132,7 +139,7 @@ def buttons_of(message: dict) -> list[str]:
 
 async def test_two_webs_two_workers_deliver_fire_and_post_exactly_once(fakes, redis_url, tmp_path):
     slack, tg, nws = fakes
-    nws.set_point(EL_PASO_POINT, [nws_feature("urn:test:scale:heat", sent=datetime.now(timezone.utc))])
+    nws.set_point(EL_PASO_POINT, [nws_feature("urn:test:scale:heat", sent=datetime.now(UTC))])
     cluster = Cluster(tmp_path, redis_url, slack, tg, nws, extra_env={"ADVISORY_POLL_SECONDS": "1"})
     (tmp_path / "playbooks").mkdir()
     (tmp_path / "playbooks" / "fast-timer.yaml").write_text(FAST_TIMER, encoding="utf-8")
@@ -159,18 +166,25 @@ async def test_two_webs_two_workers_deliver_fire_and_post_exactly_once(fakes, re
         msg = await slack.wait_for(checklist, timeout=30, what="checklist posted")
         clicks = buttons_of(msg)[:3]
         for value in clicks:
-            body = slack_block_action("check", value, user_id="U0BOB", channel_id=slack_channel("nogales"),
-                                      message_ts=msg["ts"])
+            body = slack_block_action(
+                "check", value, user_id="U0BOB", channel_id=slack_channel("nogales"), message_ts=msg["ts"]
+            )
             assert (await cluster.slack_post(body))[0] == 200
 
         def fired(_):
             return all(sum(f"timer-fired {b}" in t for t in slack.texts(slack_channel(b))) >= 1 for b in blms)
 
         await slack.wait_for(fired, timeout=30, what="every timer fired")
-        await slack.wait_for(lambda f: any(t.startswith("*Weather advisory") for t in f.texts(slack_channel("el-paso"))),
-                             timeout=30, what="advisory posted")
-        await tg.wait_for(lambda f: any(t.startswith("Aviso meteorol") for t in f.texts(tg_chat(BLM_IDS.index("el-paso")))),
-                          timeout=30, what="advisory posted on telegram")
+        await slack.wait_for(
+            lambda f: any(t.startswith("*Weather advisory") for t in f.texts(slack_channel("el-paso"))),
+            timeout=30,
+            what="advisory posted",
+        )
+        await tg.wait_for(
+            lambda f: any(t.startswith("Aviso meteorol") for t in f.texts(tg_chat(BLM_IDS.index("el-paso")))),
+            timeout=30,
+            what="advisory posted on telegram",
+        )
         # let several more advisory polls and queue passes go by, then look for doubles
         polls = len(nws.requests)
         await nws_polled(nws, polls + 3 * 11)
@@ -183,8 +197,12 @@ async def test_two_webs_two_workers_deliver_fire_and_post_exactly_once(fakes, re
             assert sum(f"timer-fired {blm}" in t for t in tg.texts(chat)) == 1, blm
             assert sum(f"timer-start {blm}" in t for t in slack.texts(slack_channel(blm))) == 1, blm
         ref = "urn:test:scale:heat"
-        heat_slack = [t for t in slack.texts(slack_channel("el-paso")) if t.startswith("*Weather advisory") and ref in t]
-        heat_tg = [t for t in tg.texts(tg_chat(BLM_IDS.index("el-paso"))) if t.startswith("Aviso meteorol") and ref in t]
+        heat_slack = [
+            t for t in slack.texts(slack_channel("el-paso")) if t.startswith("*Weather advisory") and ref in t
+        ]
+        heat_tg = [
+            t for t in tg.texts(tg_chat(BLM_IDS.index("el-paso"))) if t.startswith("Aviso meteorol") and ref in t
+        ]
         assert len(heat_slack) == 1 and len(heat_tg) == 1, (heat_slack, heat_tg)
         # the playbook the advisory triggers starts once per alert chain
         assert sum("started: Basic drill" in t for t in slack.texts(slack_channel("el-paso"))) == 1
@@ -213,10 +231,12 @@ async def settle(cluster: Cluster, timeout: float = 30) -> None:
 
     r = aioredis.Redis.from_url(cluster.redis_url, decode_responses=True)
     try:
+
         async def idle():
             ready = await r.zcard(keys.READY)
             leases = [k async for k in r.scan_iter(keys.lease("*"))]
             return ready == 0 and not leases
+
         await wait_until(idle, timeout, "queues idle")
     finally:
         await r.aclose()
@@ -253,10 +273,14 @@ async def test_kill_9_of_a_web_and_a_worker_mid_burst_loses_nothing(fakes, redis
         await asyncio.gather(web0.wait_healthy(cluster.session), worker0.wait_healthy(cluster.session))
         print(f"restarted {asyncio.get_running_loop().time() - t_killed:.1f}s after the kill")
         try:
-            await wait_for_fakes([slack, tg], lambda: delivered(slack, tg, blms, n)(None), timeout=20, what="every message delivered")
+            await wait_for_fakes(
+                [slack, tg], lambda: delivered(slack, tg, blms, n)(None), timeout=20, what="every message delivered"
+            )
         except TimeoutError:
             await dump_queues(cluster)
-            await wait_for_fakes([slack, tg], lambda: delivered(slack, tg, blms, n)(None), timeout=90, what="every message delivered")
+            await wait_for_fakes(
+                [slack, tg], lambda: delivered(slack, tg, blms, n)(None), timeout=90, what="every message delivered"
+            )
         recovered = asyncio.get_running_loop().time() - t_killed
         await settle(cluster)
         print(f"all delivered {recovered:.1f}s after the kill")

@@ -81,8 +81,18 @@ async def test_slack_errors(fake_slack):
     with pytest.raises(SlackApiError) as err:
         await client.chat_postMessage(channel="C1", text="t", blocks=too_many)
     assert err.value.response["error"] == "invalid_blocks"
-    checkboxes = [{"type": "actions", "elements": [{"type": "checkboxes", "action_id": "c", "options": [
-        {"text": {"type": "plain_text", "text": str(i)}, "value": str(i)} for i in range(11)]}]}]
+    checkboxes = [
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "checkboxes",
+                    "action_id": "c",
+                    "options": [{"text": {"type": "plain_text", "text": str(i)}, "value": str(i)} for i in range(11)],
+                }
+            ],
+        }
+    ]
     with pytest.raises(SlackApiError):
         await client.chat_postMessage(channel="C1", text="t", blocks=checkboxes)
     with pytest.raises(SlackApiError) as err:
@@ -92,8 +102,9 @@ async def test_slack_errors(fake_slack):
 
 
 async def test_slack_channels_and_users():
-    async with FakeSlack(channels={"C1": {"name": "central"}}, users={"U1": {"real_name": "Ana Ruiz",
-                                                                          "display_name": "ana"}}) as fake:
+    async with FakeSlack(
+        channels={"C1": {"name": "central"}}, users={"U1": {"real_name": "Ana Ruiz", "display_name": "ana"}}
+    ) as fake:
         fake.remove_bot_from("C2")
         client = slack(fake)
         for channel, error in (("C404", "channel_not_found"), ("C2", "not_in_channel")):
@@ -142,12 +153,16 @@ async def test_slack_fault_injection_and_revocation(fake_slack):
 
 async def test_slack_files_upload_v2(fake_slack):
     client = slack(fake_slack)
-    resp = await client.files_upload_v2(channel="C1", content=b"report", filename="r.md", title="Report",
-                                        initial_comment="after action")
+    resp = await client.files_upload_v2(
+        channel="C1", content=b"report", filename="r.md", title="Report", initial_comment="after action"
+    )
     file_id = resp["file"]["id"]
     assert fake_slack.files[file_id]["content"] == b"report" and fake_slack.files[file_id]["channels"] == ["C1"]
     assert [c.method for c in fake_slack.calls] == [
-        "files.getUploadURLExternal", "upload", "files.completeUploadExternal"]
+        "files.getUploadURLExternal",
+        "upload",
+        "files.completeUploadExternal",
+    ]
     assert fake_slack.messages["C1"][0]["text"] == "after action"
 
 
@@ -160,6 +175,7 @@ async def test_slack_wait_for_and_response_url(fake_slack):
     with pytest.raises(TimeoutError, match="never"):
         await fake_slack.wait_for(lambda f: False, timeout=0.05, what="never")
     import aiohttp
+
     async with aiohttp.ClientSession() as session:
         async with session.post(url, json={"text": "done", "response_type": "in_channel"}) as r:
             assert r.status == 200 and await r.text() == "ok"
@@ -323,8 +339,12 @@ async def test_telegram_webhook(fake_telegram):
     async with tg_bot(fake_telegram) as bot:
         with pytest.raises(telegram.error.BadRequest, match="(?i)https"):
             await bot.set_webhook("http://127.0.0.1:8080/telegram/webhook")
-        await bot.set_webhook("https://bot.example.org/telegram/webhook", secret_token="s3cr_et-1",
-                              max_connections=1, allowed_updates=["message", "edited_message", "callback_query"])
+        await bot.set_webhook(
+            "https://bot.example.org/telegram/webhook",
+            secret_token="s3cr_et-1",
+            max_connections=1,
+            allowed_updates=["message", "edited_message", "callback_query"],
+        )
         info = await bot.get_webhook_info()
         assert info.url.endswith("/telegram/webhook") and info.max_connections == 1
         assert fake_telegram.webhook["secret_token"] == "s3cr_et-1"

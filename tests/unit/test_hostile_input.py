@@ -1,13 +1,15 @@
 """Hostile and random input to every parser that reads the outside world: the Slack and Telegram
 edges' translators, the command parser, the playbook loader, the deployment file and CAP feeds.
 Each either gives its result or its documented error, fast; nothing else escapes."""
+
 from __future__ import annotations
 
 import json
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.config import ConfigError, load_deployment
 from bot.engine.loader import PlaybookError, parse_playbook
@@ -16,18 +18,50 @@ from bot.model import InboundEvent
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 json_scalar = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20))
-json_value = st.recursive(json_scalar, lambda c: st.one_of(st.lists(c, max_size=4),
-                                                           st.dictionaries(st.text(max_size=12), c, max_size=5)),
-                          max_leaves=20)
-SLACK_KEYS = ["event", "event_id", "type", "channel", "user", "text", "ts", "thread_ts", "subtype", "message",
-              "previous_message", "files", "channel_type", "bot_id", "deleted_ts", "event_ts", "actions",
-              "container", "trigger_id", "value", "action_ts", "selected_option", "id", "name", "channel_id",
-              "user_id", "command", "channel_name", "user_name"]
+json_value = st.recursive(
+    json_scalar,
+    lambda c: st.one_of(st.lists(c, max_size=4), st.dictionaries(st.text(max_size=12), c, max_size=5)),
+    max_leaves=20,
+)
+SLACK_KEYS = [
+    "event",
+    "event_id",
+    "type",
+    "channel",
+    "user",
+    "text",
+    "ts",
+    "thread_ts",
+    "subtype",
+    "message",
+    "previous_message",
+    "files",
+    "channel_type",
+    "bot_id",
+    "deleted_ts",
+    "event_ts",
+    "actions",
+    "container",
+    "trigger_id",
+    "value",
+    "action_ts",
+    "selected_option",
+    "id",
+    "name",
+    "channel_id",
+    "user_id",
+    "command",
+    "channel_name",
+    "user_name",
+]
 
 
 def slack_like(depth: int = 1):
-    values = json_value if depth == 0 else st.one_of(json_value, slack_like(depth - 1),
-                                                     st.lists(slack_like(depth - 1), max_size=2))
+    values = (
+        json_value
+        if depth == 0
+        else st.one_of(json_value, slack_like(depth - 1), st.lists(slack_like(depth - 1), max_size=2))
+    )
     return st.dictionaries(st.sampled_from(SLACK_KEYS), values, max_size=8)
 
 
@@ -46,15 +80,46 @@ def test_slack_translators_give_an_event_or_none_for_any_payload(body):
         assert result is None or isinstance(result, InboundEvent)
 
 
-TG_KEYS = ["update_id", "message", "edited_message", "callback_query", "chat", "from", "id", "type", "text",
-           "message_id", "date", "entities", "offset", "length", "reply_to_message", "data", "caption", "photo",
-           "location", "latitude", "longitude", "first_name", "is_bot", "migrate_to_chat_id", "document",
-           "file_id", "file_unique_id", "venue", "sticker", "contact"]
+TG_KEYS = [
+    "update_id",
+    "message",
+    "edited_message",
+    "callback_query",
+    "chat",
+    "from",
+    "id",
+    "type",
+    "text",
+    "message_id",
+    "date",
+    "entities",
+    "offset",
+    "length",
+    "reply_to_message",
+    "data",
+    "caption",
+    "photo",
+    "location",
+    "latitude",
+    "longitude",
+    "first_name",
+    "is_bot",
+    "migrate_to_chat_id",
+    "document",
+    "file_id",
+    "file_unique_id",
+    "venue",
+    "sticker",
+    "contact",
+]
 
 
 def tg_like(depth: int = 2):
-    values = json_value if depth == 0 else st.one_of(json_value, tg_like(depth - 1),
-                                                     st.lists(tg_like(depth - 1), max_size=2))
+    values = (
+        json_value
+        if depth == 0
+        else st.one_of(json_value, tg_like(depth - 1), st.lists(tg_like(depth - 1), max_size=2))
+    )
     return st.dictionaries(st.sampled_from(TG_KEYS), values, max_size=8)
 
 
@@ -112,14 +177,21 @@ def test_playbook_loader_raises_only_its_documented_error(text):
 
 # ---- hostile YAML files ----------------------------------------------------------------
 ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+)
 DEEP = "x: " + "[" * 5000 + "]" * 5000 + "\n"
 DEEP_MAP = "".join("  " * i + f"k{i}:\n" for i in range(600)) + "  " * 600 + "v\n"
 HUGE = "id: big\nnotes: |\n" + ("  " + "z" * 100 + "\n") * 21_000
 
 
-HOSTILE_YAML = {"alias-bomb": ALIAS_BOMB, "deep-flow": DEEP, "deep-block": DEEP_MAP, "2mb": HUGE,
-                "binary": "\x00\x01\x02", "tags": "!!python/object/apply:os.system [echo hi]"}
+HOSTILE_YAML = {
+    "alias-bomb": ALIAS_BOMB,
+    "deep-flow": DEEP,
+    "deep-block": DEEP_MAP,
+    "2mb": HUGE,
+    "binary": "\x00\x01\x02",
+    "tags": "!!python/object/apply:os.system [echo hi]",
+}
 
 
 @pytest.mark.parametrize("name", list(HOSTILE_YAML))
@@ -128,7 +200,9 @@ def test_hostile_yaml_playbook_and_config_give_file_line_errors_fast(tmp_path, n
     started = time.monotonic()
     with pytest.raises(PlaybookError) as pb:
         parse_playbook(text, f"{name}.yaml")
-    assert all(p.startswith(f"{name}.yaml:") and p.split(":")[1].isdigit() for p in pb.value.problems), pb.value.problems
+    assert all(p.startswith(f"{name}.yaml:") and p.split(":")[1].isdigit() for p in pb.value.problems), (
+        pb.value.problems
+    )
     path = tmp_path / f"{name}.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as cfg:
@@ -139,7 +213,6 @@ def test_hostile_yaml_playbook_and_config_give_file_line_errors_fast(tmp_path, n
 
 def test_hostile_yaml_through_validate_lists_the_problem_and_checks_the_rest(tmp_path):
     from bot.validate import validate_paths
-
     from tests.integration.cluster import FIXTURE_PLAYBOOKS
 
     (tmp_path / "bomb.yaml").write_text(ALIAS_BOMB, encoding="utf-8")
@@ -164,8 +237,11 @@ XXE_REMOTE = """<?xml version="1.0"?>
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>x</identifier></alert>"""
 
 
-@pytest.mark.parametrize("doc", [BILLION_LAUGHS, XXE, XXE_REMOTE, "<alert", "\x00\xff", "<a>" * 100_000],
-                         ids=["billion-laughs", "xxe-file", "xxe-remote-dtd", "truncated", "binary", "deep"])
+@pytest.mark.parametrize(
+    "doc",
+    [BILLION_LAUGHS, XXE, XXE_REMOTE, "<alert", "\x00\xff", "<a>" * 100_000],
+    ids=["billion-laughs", "xxe-file", "xxe-remote-dtd", "truncated", "binary", "deep"],
+)
 def test_hostile_xml_is_a_problem_not_a_crash(doc):
     from bot.advisories.cap import parse_cap_document
 
@@ -180,11 +256,22 @@ def test_a_feed_with_one_hostile_item_still_gives_the_good_ones():
     from bot.advisories.cap import parse_cap_document
     from tests.fakes.alerts import JUAREZ_POLYGON, atom_feed, cap_alert
 
-    good = cap_alert("urn:smn:good:1", infos=[dict(language="es-419", event="Aviso de Onda de Calor",
-                                                    headline="Calor", description="Mucho calor",
-                                                    polygon=JUAREZ_POLYGON)])
-    broken = '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>urn:smn:bad</identifier>' \
-             '<sent>not a date</sent><info><area><polygon>1,2 x</polygon></area></info></alert>'
+    good = cap_alert(
+        "urn:smn:good:1",
+        infos=[
+            dict(
+                language="es-419",
+                event="Aviso de Onda de Calor",
+                headline="Calor",
+                description="Mucho calor",
+                polygon=JUAREZ_POLYGON,
+            )
+        ],
+    )
+    broken = (
+        '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>urn:smn:bad</identifier>'
+        '<sent>not a date</sent><info><area><polygon>1,2 x</polygon></area></info></alert>'
+    )
     result = parse_cap_document(atom_feed(broken, good).encode())
     assert [a.identifier for a in result.advisories] == ["urn:smn:good:1"]
     assert result.problems

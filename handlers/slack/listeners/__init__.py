@@ -1,4 +1,5 @@
 """Slack listeners, one module per kind of event; each only translates and queues durably."""
+
 from handlers.slack.listeners import actions, commands, events
 
 

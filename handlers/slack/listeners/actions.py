@@ -1,4 +1,5 @@
 """Button clicks (block_actions) -> InboundEvent(kind="action")."""
+
 from __future__ import annotations
 
 import logging
@@ -30,9 +31,11 @@ def _action_to_inbound(body: dict) -> InboundEvent | None:
     message = body.get("message") or {}
     user = body.get("user") or {}
     return InboundEvent(
-        kind="action", platform="slack",
+        kind="action",
+        platform="slack",
         event_id="act:" + (action.get("action_ts") or body.get("trigger_id") or ""),
-        room=RoomRef(platform="slack", chat_id=channel), private=channel.startswith("D"),
+        room=RoomRef(platform="slack", chat_id=channel),
+        private=channel.startswith("D"),
         sender=Sender(user_id=user.get("id", ""), display_name=user.get("name") or user.get("username") or ""),
         action=action.get("value") or (action.get("selected_option") or {}).get("value") or "",
         message_id=message.get("ts") or (body.get("container") or {}).get("message_ts"),

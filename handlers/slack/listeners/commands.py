@@ -1,4 +1,5 @@
 """Slash commands -> InboundEvent(kind="command"). The answer comes later as an ephemeral post."""
+
 from __future__ import annotations
 
 import logging
@@ -24,7 +25,8 @@ def command_to_inbound(command: dict) -> InboundEvent | None:
 def _command_to_inbound(command: dict) -> InboundEvent | None:
     channel = command.get("channel_id", "")
     return InboundEvent(
-        kind="command", platform="slack",
+        kind="command",
+        platform="slack",
         event_id="cmd:" + (command.get("trigger_id") or f"{channel}:{command.get('user_id')}:{command.get('text')}"),
         room=RoomRef(platform="slack", chat_id=channel),
         private=command.get("channel_name") == "directmessage" or channel.startswith("D"),

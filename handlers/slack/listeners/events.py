@@ -1,5 +1,6 @@
 """Events API messages -> InboundEvent. With process_before_response the HTTP answer waits for
 this listener, which does one Redis call (accept), so Slack's 200 means 'durably queued'."""
+
 from __future__ import annotations
 
 import logging
@@ -8,8 +9,18 @@ from pydantic import ValidationError
 
 from bot.model import Attachment, InboundEvent, RoomRef, Sender
 
-IGNORED_SUBTYPES = {"channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name",
-                    "pinned_item", "unpinned_item", "ekm_access_denied", "group_join", "group_leave"}
+IGNORED_SUBTYPES = {
+    "channel_join",
+    "channel_leave",
+    "channel_topic",
+    "channel_purpose",
+    "channel_name",
+    "pinned_item",
+    "unpinned_item",
+    "ekm_access_denied",
+    "group_join",
+    "group_leave",
+}
 
 log = logging.getLogger(__name__)
 
@@ -40,17 +51,27 @@ def _message_to_inbound(body: dict, identity) -> InboundEvent | None:
         kind, msg = "delete", event.get("previous_message") or {}
     user = msg.get("user") or event.get("user") or ""
     is_bot = bool(msg.get("bot_id") or subtype == "bot_message" or (identity.user_id and user == identity.user_id))
-    files = [Attachment(kind="file", name=f.get("name") or f.get("title") or "file", mime=f.get("mimetype", ""),
-                        size=f.get("size"), file_ref=f.get("url_private_download") or f.get("url_private") or "")
-             for f in msg.get("files") or []]
+    files = [
+        Attachment(
+            kind="file",
+            name=f.get("name") or f.get("title") or "file",
+            mime=f.get("mimetype", ""),
+            size=f.get("size"),
+            file_ref=f.get("url_private_download") or f.get("url_private") or "",
+        )
+        for f in msg.get("files") or []
+    ]
     ts = event.get("deleted_ts") if kind == "delete" else msg.get("ts")
     thread_ts = msg.get("thread_ts")
     return InboundEvent(
-        kind=kind, platform="slack", event_id=body.get("event_id") or f"{channel}:{event.get('event_ts')}",
+        kind=kind,
+        platform="slack",
+        event_id=body.get("event_id") or f"{channel}:{event.get('event_ts')}",
         room=RoomRef(platform="slack", chat_id=channel),
         private=event.get("channel_type") == "im" or channel.startswith("D"),
         sender=Sender(user_id=user, is_bot=is_bot),
-        text=msg.get("text") or "", message_id=ts,
+        text=msg.get("text") or "",
+        message_id=ts,
         thread_root=thread_ts if thread_ts and thread_ts != ts else None,
         also_to_channel=subtype == "thread_broadcast",
         attachments=files,

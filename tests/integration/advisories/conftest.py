@@ -1,6 +1,6 @@
 """A small deployment (El Paso and Laredo), runtimes on one shared fake Redis server, a fake NWS."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import fakeredis
 import pytest
@@ -19,8 +19,14 @@ DEPLOYMENT = {
         "laredo": {"slack_channel": "C0LAREDO", "telegram_chat": -1001000000008},
     },
     "people": [
-        {"name": "Bob Carter", "slack_user": "U0BOB", "role": "coordinator", "blms": ["el-paso"],
-         "side": "us", "agency": "CBP"},
+        {
+            "name": "Bob Carter",
+            "slack_user": "U0BOB",
+            "role": "coordinator",
+            "blms": ["el-paso"],
+            "side": "us",
+            "agency": "CBP",
+        },
         {"name": "Jo Kim", "slack_user": "U0JO", "role": "member", "blms": ["el-paso"]},
         {"name": "Ana Ruiz", "telegram_user": 5550001, "role": "member", "blms": ["el-paso"]},
         {"name": "Dana Central", "slack_user": "U0CEN", "role": "central"},
@@ -37,6 +43,7 @@ class PlaybookStub:
     def __call__(self, core, event_names, blm_id, chain_id, effects):
         self.calls.append((tuple(event_names), blm_id, chain_id))
         from bot.directory import get_blm
+
         return [f"{get_blm(blm_id).prefix}-{len(self.calls):04d}"] if any("Heat" in n for n in event_names) else []
 
 
@@ -45,17 +52,30 @@ class Harness:
         self.nws, self.server, self.clock, self.playbooks = nws, server, clock, playbooks
         self.runtimes: list[Runtime] = []
 
-    def runtime(self, *, cap_feeds: str = "", poll: float = 120, deployment: dict | None = None,
-                clock=None) -> Runtime:
-        settings = Settings(_env_file=None, redis_url=None, slack_bot_token=None, telegram_bot_token=None,
-                            slack_channel_msgs_per_sec=1000, telegram_msgs_per_sec=1000,
-                            telegram_group_msgs_per_min=60000, nws_api_url=self.nws.url,
-                            nws_user_agent=self.nws.user_agent, cap_feeds=cap_feeds,
-                            advisory_poll_seconds=poll)
+    def runtime(self, *, cap_feeds: str = "", poll: float = 120, deployment: dict | None = None, clock=None) -> Runtime:
+        settings = Settings(
+            _env_file=None,
+            redis_url=None,
+            slack_bot_token=None,
+            telegram_bot_token=None,
+            slack_channel_msgs_per_sec=1000,
+            telegram_msgs_per_sec=1000,
+            telegram_group_msgs_per_min=60000,
+            nws_api_url=self.nws.url,
+            nws_user_agent=self.nws.user_agent,
+            cap_feeds=cap_feeds,
+            advisory_poll_seconds=poll,
+        )
         redis = fakeredis.FakeAsyncRedis(server=self.server, decode_responses=True)
-        rt = Runtime.build(settings, deployment=Deployment.model_validate(deployment or DEPLOYMENT),
-                           redis=redis, clock=clock or self.clock)
-        rt.senders.update({"slack": ConsoleSender("slack", echo=None), "telegram": ConsoleSender("telegram", echo=None)})
+        rt = Runtime.build(
+            settings,
+            deployment=Deployment.model_validate(deployment or DEPLOYMENT),
+            redis=redis,
+            clock=clock or self.clock,
+        )
+        rt.senders.update(
+            {"slack": ConsoleSender("slack", echo=None), "telegram": ConsoleSender("telegram", echo=None)}
+        )
         rt.advisory_service.start_playbooks = self.playbooks
         self.runtimes.append(rt)
         return rt

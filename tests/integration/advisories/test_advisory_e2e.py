@@ -1,11 +1,10 @@
 """End to end on the embedded store with console senders and a fake NWS on 127.0.0.1."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
-
-
+from datetime import UTC, timedelta
 
 from bot.advisories.publish import active_advisories
 from bot.advisories.source_nws import source_key
@@ -64,8 +63,13 @@ async def test_update_and_cancel_edit_the_posts_on_both_sides(harness, nws):
     nws.set_point(EL_PASO_POINT, [nws_feature(HEAT_ID, severity="Severe")])
     rt = harness.runtime()
     await poll(harness, rt)
-    update = nws_feature("urn:oid:2.49.0.1.840.0.aaaa.002.1", msg_type="Update", severity="Extreme",
-                         sent=T0 + timedelta(hours=3), references=[(HEAT_ID, T0)])
+    update = nws_feature(
+        "urn:oid:2.49.0.1.840.0.aaaa.002.1",
+        msg_type="Update",
+        severity="Extreme",
+        sent=T0 + timedelta(hours=3),
+        references=[(HEAT_ID, T0)],
+    )
     nws.set_point(EL_PASO_POINT, [update])
     harness.clock.advance(3 * 3600)
     await poll(harness, rt)
@@ -73,8 +77,12 @@ async def test_update_and_cancel_edit_the_posts_on_both_sides(harness, nws):
     assert us.startswith("**UPDATED – Weather advisory") and "What changed: severity Severe → Extreme" in us
     assert mx.startswith("**ACTUALIZADO – Aviso meteorológico") and "Qué cambió: gravedad Grave → Extrema" in mx
 
-    cancel = nws_feature("urn:oid:2.49.0.1.840.0.aaaa.003.1", msg_type="Cancel", sent=T0 + timedelta(hours=4),
-                         references=[(HEAT_ID, T0), ("urn:oid:2.49.0.1.840.0.aaaa.002.1", T0 + timedelta(hours=3))])
+    cancel = nws_feature(
+        "urn:oid:2.49.0.1.840.0.aaaa.003.1",
+        msg_type="Cancel",
+        sent=T0 + timedelta(hours=4),
+        references=[(HEAT_ID, T0), ("urn:oid:2.49.0.1.840.0.aaaa.002.1", T0 + timedelta(hours=3))],
+    )
     nws.set_point(EL_PASO_POINT, [cancel])
     harness.clock.advance(3600)
     await poll(harness, rt)
@@ -87,8 +95,9 @@ async def test_update_and_cancel_edit_the_posts_on_both_sides(harness, nws):
 
 async def test_expired_and_gone_advisories_are_marked_no_longer_active(harness, nws):
     nws.set_point(EL_PASO_POINT, [nws_feature(HEAT_ID, expires=T0 + timedelta(hours=6))])
-    nws.set_point("27.531,-99.48", [nws_feature("urn:lr:1", "Flood Watch", severity="Moderate",
-                                                same=["048479"], ugc=["TXZ239"])])
+    nws.set_point(
+        "27.531,-99.48", [nws_feature("urn:lr:1", "Flood Watch", severity="Moderate", same=["048479"], ugc=["TXZ239"])]
+    )
     rt = harness.runtime()
     await poll(harness, rt)
     assert len(harness.posts(LR_SLACK)) == 1
@@ -125,8 +134,10 @@ async def test_two_processes_racing_on_a_new_alert_post_it_once(harness, nws):
     first, second = harness.runtime(), harness.runtime()
     [advisory] = parse_nws_geojson({"type": "FeatureCollection", "features": [nws_feature(HEAT_ID)]}).advisories
     blm = get_blm("el-paso")
-    await asyncio.gather(first.advisory_service.publisher.handle(advisory, "nws:el-paso", blm),
-                         second.advisory_service.publisher.handle(advisory, "nws:el-paso", blm))
+    await asyncio.gather(
+        first.advisory_service.publisher.handle(advisory, "nws:el-paso", blm),
+        second.advisory_service.publisher.handle(advisory, "nws:el-paso", blm),
+    )
     await harness.drain()
     assert len(harness.posts(EP_SLACK)) == 1 and len(harness.posts(EP_TG)) == 1
     assert len(harness.playbooks.calls) == 1
@@ -172,11 +183,14 @@ async def test_deployment_filters_drop_minor_and_denied_events(harness, nws):
     from tests.integration.advisories.conftest import DEPLOYMENT
 
     deployment = {**DEPLOYMENT, "advisories": {"min_severity": "Moderate", "events_deny": ["Dust Advisory"]}}
-    nws.set_point(EL_PASO_POINT, [
-        nws_feature("urn:a:1", "Heat Advisory", severity="Minor"),
-        nws_feature("urn:a:2", "Dust Advisory", severity="Severe"),
-        nws_feature("urn:a:3", "Extreme Heat Warning", severity="Extreme"),
-    ])
+    nws.set_point(
+        EL_PASO_POINT,
+        [
+            nws_feature("urn:a:1", "Heat Advisory", severity="Minor"),
+            nws_feature("urn:a:2", "Dust Advisory", severity="Severe"),
+            nws_feature("urn:a:3", "Extreme Heat Warning", severity="Extreme"),
+        ],
+    )
     rt = harness.runtime(deployment=deployment)
     await poll(harness, rt)
     [us] = harness.posts(EP_SLACK)
@@ -185,22 +199,25 @@ async def test_deployment_filters_drop_minor_and_denied_events(harness, nws):
 
 async def test_the_worker_runs_the_poller_loop(nws):
     """The registered loop runs in `start_workers` on the real clock; waits on the result, not time."""
+    from datetime import datetime
+
     import fakeredis
-    from datetime import datetime, timezone
 
     from bot.clock import Clock
     from tests.integration.advisories.conftest import Harness, PlaybookStub
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     nws.set_point(EL_PASO_POINT, [nws_feature(HEAT_ID, sent=now, expires=now + timedelta(days=1))])
     h = Harness(nws, fakeredis.FakeServer(version=(7, 0)), Clock(), PlaybookStub())
     rt = h.runtime(poll=3600)
     assert rt.advisory_service.run in rt.extra_loops
     await rt.start_workers()
     try:
+
         async def posted():
             while not (h.posts(EP_SLACK) and h.posts(EP_TG)):
                 await asyncio.sleep(0.01)
+
         await asyncio.wait_for(posted(), timeout=10)
     finally:
         await rt.close()

@@ -1,4 +1,5 @@
 """CAP feeds (malformed items skipped), /advisory and /advisory post, CAP output and its route."""
+
 from __future__ import annotations
 
 import itertools
@@ -22,10 +23,19 @@ async def say(h, rt, platform: str, user: str, text: str, chat: str, private: bo
     head, _, args = text.strip()[1:].partition(" ")
     h.clock.advance(1)  # a second later: room rate limits let the next message through
     n = next(_ids)
-    await rt.core.accept(InboundEvent(kind="command", platform=platform, event_id=f"t-{n}",
-                                      room=RoomRef(platform=platform, chat_id=chat), private=private,
-                                      sender=Sender(user_id=user, display_name=user), text=args.strip(),
-                                      command=head.lower(), message_id=str(n)))
+    await rt.core.accept(
+        InboundEvent(
+            kind="command",
+            platform=platform,
+            event_id=f"t-{n}",
+            room=RoomRef(platform=platform, chat_id=chat),
+            private=private,
+            sender=Sender(user_id=user, display_name=user),
+            text=args.strip(),
+            command=head.lower(),
+            message_id=str(n),
+        )
+    )
     await h.drain()
     h.clock.advance(1)  # the reply went first (interactive): the room's rate limit lets the rest out
     await h.drain()
@@ -37,17 +47,41 @@ def room_posts(rt, key: str) -> list[dict]:
 
 async def test_malformed_feed_item_is_logged_and_skipped_while_the_rest_are_posted(harness, nws, caplog):
     caplog.set_level(logging.WARNING)
-    bilingual = cap_alert("SMN-TEST-1", infos=[
-        {"language": "es-419", "event": "Onda de Calor", "headline": "Onda de calor en Ciudad Juárez",
-         "description": "Máximas de 43 °C.", "polygon": JUAREZ_POLYGON},
-        {"language": "en-US", "event": "Heat Wave", "headline": "Heat wave in Ciudad Juarez",
-         "description": "Highs of 109 F.", "polygon": JUAREZ_POLYGON},
-    ])
-    broken = cap_alert("", infos=[{"language": "es-419", "event": "Roto", "headline": "x", "description": "y",
-                                   "polygon": JUAREZ_POLYGON}])
-    laredo = cap_alert("SMN-TEST-2", infos=[
-        {"language": "es-419", "event": "Lluvias Intensas", "headline": "Lluvias en Nuevo Laredo",
-         "description": "Acumulados de 75 mm.", "geocode": ("SAME", "048479")}])
+    bilingual = cap_alert(
+        "SMN-TEST-1",
+        infos=[
+            {
+                "language": "es-419",
+                "event": "Onda de Calor",
+                "headline": "Onda de calor en Ciudad Juárez",
+                "description": "Máximas de 43 °C.",
+                "polygon": JUAREZ_POLYGON,
+            },
+            {
+                "language": "en-US",
+                "event": "Heat Wave",
+                "headline": "Heat wave in Ciudad Juarez",
+                "description": "Highs of 109 F.",
+                "polygon": JUAREZ_POLYGON,
+            },
+        ],
+    )
+    broken = cap_alert(
+        "",
+        infos=[{"language": "es-419", "event": "Roto", "headline": "x", "description": "y", "polygon": JUAREZ_POLYGON}],
+    )
+    laredo = cap_alert(
+        "SMN-TEST-2",
+        infos=[
+            {
+                "language": "es-419",
+                "event": "Lluvias Intensas",
+                "headline": "Lluvias en Nuevo Laredo",
+                "description": "Acumulados de 75 mm.",
+                "geocode": ("SAME", "048479"),
+            }
+        ],
+    )
     nws.set_feed("smn", atom_feed(bilingual, broken, laredo))
     rt = harness.runtime(cap_feeds=nws.feed_url("smn"))
     harness.clock.advance(1)
@@ -86,9 +120,15 @@ async def test_smn_sample_feed_alert_then_update_moving_away(harness, nws, caplo
 
 async def test_coordinator_posts_a_people_advisory_to_both_rooms_and_it_is_valid_cap(harness):
     rt = harness.runtime()
-    await say(harness, rt, "slack", "U0BOB",
-              '/advisory post en="Bridge of the Americas closed to pedestrians until 18:00" '
-              'es="Puente Libre cerrado a peatones hasta las 18:00"', "C0ELPASO")
+    await say(
+        harness,
+        rt,
+        "slack",
+        "U0BOB",
+        '/advisory post en="Bridge of the Americas closed to pedestrians until 18:00" '
+        'es="Puente Libre cerrado a peatones hasta las 18:00"',
+        "C0ELPASO",
+    )
     posts_us = [p for p in room_posts(rt, EP_SLACK) if not p["ephemeral_to"]]
     reply = [p for p in room_posts(rt, EP_SLACK) if p["ephemeral_to"] == "U0BOB"]
     [mx] = room_posts(rt, EP_TG)
@@ -105,7 +145,7 @@ async def test_coordinator_posts_a_people_advisory_to_both_rooms_and_it_is_valid
     schema = xmlschema.XMLSchema(str(fixtures_dir() / "cap12" / "CAP-v1.2.xsd"))
     schema.validate(xml)
     assert b"<language>en-US</language>" in xml and b"<language>es-MX</language>" in xml
-    assert "Puente Libre cerrado".encode() in xml
+    assert b"Puente Libre cerrado" in xml
 
     # and over HTTP
     async with TestClient(TestServer(build_web_app(rt, with_edges=False), host="127.0.0.1")) as client:

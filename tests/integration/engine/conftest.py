@@ -1,4 +1,5 @@
 """Redis clients for the engine's integration tests, on the suite's own redis-server."""
+
 from __future__ import annotations
 
 import pytest

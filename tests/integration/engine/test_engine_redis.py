@@ -1,4 +1,5 @@
 """The engine on a real Redis: a full run, two workers, a restart, an ack racing an escalation."""
+
 import asyncio
 
 from bot.clock import ManualClock
@@ -36,7 +37,9 @@ async def test_full_run_checklist_ask_ack_escalation(redis_client):
     await out.drain()
     reminders = [o for o in out.ops(US) if "REMINDER" in (o.message.title or "")]
     assert len(reminders) == 2 and [m.user_id for m in reminders[0].message.mentions] == ["UBOB"]
-    assert [m.user_id for m in next(o for o in out.ops(MX) if "RECORDATORIO" in (o.message.title or "")).message.mentions] == ["501"]
+    assert [
+        m.user_id for m in next(o for o in out.ops(MX) if "RECORDATORIO" in (o.message.title or "")).message.mentions
+    ] == ["501"]
     escalation = [o for o in out.ops(CENTRAL_US) if "ESCALATION" in (o.message.title or "")]
     assert len(escalation) == 1 and [m.user_id for m in escalation[0].message.mentions] == ["UCEN"]
     assert any("ESCALATION" in t for t in out.texts(RoomRef_dm("UCEN")))  # told in private too
@@ -52,7 +55,19 @@ async def test_full_run_checklist_ask_ack_escalation(redis_client):
     await out.drain()
     assert any("Pasos completos: north lanes." in t for t in out.texts(MX))
     kinds = [e.kind for e in await engine.timeline("NOG-0001")]
-    for kind in ("start", "post", "checklist", "check", "ask", "answer", "ack_request", "reminder", "escalation", "ack", "end"):
+    for kind in (
+        "start",
+        "post",
+        "checklist",
+        "check",
+        "ask",
+        "answer",
+        "ack_request",
+        "reminder",
+        "escalation",
+        "ack",
+        "end",
+    ):
         assert kind in kinds
     assert await redis_client.zcard(keys.TIMERS) == 0
     assert len(await redis_client.keys(keys.playbook_snapshot("*"))) == 1
@@ -141,7 +156,7 @@ async def test_ack_racing_a_due_escalation_never_pages_after_the_ack(redis_clien
         kinds = [e.kind for e in await engine.timeline(inc)]
         assert kinds.count("ack") == 1
         paged_first += "reminder" in kinds
-        after_ack = kinds[kinds.index("ack"):]
+        after_ack = kinds[kinds.index("ack") :]
         assert "reminder" not in after_ack and "escalation" not in after_ack
     assert await redis_client.zcard(keys.TIMERS) == 0
     print(f"{paged_first} of {len(ids)} reminders went out before their ack")

@@ -4,6 +4,7 @@ Slack by a coordinator (answered by replies on both platforms, a checklist ticke
 edited on the other, acknowledged), then started from Telegram in Spanish and left unacknowledged
 until the escalation reaches the central room naming its people. Time moves on the engine's clock;
 timers are fired directly, nothing sleeps."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,15 @@ import pytest
 
 from bot.clock import Clock
 from bot.engine import TimerLoop, get_engine
-from tests.fakes.builders import (slack_block_action, slack_message_event, slack_signed, slack_slash_command_form,
-                                  tg_callback_query_update, tg_message_update, tg_webhook_headers)
+from tests.fakes.builders import (
+    slack_block_action,
+    slack_message_event,
+    slack_signed,
+    slack_slash_command_form,
+    tg_callback_query_update,
+    tg_message_update,
+    tg_webhook_headers,
+)
 from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 SLACK_ROOM, TG_ROOM = "C0NOGALES", -1001000000003
@@ -27,9 +35,22 @@ DEPLOYMENT = {
     "central": {"slack_channel": SLACK_CENTRAL, "telegram_chat": TG_CENTRAL},
     "blms": {"nogales": {"slack_channel": SLACK_ROOM, "telegram_chat": TG_ROOM}},
     "people": [
-        {"name": "Bob Carter", "slack_user": BOB, "role": "coordinator", "blms": ["nogales"], "side": "us", "agency": "CBP"},
-        {"name": "Ana Ruiz", "telegram_user": ANA, "role": "coordinator", "blms": ["nogales"], "side": "mx",
-         "agency": "Protección Civil"},
+        {
+            "name": "Bob Carter",
+            "slack_user": BOB,
+            "role": "coordinator",
+            "blms": ["nogales"],
+            "side": "us",
+            "agency": "CBP",
+        },
+        {
+            "name": "Ana Ruiz",
+            "telegram_user": ANA,
+            "role": "coordinator",
+            "blms": ["nogales"],
+            "side": "mx",
+            "agency": "Protección Civil",
+        },
         {"name": "Lee Park", "slack_user": "U0LEE", "role": "liaison", "blms": ["nogales"], "side": "us"},
         {"name": "Raúl Soto", "telegram_user": 5550004, "role": "liaison", "blms": ["nogales"], "side": "mx"},
         {"name": "Central Desk", "slack_user": CENTRAL_SLACK, "telegram_user": CENTRAL_TG, "role": "central"},
@@ -75,25 +96,57 @@ class Scenario:
 
 
 SCENARIOS = [
-    Scenario("bomb-threat", 'crossing="DeConcini" side=us received=phone',
-             "BOMB THREAT — DeConcini", "AMENAZA DE BOMBA — DeConcini", True,
-             [Ask("decision", "telegram", "¿revisión, evacuación o resguardo", "Evacuar", "evacuate"),
-              Ask("caller-words", "slack", "caller's exact words",
-                  "It's in a white van in lane 4 and goes off at noon. Call 10:02-10:05", "")],
-             ("call-taker", "colleague-911", "telegram"), "ack-mx", "tg-command",
-             "Both sides: confirm you have the bomb threat"),
-    Scenario("cross-border-pursuit", "pursuing=us crossing=Mariposa",
-             "PURSUIT TOWARD THE LINE — Mariposa", "PERSECUCIÓN HACIA LA LÍNEA — Mariposa", True,
-             [Ask("vehicle", "slack", "Vehicle: make, model", "Grey Ford F-150, Arizona plates ABC1234", ""),
-              Ask("intercept-mx", "telegram", "¿van a interceptar de su lado?", "Se intercepta", "intercept")],
-             ("facts", "plates", "slack"), "ack-mx", "tg-button",
-             "Both sides: confirm you have the pursuit alert"),
-    Scenario("migrant-search-rescue", "people=3",
-             "SEARCH AND RESCUE — Nogales", "BÚSQUEDA Y RESCATE — Nogales", False,
-             [Ask("position", "telegram", "Última ubicación conocida", "31.300,-110.950 cerca de la baliza 12", ""),
-              Ask("count", "slack", "How many people", "3 adults, 1 minor", "")],
-             ("search", "beacons", "telegram"), "teams", "slack-command",
-             "BORSTAR and Grupo Beta: confirm you are deploying"),
+    Scenario(
+        "bomb-threat",
+        'crossing="DeConcini" side=us received=phone',
+        "BOMB THREAT — DeConcini",
+        "AMENAZA DE BOMBA — DeConcini",
+        True,
+        [
+            Ask("decision", "telegram", "¿revisión, evacuación o resguardo", "Evacuar", "evacuate"),
+            Ask(
+                "caller-words",
+                "slack",
+                "caller's exact words",
+                "It's in a white van in lane 4 and goes off at noon. Call 10:02-10:05",
+                "",
+            ),
+        ],
+        ("call-taker", "colleague-911", "telegram"),
+        "ack-mx",
+        "tg-command",
+        "Both sides: confirm you have the bomb threat",
+    ),
+    Scenario(
+        "cross-border-pursuit",
+        "pursuing=us crossing=Mariposa",
+        "PURSUIT TOWARD THE LINE — Mariposa",
+        "PERSECUCIÓN HACIA LA LÍNEA — Mariposa",
+        True,
+        [
+            Ask("vehicle", "slack", "Vehicle: make, model", "Grey Ford F-150, Arizona plates ABC1234", ""),
+            Ask("intercept-mx", "telegram", "¿van a interceptar de su lado?", "Se intercepta", "intercept"),
+        ],
+        ("facts", "plates", "slack"),
+        "ack-mx",
+        "tg-button",
+        "Both sides: confirm you have the pursuit alert",
+    ),
+    Scenario(
+        "migrant-search-rescue",
+        "people=3",
+        "SEARCH AND RESCUE — Nogales",
+        "BÚSQUEDA Y RESCATE — Nogales",
+        False,
+        [
+            Ask("position", "telegram", "Última ubicación conocida", "31.300,-110.950 cerca de la baliza 12", ""),
+            Ask("count", "slack", "How many people", "3 adults, 1 minor", ""),
+        ],
+        ("search", "beacons", "telegram"),
+        "teams",
+        "slack-command",
+        "BORSTAR and Grupo Beta: confirm you are deploying",
+    ),
 ]
 
 
@@ -120,8 +173,11 @@ class Bot:
         return self.update_id
 
     async def tg_text(self, text: str, chat: int = TG_ROOM, user: int = ANA, reply_to: int | None = None):
-        await self.tg_update(tg_message_update(self.next_id(), chat, user, text, language_code="es",
-                                               reply_to_message_id=reply_to, first_name="Ana"))
+        await self.tg_update(
+            tg_message_update(
+                self.next_id(), chat, user, text, language_code="es", reply_to_message_id=reply_to, first_name="Ana"
+            )
+        )
 
     # what the rooms received
     def slack_msgs(self, channel=SLACK_ROOM):
@@ -132,11 +188,13 @@ class Bot:
 
     async def slack_has(self, piece: str, channel=SLACK_ROOM, what=None):
         return await self.slack.wait_for(
-            lambda f: next((m for m in self.slack_msgs(channel) if piece in m["text"]), None), what=what or piece)
+            lambda f: next((m for m in self.slack_msgs(channel) if piece in m["text"]), None), what=what or piece
+        )
 
     async def tg_has(self, piece: str, chat=TG_ROOM, what=None):
         return await self.tg.wait_for(
-            lambda f: next((m for m in self.tg_msgs(chat) if piece in m.get("text", "")), None), what=what or piece)
+            lambda f: next((m for m in self.tg_msgs(chat) if piece in m.get("text", "")), None), what=what or piece
+        )
 
 
 def slack_buttons(msg) -> list[dict]:
@@ -186,10 +244,14 @@ async def test_security_playbook_end_to_end(sc: Scenario, redis_url, fake_slack,
             shown_en = labels[recorded].en if recorded in labels else recorded
             shown_es = labels[recorded].es if recorded in labels else recorded
             if "blm" in pb.step(ask.step).to or "us" in pb.step(ask.step).to:
-                await fake_slack.wait_for(lambda f: any(f"Answer: {shown_en}" in m["text"] for m in b.slack_msgs()),
-                                          what=f"answer to {ask.step} shown in Slack")
-            await fake_telegram.wait_for(lambda f: any(f"Respuesta: {shown_es}" in m.get("text", "") for m in b.tg_msgs()),
-                                         what=f"answer to {ask.step} shown in Telegram")
+                await fake_slack.wait_for(
+                    lambda f: any(f"Answer: {shown_en}" in m["text"] for m in b.slack_msgs()),
+                    what=f"answer to {ask.step} shown in Slack",
+                )
+            await fake_telegram.wait_for(
+                lambda f: any(f"Respuesta: {shown_es}" in m.get("text", "") for m in b.tg_msgs()),
+                what=f"answer to {ask.step} shown in Telegram",
+            )
             assert (await engine.get("NOG-0001")).answers[ask.step] == recorded
 
         # ---- 3. a checklist item ticked on one platform, edited on the other -----------------
@@ -200,26 +262,40 @@ async def test_security_playbook_end_to_end(sc: Scenario, redis_url, fake_slack,
         label_es = next(i.text.es for i in chk.items if i.id == item)
         slack_chk = await fake_slack.wait_for(
             lambda f: next((m for m in b.slack_msgs() if m["text"].startswith(f"*{chk.title.en}*\nNOG-0001")), None),
-            what="checklist in Slack")
+            what="checklist in Slack",
+        )
         tg_chk = await fake_telegram.wait_for(
-            lambda f: next((m for m in b.tg_msgs() if m.get("text", "").startswith(f"{chk.title.es}\nLista de verificación de NOG-0001")), None),
-            what="checklist in Telegram")
+            lambda f: next(
+                (
+                    m
+                    for m in b.tg_msgs()
+                    if m.get("text", "").startswith(f"{chk.title.es}\nLista de verificación de NOG-0001")
+                ),
+                None,
+            ),
+            what="checklist in Telegram",
+        )
         if where == "telegram":
             button = next(x for x in tg_buttons(tg_chk) if x["text"] == label_es[:64])
-            await b.tg_update(tg_callback_query_update(b.next_id(), TG_ROOM, ANA, button["callback_data"],
-                                                       tg_chk["message_id"]))
+            await b.tg_update(
+                tg_callback_query_update(b.next_id(), TG_ROOM, ANA, button["callback_data"], tg_chk["message_id"])
+            )
             who = "Ana Ruiz"
         else:
             button = next(x for x in slack_buttons(slack_chk) if x["text"]["text"] == label_en)
-            form = slack_block_action(button["action_id"], button["value"], user_id=BOB, channel_id=SLACK_ROOM,
-                                      message_ts=slack_chk["ts"])
+            form = slack_block_action(
+                button["action_id"], button["value"], user_id=BOB, channel_id=SLACK_ROOM, message_ts=slack_chk["ts"]
+            )
             data, headers = slack_signed(SIGNING_SECRET, form)
             assert (await running.post("/slack/events", data, headers)).status == 200
             who = "Bob Carter"
-        await fake_slack.wait_for(lambda f: f"☑ {label_en} — {who}" in (f.find_message(SLACK_ROOM, slack_chk["ts"]) or {}).get("text", ""),
-                                  what="Slack checklist edited")
-        await fake_telegram.wait_for(lambda f: f"☑ {label_es} — {who}" in tg_chk.get("text", ""),
-                                     what="Telegram checklist edited")
+        await fake_slack.wait_for(
+            lambda f: f"☑ {label_en} — {who}" in (f.find_message(SLACK_ROOM, slack_chk["ts"]) or {}).get("text", ""),
+            what="Slack checklist edited",
+        )
+        await fake_telegram.wait_for(
+            lambda f: f"☑ {label_es} — {who}" in tg_chk.get("text", ""), what="Telegram checklist edited"
+        )
         assert (await engine.get("NOG-0001")).checks[step][item].by == who
 
         # ---- 4. acknowledged by the counterpart ------------------------------------------------
@@ -229,14 +305,17 @@ async def test_security_playbook_end_to_end(sc: Scenario, redis_url, fake_slack,
         elif sc.ack_by == "tg-button":
             ack_msg = await b.tg_has("confirme la recepción en menos de 3 min")
             button = tg_buttons(ack_msg)[0]
-            await b.tg_update(tg_callback_query_update(b.next_id(), TG_ROOM, ANA, button["callback_data"],
-                                                       ack_msg["message_id"]))
+            await b.tg_update(
+                tg_callback_query_update(b.next_id(), TG_ROOM, ANA, button["callback_data"], ack_msg["message_id"])
+            )
             who = "Ana Ruiz"
         else:
             await b.slash("", command="/ack")
             who = "Bob Carter"
-        await fake_telegram.wait_for(lambda f: any(f"NOG-0001: confirmado por {who}" in m.get("text", "") for m in b.tg_msgs()),
-                                     what="acknowledgement shown")
+        await fake_telegram.wait_for(
+            lambda f: any(f"NOG-0001: confirmado por {who}" in m.get("text", "") for m in b.tg_msgs()),
+            what="acknowledgement shown",
+        )
         state = await engine.get("NOG-0001")
         assert state.acks[sc.ack_step].acked_by == who
 
@@ -254,19 +333,34 @@ async def test_security_playbook_end_to_end(sc: Scenario, redis_url, fake_slack,
         assert [e.kind for e in events].count("reminder") == 1
         esc = await fake_slack.wait_for(
             lambda f: next((m for m in b.slack_msgs(SLACK_CENTRAL) if "ESCALATION NOG-0002" in m["text"]), None),
-            what="escalation in the central Slack room", timeout=30)
+            what="escalation in the central Slack room",
+            timeout=30,
+        )
         assert sc.escalation_en in esc["text"] and f"<@{CENTRAL_SLACK}>" in esc["text"]
         tg_esc = await fake_telegram.wait_for(
             lambda f: next((m for m in b.tg_msgs(TG_CENTRAL) if "ESCALAMIENTO NOG-0002" in m.get("text", "")), None),
-            what="escalation in the central Telegram room", timeout=30)
+            what="escalation in the central Telegram room",
+            timeout=30,
+        )
         assert f"tg://user?id={CENTRAL_TG}" in tg_esc["raw_text"]
         # the reminder named the BLM's liaisons before that, in each room
-        reminder = await fake_slack.wait_for(lambda f: next((m for m in b.slack_msgs() if "NOG-0002: REMINDER 1/1" in m["text"]), None),
-                                             what="reminder", timeout=30)
+        reminder = await fake_slack.wait_for(
+            lambda f: next((m for m in b.slack_msgs() if "NOG-0002: REMINDER 1/1" in m["text"]), None),
+            what="reminder",
+            timeout=30,
+        )
         assert "<@U0LEE>" in reminder["text"]
-        await fake_telegram.wait_for(lambda f: any("NOG-0002: RECORDATORIO 1/1" in m.get("text", "")
-                                                   and "tg://user?id=5550004" in m.get("raw_text", "") for m in b.tg_msgs()),
-                                     what="recordatorio", timeout=30)
+        await fake_telegram.wait_for(
+            lambda f: any(
+                "NOG-0002: RECORDATORIO 1/1" in m.get("text", "") and "tg://user?id=5550004" in m.get("raw_text", "")
+                for m in b.tg_msgs()
+            ),
+            what="recordatorio",
+            timeout=30,
+        )
         # and the central person is told in private too
-        await fake_slack.wait_for(lambda f: any("ESCALATION NOG-0002" in m["text"] for m in b.slack_msgs(CENTRAL_SLACK)),
-                                  what="escalation DM", timeout=30)
+        await fake_slack.wait_for(
+            lambda f: any("ESCALATION NOG-0002" in m["text"] for m in b.slack_msgs(CENTRAL_SLACK)),
+            what="escalation DM",
+            timeout=30,
+        )

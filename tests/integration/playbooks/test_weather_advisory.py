@@ -1,5 +1,6 @@
 """An NWS Extreme Heat Warning for El Paso starts heat-wave once, in el-paso only, through the
 advisory poller and the real engine entry point (bot.engine.start_for_advisory), not a stub."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -59,8 +60,13 @@ async def test_extreme_heat_warning_starts_heat_wave_once_in_el_paso_only(harnes
 
     # polled again, and updated: the same alert chain starts nothing more
     await poll(harness, rt)
-    update = nws_feature("urn:oid:2.49.0.1.840.0.weather.heat.2", "Extreme Heat Warning", msg_type="Update",
-                         sent=T0 + timedelta(hours=2), references=[(HEAT_ID, T0)])
+    update = nws_feature(
+        "urn:oid:2.49.0.1.840.0.weather.heat.2",
+        "Extreme Heat Warning",
+        msg_type="Update",
+        sent=T0 + timedelta(hours=2),
+        references=[(HEAT_ID, T0)],
+    )
     nws.set_point(EL_PASO_POINT, [update])
     harness.clock.advance(2 * 3600)
     await poll(harness, rt)

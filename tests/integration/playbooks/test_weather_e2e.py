@@ -1,6 +1,7 @@
 """Each weather playbook end to end through the platform fakes: real slack-bolt and
 python-telegram-bot clients over HTTP, a real redis-server, the real engine. Time is a ManualClock
 moved by the test; timers are fired with the engine's TimerLoop (no sleeping)."""
+
 from __future__ import annotations
 
 import itertools
@@ -14,8 +15,14 @@ import pytest
 from bot.clock import ManualClock
 from bot.engine import TimerLoop, get_engine
 from bot.engine.report import build_report
-from tests.fakes.builders import (slack_block_action, slack_signed, slack_slash_command_form,
-                                  tg_callback_query_update, tg_message_update, tg_webhook_headers)
+from tests.fakes.builders import (
+    slack_block_action,
+    slack_signed,
+    slack_slash_command_form,
+    tg_callback_query_update,
+    tg_message_update,
+    tg_webhook_headers,
+)
 from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 PLAYBOOKS = Path(__file__).resolve().parents[3] / "playbooks"
@@ -25,14 +32,38 @@ DEPLOYMENT = {
     "central": {"slack_channel": CEN_SLACK, "telegram_chat": CEN_TG},
     "blms": {"el-paso": {"slack_channel": ELP_SLACK, "telegram_chat": ELP_TG}},
     "people": [
-        {"name": "Bob Carter", "slack_user": "U0BOB", "role": "coordinator", "blms": ["el-paso"], "side": "us",
-         "agency": "CBP"},
-        {"name": "Jo Kim", "slack_user": "U0JO", "role": "liaison", "blms": ["el-paso"], "side": "us",
-         "agency": "Border Patrol"},
-        {"name": "Ana Ruiz", "telegram_user": 5550001, "role": "coordinator", "blms": ["el-paso"], "side": "mx",
-         "agency": "Protección Civil"},
-        {"name": "Luis Peña", "telegram_user": 5550002, "role": "liaison", "blms": ["el-paso"], "side": "mx",
-         "agency": "Grupo Beta"},
+        {
+            "name": "Bob Carter",
+            "slack_user": "U0BOB",
+            "role": "coordinator",
+            "blms": ["el-paso"],
+            "side": "us",
+            "agency": "CBP",
+        },
+        {
+            "name": "Jo Kim",
+            "slack_user": "U0JO",
+            "role": "liaison",
+            "blms": ["el-paso"],
+            "side": "us",
+            "agency": "Border Patrol",
+        },
+        {
+            "name": "Ana Ruiz",
+            "telegram_user": 5550001,
+            "role": "coordinator",
+            "blms": ["el-paso"],
+            "side": "mx",
+            "agency": "Protección Civil",
+        },
+        {
+            "name": "Luis Peña",
+            "telegram_user": 5550002,
+            "role": "liaison",
+            "blms": ["el-paso"],
+            "side": "mx",
+            "agency": "Grupo Beta",
+        },
         {"name": "Central Desk", "slack_user": "U0CEN", "telegram_user": 5550009, "role": "central"},
     ],
 }
@@ -41,12 +72,14 @@ DEPLOYMENT = {
 # in order (a Telegram reply to a free-text question, or a Slack button of a choice), and the central notice
 SPEC = {
     "heat-wave": dict(
-        title=("HEAT WAVE – El Paso", "ONDA DE CALOR – Ciudad Juárez"), tick="Grupo Beta alertado (INM)",
+        title=("HEAT WAVE – El Paso", "ONDA DE CALOR – Ciudad Juárez"),
+        tick="Grupo Beta alertado (INM)",
         ticked_en="Grupo Beta alerted (INM)",
         answers=[("reply", "41 °C en Anapra"), ("button", "Danger 103–124 °F (39–51 °C)")],
         notice=("heat in the danger range", "calor en rango de peligro"),
         facts_en=["Caution: 80–90 °F (27–32 °C)", "Extreme Danger: 125 °F and above (52 °C and above)"],
-        facts_es=["Peligro: 103–124 °F (39–51 °C)", "HeatRisk: 0 poco o nulo · 1 menor"]),
+        facts_es=["Peligro: 103–124 °F (39–51 °C)", "HeatRisk: 0 poco o nulo · 1 menor"],
+    ),
     "wildfire": dict(
         title=("WILDFIRE – El Paso", "INCENDIO FORESTAL – Ciudad Juárez"),
         tick="Humo y calidad del aire en las garitas revisados; cubrebocas al personal",
@@ -54,23 +87,34 @@ SPEC = {
         answers=[("reply", "800 ha, avanza al norte, a 3 km de la línea"), ("button", "3 – Go: leave now")],
         notice=("evacuations near the line", "evacuaciones cerca de la línea"),
         facts_en=["Level 1 – READY: prepare", "Level 3 – GO: leave now."],
-        facts_es=["Nivel 2 – ATENTOS: peligro cercano", "Nivel 3 – ¡VÁYANSE!: evacúe ahora."]),
+        facts_es=["Nivel 2 – ATENTOS: peligro cercano", "Nivel 3 – ¡VÁYANSE!: evacúe ahora."],
+    ),
     "snow-storm": dict(
         title=("SNOW STORM – El Paso", "TORMENTA INVERNAL – Ciudad Juárez"),
         tick="Albergues de migrantes revisados: calefacción, cobijas, cupo",
         ticked_en="Migrant shelters checked: heating, blankets, capacity",
-        answers=[("reply", "-8 °C, nieve y hielo; cerrada la carretera a Chihuahua"),
-                 ("reply", "14 viajeros varados en el puente Zaragoza"), ("button", "Yes")],
+        answers=[
+            ("reply", "-8 °C, nieve y hielo; cerrada la carretera a Chihuahua"),
+            ("reply", "14 viajeros varados en el puente Zaragoza"),
+            ("button", "Yes"),
+        ],
         notice=("people stranded in the cold", "personas varadas por el frío"),
-        facts_en=["Expect road and crossing closures"], facts_es=["riesgo de hipotermia"]),
+        facts_en=["Expect road and crossing closures"],
+        facts_es=["riesgo de hipotermia"],
+    ),
     "rainstorm-flood": dict(
         title=("RAINSTORM AND FLOOD – El Paso", "LLUVIAS INTENSAS E INUNDACIÓN – Ciudad Juárez"),
         tick="Desfogues de presas y compuertas confirmados con CILA/IBWC y CONAGUA",
         ticked_en="Dam and gate releases confirmed with IBWC/CILA and CONAGUA",
-        answers=[("reply", "el río sube 30 cm por hora; vados bajo el agua"),
-                 ("reply", "una familia atrapada en el arroyo"), ("button", "Yes")],
+        answers=[
+            ("reply", "el río sube 30 cm por hora; vados bajo el agua"),
+            ("reply", "una familia atrapada en el arroyo"),
+            ("button", "Yes"),
+        ],
         notice=("swift-water rescue", "rescate en aguas rápidas"),
-        facts_en=["Turn around, don't drown."], facts_es=["No cruce corrientes de agua: dé la vuelta."]),
+        facts_en=["Turn around, don't drown."],
+        facts_es=["No cruce corrientes de agua: dé la vuelta."],
+    ),
 }
 
 _updates = itertools.count(100)
@@ -101,8 +145,12 @@ class Bot:
         await self.settle()
 
     async def slack_command(self, command, text, user, channel=ELP_SLACK):
-        await self.post("/slack/events", *slack_signed(SIGNING_SECRET, slack_slash_command_form(
-            command, text, channel, user, response_url=self.slack)))
+        await self.post(
+            "/slack/events",
+            *slack_signed(
+                SIGNING_SECRET, slack_slash_command_form(command, text, channel, user, response_url=self.slack)
+            ),
+        )
 
     async def tg_command(self, text, user, chat=ELP_TG):
         update = tg_message_update(next(_updates), chat, user, text, language_code="es")
@@ -119,8 +167,9 @@ class Bot:
 
     async def slack_click(self, label, user):
         msg, button = slack_button(self.slack, label)
-        body = slack_block_action(button["action_id"], button["value"], user_id=user, channel_id=ELP_SLACK,
-                                  message_ts=msg["ts"])
+        body = slack_block_action(
+            button["action_id"], button["value"], user_id=user, channel_id=ELP_SLACK, message_ts=msg["ts"]
+        )
         await self.post("/slack/events", *slack_signed(SIGNING_SECRET, body))
 
     async def at(self, minutes):
@@ -176,8 +225,13 @@ async def weather_bot(redis_url, fake_slack, fake_telegram):
 async def answer_in_order(bot, answers, tg_user=5550002):
     for how, value in answers:
         if how == "reply":
-            ask = [m for m in bot.tg.sent(ELP_TG) if "pregunta" in m.get("text", "")
-                   and "Respuesta:" not in m.get("text", "") and "Sin respuesta" not in m.get("text", "")]
+            ask = [
+                m
+                for m in bot.tg.sent(ELP_TG)
+                if "pregunta" in m.get("text", "")
+                and "Respuesta:" not in m.get("text", "")
+                and "Sin respuesta" not in m.get("text", "")
+            ]
             assert ask, "no open question in Telegram"
             await bot.tg_reply(ask[-1]["message_id"], value, tg_user)
         else:

@@ -1,4 +1,5 @@
 """Where the shared real-alert fixtures and this repo's own samples live."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from bot.advisories.cap import parse_cap_document
 from bot.advisories.cap_writer import cap_time, to_cap_xml
@@ -12,21 +12,49 @@ NASTY = 'Río Bravo <crecida> & "evacuación" \'ya\' ]]> \x07'
 
 
 def people_advisory(**extra) -> Advisory:
-    sent = datetime(2026, 7, 1, 12, 0, 0, 123456, tzinfo=timezone.utc)
-    area = Area(desc="Puente Internacional <Paso del Norte> & alrededores",
-                polygons=[[(31.80, -106.50), (31.80, -106.40), (31.70, -106.40), (31.70, -106.50)]],
-                circles=[(31.69, -106.425, 5.0)], geocodes={"SAME": ["048141"], "UGC": ["TXC141"]})
-    common = dict(categories=["Safety"], urgency="Immediate", severity="Severe", certainty="Observed",
-                  expires=sent + timedelta(hours=6), areas=[area], parameters={"semáforo": ["rojo"]})
-    fields = dict(source="people", identifier="ELP-ADV-2026-0001", sender="blm-bot@el-paso",
-                  sent=sent, status="Actual", msg_type="Alert")
+    sent = datetime(2026, 7, 1, 12, 0, 0, 123456, tzinfo=UTC)
+    area = Area(
+        desc="Puente Internacional <Paso del Norte> & alrededores",
+        polygons=[[(31.80, -106.50), (31.80, -106.40), (31.70, -106.40), (31.70, -106.50)]],
+        circles=[(31.69, -106.425, 5.0)],
+        geocodes={"SAME": ["048141"], "UGC": ["TXC141"]},
+    )
+    common = dict(
+        categories=["Safety"],
+        urgency="Immediate",
+        severity="Severe",
+        certainty="Observed",
+        expires=sent + timedelta(hours=6),
+        areas=[area],
+        parameters={"semáforo": ["rojo"]},
+    )
+    fields = dict(
+        source="people",
+        identifier="ELP-ADV-2026-0001",
+        sender="blm-bot@el-paso",
+        sent=sent,
+        status="Actual",
+        msg_type="Alert",
+    )
     return Advisory(
         **{**fields, **extra},
         infos=[
-            AdvisoryInfo(language="en", event="Flash flooding & closures", headline="Flood <warning>",
-                         description=NASTY, instruction="Avoid low crossings & 'dips'", **common),
-            AdvisoryInfo(language="es", event="Inundación repentina", headline="Aviso de inundación",
-                         description=NASTY, instruction="Evite los vados & cruces bajos", **common),
+            AdvisoryInfo(
+                language="en",
+                event="Flash flooding & closures",
+                headline="Flood <warning>",
+                description=NASTY,
+                instruction="Avoid low crossings & 'dips'",
+                **common,
+            ),
+            AdvisoryInfo(
+                language="es",
+                event="Inundación repentina",
+                headline="Aviso de inundación",
+                description=NASTY,
+                instruction="Evite los vados & cruces bajos",
+                **common,
+            ),
         ],
     )
 
@@ -84,7 +112,7 @@ def test_every_fixture_round_trips_valid(fixtures, cap_schema):
         for adv in parse_cap_document(path.read_bytes()).advisories:
             cap_schema.validate(to_cap_xml(adv).decode())
             count += 1
-    assert count == 45
+    assert count == 46  # 39 legacy Atom entries, 1 blizzard, 5 CAP 1.2 samples, 1 SMN entry
 
 
 def test_values_outside_cap12_enums_are_mapped(cap_schema):
@@ -98,5 +126,7 @@ def test_values_outside_cap12_enums_are_mapped(cap_schema):
 
 
 def test_cap_time_form():
-    assert cap_time(datetime(2026, 7, 1, 6, 0, 0, 999, tzinfo=timezone(timedelta(hours=-6)))) == \
-        "2026-07-01T12:00:00-00:00"
+    assert (
+        cap_time(datetime(2026, 7, 1, 6, 0, 0, 999, tzinfo=timezone(timedelta(hours=-6))))
+        == "2026-07-01T12:00:00-00:00"
+    )

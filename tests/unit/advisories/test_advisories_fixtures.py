@@ -1,8 +1,9 @@
 """Every real fixture file parses, with concrete facts checked for each one."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,6 @@ import pytest
 from bot.advisories.cap import parse_cap_document
 from bot.advisories.matching import blms_for
 from bot.advisories.nws import parse_nws_geojson
-
 
 
 def _cap(path: Path):
@@ -33,8 +33,8 @@ def check_zone(path):
     assert adv.event_names() == ["Flood Watch"]
     assert len(adv.references) == 4
     assert adv.chain_id == "NWS-IDP-PROD-3963421-3367361"  # earliest sent, listed last
-    assert adv.sent == datetime(2019, 12, 20, 21, 34, tzinfo=timezone.utc)
-    assert adv.expires == datetime(2019, 12, 21, 13, 30, tzinfo=timezone.utc)
+    assert adv.sent == datetime(2019, 12, 20, 21, 34, tzinfo=UTC)
+    assert adv.expires == datetime(2019, 12, 21, 13, 30, tzinfo=UTC)
     info = adv.infos[0]
     assert info.sender_name == "NWS Portland OR"
     assert info.parameters["VTEC"] == ["/O.CON.KPQR.FA.A.0004.000000T0000Z-191222T1800Z/"]
@@ -68,7 +68,7 @@ def check_adot2(path):
     assert area.polygons[0][0] == (38.47, -120.14)  # lat first, as CAP writes it
     assert area.geocodes["SAME"] == ["006109", "006009", "006003"]
     assert adv.infos[0].event_codes == {"SAME": ["SVR"]}
-    assert adv.expires == datetime(2003, 6, 17, 23, 0, tzinfo=timezone.utc)
+    assert adv.expires == datetime(2003, 6, 17, 23, 0, tzinfo=UTC)
 
 
 def check_adot3(path):
@@ -94,13 +94,13 @@ def check_tsunami(path):
     assert adv.chain_id == "PAAQ-1-mg5a94"
     assert adv.infos[0].language == "en-US"  # no <language>: CAP's default
     assert adv.infos[0].areas[0].circles == [(55.3, -134.9, 0.0)]
-    assert adv.is_expired(datetime(2013, 1, 5, 11, 0, tzinfo=timezone.utc))
+    assert adv.is_expired(datetime(2013, 1, 5, 11, 0, tzinfo=UTC))
 
 
 def check_blizzard(path):
     [adv] = _cap(path)  # CAP 1.1 namespace, stylesheet PI and comments
     assert adv.event_names() == ["Blizzard Warning"]
-    assert adv.sent == datetime(2021, 12, 27, 16, 8, tzinfo=timezone.utc)
+    assert adv.sent == datetime(2021, 12, 27, 16, 8, tzinfo=UTC)
     area = adv.infos[0].areas[0]
     assert area.polygons == []  # empty <polygon/>
     assert area.geocodes == {"FIPS6": ["027031", "027075"], "UGC": ["MNZ020", "MNZ021"]}
@@ -122,7 +122,7 @@ def check_legacy_index(path):
     ewx = by_office["EWXFFAEWX"]  # Austin/San Antonio by county UGC
     assert {"TXC465", "TXC323"} <= set(ewx.infos[0].areas[0].geocodes["UGC"])
     assert [b.id for b in blms_for(ewx)] == ["del-rio", "eagle-pass"]
-    assert ewx.expires == datetime(2014, 11, 6, 0, 0, tzinfo=timezone.utc)
+    assert ewx.expires == datetime(2014, 11, 6, 0, 0, tzinfo=UTC)
 
     flood = next(a for a in advisories if "EWXFLWEWX" in a.identifier)
     assert flood.infos[0].areas[0].polygons[0][0] == (29.75, -101.76)
@@ -144,11 +144,7 @@ CHECKS = {
 
 def test_every_alert_fixture_has_checks(fixtures):
     """A new fixture file must come with facts to check."""
-    found = {
-        p.relative_to(fixtures).as_posix()
-        for p in fixtures.rglob("*")
-        if p.suffix in {".xml", ".json"}
-    }
+    found = {p.relative_to(fixtures).as_posix() for p in fixtures.rglob("*") if p.suffix in {".xml", ".json"}}
     assert found == set(CHECKS)
 
 

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from pydantic import ValidationError
 
 from bot.advisories.model import Advisory, AdvisoryInfo, Reference, parse_time
 
-T0 = datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
 
 
 def make(**kw) -> Advisory:
@@ -19,8 +19,8 @@ def test_naive_times_are_rejected_and_aware_ones_become_utc():
     with pytest.raises(ValidationError):
         make(sent=datetime(2026, 7, 1, 12, 0))
     adv = make(sent=datetime(2026, 7, 1, 6, 0, tzinfo=timezone(timedelta(hours=-6))))
-    assert adv.sent == T0 and adv.sent.tzinfo == timezone.utc
-    assert parse_time("2013-01-05T10:58:23-00:00") == datetime(2013, 1, 5, 10, 58, 23, tzinfo=timezone.utc)
+    assert adv.sent == T0 and adv.sent.tzinfo == UTC
+    assert parse_time("2013-01-05T10:58:23-00:00") == datetime(2013, 1, 5, 10, 58, 23, tzinfo=UTC)
     assert parse_time("  ") is None
 
 

@@ -59,15 +59,17 @@ def test_garbage_is_a_problem_not_an_exception():
 
 
 def test_problem_json_body_is_readable():
-    body = json.dumps({
-        "correlationId": "1b2c3d",
-        "title": "Bad Request",
-        "type": "https://api.weather.gov/problems/BadRequest",
-        "status": 400,
-        "detail": "Query parameter \"point\" is invalid",
-        "parameterErrors": [{"parameter": "point", "message": "Does not match pattern"}],
-        "instance": "https://api.weather.gov/requests/1b2c3d",
-    }).encode()
+    body = json.dumps(
+        {
+            "correlationId": "1b2c3d",
+            "title": "Bad Request",
+            "type": "https://api.weather.gov/problems/BadRequest",
+            "status": 400,
+            "detail": "Query parameter \"point\" is invalid",
+            "parameterErrors": [{"parameter": "point", "message": "Does not match pattern"}],
+            "instance": "https://api.weather.gov/requests/1b2c3d",
+        }
+    ).encode()
     message = problem_message(body)
     assert message.startswith("400 Bad Request")
     assert 'Query parameter "point" is invalid' in message

@@ -1,7 +1,8 @@
 """Unit tests of the advisory wiring: URLs, command text, filters, times, lease, config, back-off."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import fakeredis
 import pytest
@@ -20,27 +21,39 @@ from bot.rooms import RoomInfo
 
 def test_nws_point_has_at_most_four_decimals():
     assert coordinate(31.762) == "31.762" and coordinate(-106.48512) == "-106.4851" and coordinate(27.0) == "27"
-    assert alerts_url("https://api.weather.gov/", get_blm("laredo")) == \
-        "https://api.weather.gov/alerts/active?status=actual&point=27.531,-99.48"
+    assert (
+        alerts_url("https://api.weather.gov/", get_blm("laredo"))
+        == "https://api.weather.gov/alerts/active?status=actual&point=27.531,-99.48"
+    )
 
 
-@pytest.mark.parametrize("rest,central,expected", [
-    ("post Road closed", False, (None, "Road closed", "Road closed")),
-    ('post en="Road closed" es="Camino cerrado"', False, (None, "Road closed", "Camino cerrado")),
-    ("post en=“Road closed” es=“Camino cerrado”", False, (None, "Road closed", "Camino cerrado")),
-    ('post es="Camino cerrado"', False, (None, "Camino cerrado", "Camino cerrado")),
-    ("post blm=juarez Shelter open", True, ("juarez", "Shelter open", "Shelter open")),
-    ("post blm=juarez Shelter open", False, (None, "blm=juarez Shelter open", "blm=juarez Shelter open")),
-    ("post en=x is the value of y", False, (None, "en=x is the value of y", "en=x is the value of y")),
-])
+@pytest.mark.parametrize(
+    "rest,central,expected",
+    [
+        ("post Road closed", False, (None, "Road closed", "Road closed")),
+        ('post en="Road closed" es="Camino cerrado"', False, (None, "Road closed", "Camino cerrado")),
+        ("post en=“Road closed” es=“Camino cerrado”", False, (None, "Road closed", "Camino cerrado")),
+        ('post es="Camino cerrado"', False, (None, "Camino cerrado", "Camino cerrado")),
+        ("post blm=juarez Shelter open", True, ("juarez", "Shelter open", "Shelter open")),
+        ("post blm=juarez Shelter open", False, (None, "blm=juarez Shelter open", "blm=juarez Shelter open")),
+        ("post en=x is the value of y", False, (None, "en=x is the value of y", "en=x is the value of y")),
+    ],
+)
 def test_advisory_post_text(rest, central, expected):
     assert split_post_text(rest, central) == expected
 
 
 def _adv(event="Heat Advisory", severity="Minor") -> Advisory:
-    now = datetime(2026, 7, 1, 12, tzinfo=timezone.utc)
-    return Advisory(source="nws", identifier="x", sender="s", sent=now, status="Actual", msg_type="Alert",
-                    infos=[AdvisoryInfo(event=event, severity=severity, onset=now, expires=now)])
+    now = datetime(2026, 7, 1, 12, tzinfo=UTC)
+    return Advisory(
+        source="nws",
+        identifier="x",
+        sender="s",
+        sent=now,
+        status="Actual",
+        msg_type="Alert",
+        infos=[AdvisoryInfo(event=event, severity=severity, onset=now, expires=now)],
+    )
 
 
 def test_filters():
@@ -62,11 +75,13 @@ def test_deployment_advisories_section_is_optional_and_strict():
 
 
 def test_times_in_each_side_zone_and_utc():
-    when = datetime(2026, 7, 2, 3, 30, tzinfo=timezone.utc)
+    when = datetime(2026, 7, 2, 3, 30, tzinfo=UTC)
     blm = get_blm("san-diego")
     assert format_when(when, blm.us_zone) == "2026-07-01 20:30 PDT (2026-07-02 03:30 UTC)"
-    assert format_when(datetime(2026, 1, 5, 18, tzinfo=timezone.utc), get_blm("nogales").mx_zone) == \
-        "2026-01-05 11:00 MST (18:00 UTC)"
+    assert (
+        format_when(datetime(2026, 1, 5, 18, tzinfo=UTC), get_blm("nogales").mx_zone)
+        == "2026-01-05 11:00 MST (18:00 UTC)"
+    )
 
 
 def test_render_uses_room_language_zone_and_key():

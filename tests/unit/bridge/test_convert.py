@@ -1,10 +1,18 @@
 """Format conversion: examples and properties (nothing can ping; Telegram HTML always valid)."""
+
 import re
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.bridge.convert import (ZWJ, slack_to_telegram, split_html, split_mrkdwn, telegram_html_to_plain,
-                                telegram_to_slack)
+from bot.bridge.convert import (
+    ZWJ,
+    slack_to_telegram,
+    split_html,
+    split_mrkdwn,
+    telegram_html_to_plain,
+    telegram_to_slack,
+)
 from bot.model import OutboundMessage, RoomRef
 from handlers.slack.render import render_posts
 from handlers.telegram.render import render_parts
@@ -27,8 +35,10 @@ def t2s(text):
 
 def test_slack_to_telegram_examples():
     out = s2t("*Smoke* at _gate 3_ ~no~ `a<b` &amp; &lt;3 <https://x.org/a?b=1&amp;c=2|map> <#C1|general>")
-    assert out == ('<b>Smoke</b> at <i>gate 3</i> <s>no</s> <code>a&lt;b</code> &amp; &lt;3 '
-                   '<a href="https://x.org/a?b=1&amp;c=2">map</a> #general')
+    assert out == (
+        '<b>Smoke</b> at <i>gate 3</i> <s>no</s> <code>a&lt;b</code> &amp; &lt;3 '
+        '<a href="https://x.org/a?b=1&amp;c=2">map</a> #general'
+    )
     parse_html(out)
 
 
@@ -52,11 +62,15 @@ def test_slack_code_block():
 
 
 def test_telegram_to_slack_examples():
-    src = ('<b>Humo</b> &lt;!channel&gt; @here &amp; <a href="tg://user?id=5550001">Ana</a> '
-           '<a href="tg://user?id=9">Zed</a> <a href="https://e.com/x|y">l|k</a> <a href="javascript:x">j</a> '
-           '<i>it</i> <u>u</u> <s>s</s> <code>a*b</code> <span class="tg-spoiler">sp</span>')
+    src = (
+        '<b>Humo</b> &lt;!channel&gt; @here &amp; <a href="tg://user?id=5550001">Ana</a> '
+        '<a href="tg://user?id=9">Zed</a> <a href="https://e.com/x|y">l|k</a> <a href="javascript:x">j</a> '
+        '<i>it</i> <u>u</u> <s>s</s> <code>a*b</code> <span class="tg-spoiler">sp</span>'
+    )
     out = t2s(src)
-    assert out.startswith("*Humo* &lt;!channel&gt; @\u200dhere &amp; <@U0ANA> Zed <https://e.com/x%7Cy|l¦k> j _it_ u ~s~ `a*b` sp")
+    assert out.startswith(
+        "*Humo* &lt;!channel&gt; @\u200dhere &amp; <@U0ANA> Zed <https://e.com/x%7Cy|l¦k> j _it_ u ~s~ `a*b` sp"
+    )
     assert not BROADCAST.search(out)
 
 
@@ -77,8 +91,9 @@ def test_split_html_keeps_tags_balanced():
     assert len(parts) > 1
     for part in parts:
         assert len(parse_html(part)) <= 500
-    assert "".join(telegram_html_to_plain(p) for p in parts).replace(" ", "") == \
-        telegram_html_to_plain(text).replace(" ", "")
+    assert "".join(telegram_html_to_plain(p) for p in parts).replace(" ", "") == telegram_html_to_plain(text).replace(
+        " ", ""
+    )
 
 
 def test_split_mrkdwn_never_cuts_a_link():
@@ -88,16 +103,73 @@ def test_split_mrkdwn_never_cuts_a_link():
 
 
 # ---- properties -------------------------------------------------------------------------------
-slack_atoms = st.sampled_from(["<!channel>", "<!here>", "<!everyone>", "<!subteam^S1|@ops>", "<@U0BOB>",
-                               "<@U0XX|x>", "<#C1|gen>", "<https://a.b/c?d=1&amp;e=2|lab|el>", "<mailto:a@b.c>",
-                               "<javascript:alert(1)|x>", "*", "_", "~", "`", "```", "&amp;", "&lt;", "&gt;",
-                               "<", ">", "&", "\n", " ", "@channel", "@here", "\x00", "<!date^1|d>"])
+slack_atoms = st.sampled_from(
+    [
+        "<!channel>",
+        "<!here>",
+        "<!everyone>",
+        "<!subteam^S1|@ops>",
+        "<@U0BOB>",
+        "<@U0XX|x>",
+        "<#C1|gen>",
+        "<https://a.b/c?d=1&amp;e=2|lab|el>",
+        "<mailto:a@b.c>",
+        "<javascript:alert(1)|x>",
+        "*",
+        "_",
+        "~",
+        "`",
+        "```",
+        "&amp;",
+        "&lt;",
+        "&gt;",
+        "<",
+        ">",
+        "&",
+        "\n",
+        " ",
+        "@channel",
+        "@here",
+        "\x00",
+        "<!date^1|d>",
+    ]
+)
 slack_text = st.lists(st.one_of(slack_atoms, st.text(max_size=8)), max_size=40).map("".join)
-tg_atoms = st.sampled_from(["<b>", "</b>", "<i>", "</i>", "<u>", "</u>", "<s>", "</s>", "<code>", "</code>",
-                            "<pre>", "</pre>", '<pre><code class="language-python">', "</code></pre>",
-                            '<a href="tg://user?id=5550001">', '<a href="tg://user?id=7">', '<a href="https://x.y/a|b">',
-                            '<a href="!channel">', "</a>", '<span class="tg-spoiler">', "</span>", "<blockquote>",
-                            "</blockquote>", "&lt;", "&gt;", "&amp;", "&quot;", "<!channel>", "@everyone", "\n", " "])
+tg_atoms = st.sampled_from(
+    [
+        "<b>",
+        "</b>",
+        "<i>",
+        "</i>",
+        "<u>",
+        "</u>",
+        "<s>",
+        "</s>",
+        "<code>",
+        "</code>",
+        "<pre>",
+        "</pre>",
+        '<pre><code class="language-python">',
+        "</code></pre>",
+        '<a href="tg://user?id=5550001">',
+        '<a href="tg://user?id=7">',
+        '<a href="https://x.y/a|b">',
+        '<a href="!channel">',
+        "</a>",
+        '<span class="tg-spoiler">',
+        "</span>",
+        "<blockquote>",
+        "</blockquote>",
+        "&lt;",
+        "&gt;",
+        "&amp;",
+        "&quot;",
+        "<!channel>",
+        "@everyone",
+        "\n",
+        " ",
+    ]
+)
 tg_text = st.lists(st.one_of(tg_atoms, st.text(max_size=8)), max_size=40).map("".join)
 
 
@@ -106,8 +178,9 @@ tg_text = st.lists(st.one_of(tg_atoms, st.text(max_size=8)), max_size=40).map(""
 def test_any_slack_text_gives_valid_telegram_html(text):
     out = s2t(text)
     parse_html(out)  # raises on unknown or unbalanced tags
-    for part in render_parts(OutboundMessage(room=RoomRef(platform="telegram", chat_id="-1"), rich_text=out * 30,
-                                             attribution="Bob <b> (US)")):
+    for part in render_parts(
+        OutboundMessage(room=RoomRef(platform="telegram", chat_id="-1"), rich_text=out * 30, attribution="Bob <b> (US)")
+    ):
         assert len(parse_html(part)) <= 4096
 
 
@@ -119,8 +192,11 @@ def test_any_telegram_html_gives_slack_text_that_cannot_ping(text):
     leftover = ALLOWED_ANGLE.sub("", out)
     assert "<" not in leftover and ">" not in leftover
     assert not re.search(r"@(channel|here|everyone)\b", out, re.I)
-    posts = render_posts(OutboundMessage(room=RoomRef(platform="slack", chat_id="C1"), rich_text=out * 50,
-                                         attribution="<!channel> @here"))
+    posts = render_posts(
+        OutboundMessage(
+            room=RoomRef(platform="slack", chat_id="C1"), rich_text=out * 50, attribution="<!channel> @here"
+        )
+    )
     for post in posts:
         assert len(post["text"]) <= 40_000 and len(post["blocks"]) <= 50
         for block in post["blocks"]:

@@ -1,4 +1,5 @@
 """The relay through the real core and queues, on the embedded store, with console senders."""
+
 import itertools
 
 import pytest
@@ -20,19 +21,31 @@ _ids = itertools.count(1)
 class World:
     def __init__(self, rate=1000.0, redis=None):
         self.clock = ManualClock(1_700_000_000.0)
-        settings = Settings(_env_file=None, slack_channel_msgs_per_sec=rate, telegram_msgs_per_sec=1000,
-                            telegram_group_msgs_per_min=60000 if rate > 100 else rate * 60)
-        self.rt = Runtime.build(settings, deployment=Deployment.model_validate(DEMO_DEPLOYMENT), clock=self.clock,
-                                redis=redis)
+        settings = Settings(
+            _env_file=None,
+            slack_channel_msgs_per_sec=rate,
+            telegram_msgs_per_sec=1000,
+            telegram_group_msgs_per_min=60000 if rate > 100 else rate * 60,
+        )
+        self.rt = Runtime.build(
+            settings, deployment=Deployment.model_validate(DEMO_DEPLOYMENT), clock=self.clock, redis=redis
+        )
         self.slack = ConsoleSender("slack", echo=None)
         self.tg = ConsoleSender("telegram", echo=None)
         self.rt.senders.update({"slack": self.slack, "telegram": self.tg})
 
     async def send(self, room, user, text="", kind="message", message_id=None, **kw):
         n = next(_ids)
-        ev = InboundEvent(kind=kind, platform=room.platform, event_id=f"e{n}", room=room,
-                          sender=Sender(user_id=user, display_name="Someone"), text=text,
-                          message_id=message_id or f"m{n}", **kw)
+        ev = InboundEvent(
+            kind=kind,
+            platform=room.platform,
+            event_id=f"e{n}",
+            room=room,
+            sender=Sender(user_id=user, display_name="Someone"),
+            text=text,
+            message_id=message_id or f"m{n}",
+            **kw,
+        )
         await self.rt.core.accept(ev)
         await self.rt.runner.drain_until_idle()
         self.clock.advance(1.0)  # virtual time: the next message is not held by the rate limit
@@ -40,8 +53,7 @@ class World:
         return ev.message_id
 
     def posts(self, room):
-        return self.slack.received.get(room.key, []) if room.platform == "slack" else \
-            self.tg.received.get(room.key, [])
+        return self.slack.received.get(room.key, []) if room.platform == "slack" else self.tg.received.get(room.key, [])
 
 
 @pytest.fixture
@@ -94,11 +106,17 @@ async def test_edits_and_deletes_follow(world):
 
 
 async def test_location_contact_sticker_as_text(world):
-    await world.send(TG, "5550001", "", attachments=[
-        Attachment(kind="location", latitude=31.3401234, longitude=-110.9345678),
-        Attachment(kind="venue", title="Garita", name="Av. Obregón", latitude=31.3, longitude=-110.9),
-        Attachment(kind="contact", title="Grupo Beta", name="+52 631 000 0000"),
-        Attachment(kind="sticker", title="👍")])
+    await world.send(
+        TG,
+        "5550001",
+        "",
+        attachments=[
+            Attachment(kind="location", latitude=31.3401234, longitude=-110.9345678),
+            Attachment(kind="venue", title="Garita", name="Av. Obregón", latitude=31.3, longitude=-110.9),
+            Attachment(kind="contact", title="Grupo Beta", name="+52 631 000 0000"),
+            Attachment(kind="sticker", title="👍"),
+        ],
+    )
     text = world.posts(SLACK)[-1]["text"]
     assert "31.34012, -110.93457" in text
     assert "https://www.openstreetmap.org/?mlat=31.34012&mlon=-110.93457" in text
@@ -106,8 +124,12 @@ async def test_location_contact_sticker_as_text(world):
 
 
 async def test_file_over_telegram_download_limit_gives_notice(world):
-    await world.send(TG, "5550001", "video", attachments=[
-        Attachment(kind="video", name="big.mp4", size=30 * 1024 * 1024, file_ref="X")])
+    await world.send(
+        TG,
+        "5550001",
+        "video",
+        attachments=[Attachment(kind="video", name="big.mp4", size=30 * 1024 * 1024, file_ref="X")],
+    )
     text = world.posts(SLACK)[-1]["text"]
     assert "Not relayed" in text and "big.mp4" in text and "20 MB" in text
 
@@ -117,9 +139,17 @@ async def test_coalescing_when_rate_limited():
     before = METRICS.coalesced.labels("slack", SLACK.key)._value.get()
     for i in range(6):
         n = next(_ids)
-        await w.rt.core.accept(InboundEvent(kind="message", platform="telegram", event_id=f"c{n}", room=TG,
-                                            sender=Sender(user_id="5550001"), text=f"mensaje {i}",
-                                            message_id=str(5000 + i)))
+        await w.rt.core.accept(
+            InboundEvent(
+                kind="message",
+                platform="telegram",
+                event_id=f"c{n}",
+                room=TG,
+                sender=Sender(user_id="5550001"),
+                text=f"mensaje {i}",
+                message_id=str(5000 + i),
+            )
+        )
     await w.rt.runner.drain_until_idle()
     assert len(w.posts(SLACK)) == 1  # first went at once, the rest wait for the rate limit
     for _ in range(5):
@@ -141,11 +171,28 @@ async def test_coalescing_when_rate_limited():
 async def test_interactive_goes_before_chat_backlog():
     w = World(rate=1.0)
     for i in range(3):
-        await w.rt.core.accept(InboundEvent(kind="message", platform="telegram", event_id=f"i{next(_ids)}", room=TG,
-                                            sender=Sender(user_id="5550001"), text=f"chat {i}", message_id=str(6000 + i)))
+        await w.rt.core.accept(
+            InboundEvent(
+                kind="message",
+                platform="telegram",
+                event_id=f"i{next(_ids)}",
+                room=TG,
+                sender=Sender(user_id="5550001"),
+                text=f"chat {i}",
+                message_id=str(6000 + i),
+            )
+        )
     await w.rt.runner.drain_until_idle()
-    await w.rt.core.accept(InboundEvent(kind="command", platform="slack", event_id=f"i{next(_ids)}", room=SLACK,
-                                        sender=Sender(user_id="U0BOB"), command="help"))
+    await w.rt.core.accept(
+        InboundEvent(
+            kind="command",
+            platform="slack",
+            event_id=f"i{next(_ids)}",
+            room=SLACK,
+            sender=Sender(user_id="U0BOB"),
+            command="help",
+        )
+    )
     await w.rt.runner.drain_until_idle()
     w.clock.advance(1.1)
     await w.rt.runner.drain_until_idle()

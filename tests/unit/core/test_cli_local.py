@@ -1,4 +1,5 @@
 """The commands that need no tokens and no Redis, run as a user would."""
+
 import os
 import subprocess
 import sys
@@ -10,8 +11,9 @@ ROOT = Path(__file__).resolve().parents[3]
 def run(*args, env=None, timeout=120):
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_", "REDIS_"))}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, env=full_env)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=full_env
+    )
 
 
 def test_demo_shows_both_rooms():
@@ -49,9 +51,15 @@ def test_validate_without_arguments_checks_the_shipped_files():
 
 
 def test_webhook_without_secret_refuses_to_start():
-    result = run("serve", env={"TELEGRAM_BOT_TOKEN": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi",
-                               "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram/webhook", "PORT": "0"},
-                 timeout=60)
+    result = run(
+        "serve",
+        env={
+            "TELEGRAM_BOT_TOKEN": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi",
+            "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram/webhook",
+            "PORT": "0",
+        },
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "TELEGRAM_WEBHOOK_SECRET is required" in result.stderr
     assert "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi" not in result.stderr + result.stdout  # no token in the output

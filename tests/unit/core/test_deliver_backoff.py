@@ -1,4 +1,5 @@
 """Back-off after a 5xx counts failed sends only, not rate-limit waits."""
+
 import fakeredis
 
 from bot.clock import ManualClock

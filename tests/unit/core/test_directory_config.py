@@ -4,12 +4,24 @@ from bot.config import ConfigError, Settings, parse_deployment
 from bot.directory import BLMS, find_blm
 
 
-@pytest.mark.parametrize("name,expected", [
-    ("tijuana", "san-diego"), ("Ciudad Acuña", "del-rio"), ("ciudad-acuña", "del-rio"), ("acuna", "del-rio"),
-    ("juarez", "el-paso"), ("Ciudad Juárez", "el-paso"), ("nogales", "nogales"), ("NUEVO LAREDO", "laredo"),
-    ("matamoros", "brownsville"), ("reynosa", "mcallen"), ("piedras-negras", "eagle-pass"),
-    ("agua-prieta", "douglas"), ("mexicali", "calexico"),
-])
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("tijuana", "san-diego"),
+        ("Ciudad Acuña", "del-rio"),
+        ("ciudad-acuña", "del-rio"),
+        ("acuna", "del-rio"),
+        ("juarez", "el-paso"),
+        ("Ciudad Juárez", "el-paso"),
+        ("nogales", "nogales"),
+        ("NUEVO LAREDO", "laredo"),
+        ("matamoros", "brownsville"),
+        ("reynosa", "mcallen"),
+        ("piedras-negras", "eagle-pass"),
+        ("agua-prieta", "douglas"),
+        ("mexicali", "calexico"),
+    ],
+)
 def test_aliases_find_the_blm(name, expected):
     assert find_blm(name).id == expected
 
@@ -60,7 +72,8 @@ def test_room_used_twice_is_refused():
 
 def test_alias_bomb_is_refused():
     bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
-        f"{c}: &{c} [" + ",".join([f"*{p}"] * 10) + "]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+        f"{c}: &{c} [" + ",".join([f"*{p}"] * 10) + "]\n" for p, c in zip("abcdefgh", "bcdefghi")
+    )
     with pytest.raises(ConfigError) as err:
         parse_deployment(bomb, "bomb.yaml")
     assert "bomb.yaml:" in err.value.problems[0]

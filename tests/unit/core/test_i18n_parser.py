@@ -1,4 +1,5 @@
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import bot.commands.basic  # noqa: F401  (registers commands and their texts)
 from bot.commands.parser import CommandSyntaxError, parse_command_line

@@ -18,7 +18,9 @@ def _restore_root_logging():
 def test_tokens_never_reach_the_logs(capsys):
     setup_logging("INFO", "json", secrets=["s3cr3t-signing-value"])
     log = logging.getLogger("httpx")
-    log.warning('HTTP Request: POST https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage "HTTP/1.1 200 OK"')
+    log.warning(
+        'HTTP Request: POST https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage "HTTP/1.1 200 OK"'
+    )
     logging.getLogger("bot").error("slack said %s with %s", "xoxb-1234567890-abcdefghij", "s3cr3t-signing-value")
     logging.getLogger("bot").info("redis at redis://user:hunter2@db:6379/0")
     err = capsys.readouterr().err

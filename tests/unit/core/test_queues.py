@@ -1,4 +1,5 @@
 """The durable queues on the embedded store: order, exactly-once commit, retry, leases."""
+
 import asyncio
 
 import fakeredis

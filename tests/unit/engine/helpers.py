@@ -18,5 +18,14 @@ def pb_from(text: str):
 
 
 def new_state(pb, drill: bool = False, params: dict | None = None) -> RunState:
-    return RunState(id="NOG-0001", blm_id="nogales", playbook_id=pb.id, playbook_version=pb.version, sha="x",
-                    drill=drill, params={**pb.defaults(), **(params or {})}, started_at=T0, started_by="Ana")
+    return RunState(
+        id="NOG-0001",
+        blm_id="nogales",
+        playbook_id=pb.id,
+        playbook_version=pb.version,
+        sha="x",
+        drill=drill,
+        params={**pb.defaults(), **(params or {})},
+        started_at=T0,
+        started_by="Ana",
+    )

@@ -1,9 +1,10 @@
 """Commands and buttons on the embedded store (fakeredis 7.0)."""
+
 import pytest
 from fakeredis import FakeAsyncRedis, FakeServer
 
-from bot.engine import get_engine, report, start_for_advisory
 from bot.delivery.outbox import Effects
+from bot.engine import get_engine, report, start_for_advisory
 from bot.store import keys
 from tests.engine_support import CENTRAL_US, MX, US, Outbox, command, event, handle, make_core
 

@@ -1,4 +1,5 @@
 """Parsing and validating playbooks: every problem is `file:line: message`."""
+
 import json
 
 import pytest
@@ -51,9 +52,11 @@ def test_unknown_step_kind():
 
 
 def test_duplicate_step_id_and_missing_target_and_bad_template():
-    text = (GOOD.replace("  - id: hold\n", "  - id: where\n")
-            .replace("otherwise: hold", "otherwise: nowhere")
-            .replace("Shelter in place at {{ params.crossing }}.", "Shelter {{ params.crossing "))
+    text = (
+        GOOD.replace("  - id: hold\n", "  - id: where\n")
+        .replace("otherwise: hold", "otherwise: nowhere")
+        .replace("Shelter in place at {{ params.crossing }}.", "Shelter {{ params.crossing ")
+    )
     problems = problems_of(text)
     assert any("used twice" in p for p in problems)
     assert any(f":{line_of(text, 'otherwise: nowhere')}:" in p and "nowhere" in p for p in problems)
@@ -71,12 +74,15 @@ def test_bad_branch_expression_and_duration():
 
 def test_checklist_limits():
     items = "\n".join(f"      - {{id: i{n}, text: {{en: Item {n}, es: Punto {n}}}}}" for n in range(11))
-    text = GOOD.split("  - id: tasks")[0] + f"""  - id: tasks
+    text = (
+        GOOD.split("  - id: tasks")[0]
+        + f"""  - id: tasks
     kind: checklist
     title: {{en: T, es: T}}
     items:
 {items}
 """
+    )
     assert any("at most 10" in p for p in problems_of(text))
     long = "x" * 80
     text = GOOD.replace("Record exact words and time", long)
@@ -100,7 +106,9 @@ def test_alias_bomb_refused():
 
 def test_validate_paths_and_library(tmp_path):
     (tmp_path / "good.yaml").write_text(GOOD)
-    (tmp_path / "bad.yaml").write_text(GOOD.replace("id: drill-basic", "id: other").replace("severity: moderate", "severity: huge"))
+    (tmp_path / "bad.yaml").write_text(
+        GOOD.replace("id: drill-basic", "id: other").replace("severity: moderate", "severity: huge")
+    )
     (tmp_path / "notes.txt").write_text("not a playbook")
     problems = validate_paths([tmp_path])
     assert len(problems) == 1 and problems[0].startswith(f"{tmp_path / 'bad.yaml'}:{line_of(GOOD, 'severity:')}:")
@@ -114,7 +122,9 @@ def test_advisory_matching_any_language_and_blm_filter(tmp_path):
     lib = PlaybookLibrary.from_files(FIXTURES / "drill-basic.yaml")
     assert [lp.playbook.id for lp in lib.for_advisory(["AVISO DE ONDA DE CALOR"], "nogales")] == ["drill-basic"]
     assert lib.for_advisory(["Flood Warning"], "nogales") == []
-    (tmp_path / "x.yaml").write_text(GOOD.replace('    - events: ["Extreme', '    - blms: [juarez]\n      events: ["Extreme'))
+    (tmp_path / "x.yaml").write_text(
+        GOOD.replace('    - events: ["Extreme', '    - blms: [juarez]\n      events: ["Extreme')
+    )
     lib = PlaybookLibrary.load(tmp_path)
     assert lib.for_advisory(["Extreme Heat Warning"], "nogales") == []
     assert lib.for_advisory(["Extreme Heat Warning"], "el-paso")

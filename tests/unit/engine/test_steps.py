@@ -1,4 +1,5 @@
 """Each step kind as a pure transition: no Redis, no clock."""
+
 import pytest
 
 from bot.engine import steps
@@ -263,9 +264,15 @@ def test_a_page_for_a_role_nobody_holds_names_the_next_role_up():
     from bot.engine.runs import Engine
     from bot.rooms import Rooms
 
-    dep = Deployment.model_validate({"blms": {"nogales": {"slack_channel": "C1"}}, "people": [
-        {"name": "Coord", "slack_user": "U1", "role": "coordinator", "blms": ["nogales"]},
-        {"name": "Member", "slack_user": "U2", "role": "member", "blms": ["nogales"]}]})
+    dep = Deployment.model_validate(
+        {
+            "blms": {"nogales": {"slack_channel": "C1"}},
+            "people": [
+                {"name": "Coord", "slack_user": "U1", "role": "coordinator", "blms": ["nogales"]},
+                {"name": "Member", "slack_user": "U2", "role": "member", "blms": ["nogales"]},
+            ],
+        }
+    )
     engine = Engine(None, None, Rooms(dep), None)
     assert [p.name for p in engine.people_with_role("nogales", "liaison")] == ["Coord"]
     assert [p.name for p in engine.people_with_role("nogales", "member")] == ["Member"]

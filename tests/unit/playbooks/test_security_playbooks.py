@@ -1,5 +1,6 @@
 """The security playbooks (bomb threat, pursuit, migrant search and rescue): valid, bilingual,
 start with no arguments, carry the stand-off numbers, and simulate readably."""
+
 from __future__ import annotations
 
 import subprocess
@@ -101,14 +102,44 @@ def test_stand_off_table_in_feet_and_metres_in_both_languages():
 def test_bomb_threat_carries_the_call_taker_steps_questions_and_do_nots():
     pb = load_file(path("bomb-threat")).playbook
     items = {s.id: [i.text.en for i in s.items] for s in pb.steps if s.kind == "checklist"}
-    assert {"call-taker", "questions", "voice", "background", "language", "written", "safety", "coordination",
-            "close-out"} <= set(items)
+    assert {
+        "call-taker",
+        "questions",
+        "voice",
+        "background",
+        "language",
+        "written",
+        "safety",
+        "coordination",
+        "close-out",
+    } <= set(items)
     joined = " ".join(sum(items.values(), [])).lower()
-    for fact in ("keep the caller talking", "never hang up", "911 from another phone", "exact words",
-                 "when will the bomb explode", "where is it", "what does it look like", "what kind",
-                 "what will cause it to explode", "did you place the bomb", "why", "name", "address",
-                 "radios or cell phones", "fire alarm", "touch", "counterpart port", "us consul", "mexican consul",
-                 "lanes", "diversion", "bilingual public notice", "reopening criterion", "one contact per side"):
+    for fact in (
+        "keep the caller talking",
+        "never hang up",
+        "911 from another phone",
+        "exact words",
+        "when will the bomb explode",
+        "where is it",
+        "what does it look like",
+        "what kind",
+        "what will cause it to explode",
+        "did you place the bomb",
+        "why",
+        "name",
+        "address",
+        "radios or cell phones",
+        "fire alarm",
+        "touch",
+        "counterpart port",
+        "us consul",
+        "mexican consul",
+        "lanes",
+        "diversion",
+        "bilingual public notice",
+        "reopening criterion",
+        "one contact per side",
+    ):
         assert fact in joined, fact
     lanes = next(i for i in pb.step("coordination").items if i.id == "lanes")
     for word in ("NB/SB", "pedestrian", "cargo", "rail"):
@@ -121,15 +152,34 @@ def test_bomb_threat_carries_the_call_taker_steps_questions_and_do_nots():
 def test_pursuit_and_sar_carry_their_facts():
     pursuit = load_file(path("cross-border-pursuit")).playbook
     facts = " ".join(i.text.en for i in pursuit.step("facts").items).lower()
-    for fact in ("time", "crossing point or coordinates", "direction", "make, model and colour", "plates and issuing state",
-                 "number and description of suspects", "weapons", "offence", "hostages, minors or injured"):
+    for fact in (
+        "time",
+        "crossing point or coordinates",
+        "direction",
+        "make, model and colour",
+        "plates and issuing state",
+        "number and description of suspects",
+        "weapons",
+        "offence",
+        "hostages, minors or injured",
+    ):
         assert fact in facts, fact
     assert pursuit.step("intercept-mx").to == ["mx"] and pursuit.step("intercept-us").to == ["us"]
     assert "consul" in pursuit.step("consular").text.en
     sar = load_file(path("migrant-search-rescue")).playbook
     every = " ".join(t.en for _, t in texts(sar)).lower()
-    for fact in ("last known position", "minors", "medical", "water", "borstar", "grupo beta", "beacon",
-                 "consul", "hand-over", "death"):
+    for fact in (
+        "last known position",
+        "minors",
+        "medical",
+        "water",
+        "borstar",
+        "grupo beta",
+        "beacon",
+        "consul",
+        "hand-over",
+        "death",
+    ):
         assert fact in every, fact
 
 
@@ -139,41 +189,75 @@ def test_simulate_bomb_threat_head_and_escalation():
     lines = out.splitlines()
     assert lines[0] == "Simulation of bomb-threat v1 for Nogales, AZ – Nogales, Son. (virtual clock)"
     assert lines[2] == "2026-07-01 12:00:00 UTC · 2026-07-01 05:00:00 MST · 2026-07-01 05:00:00 MST"
-    assert "  → US slack (en): BOMB THREAT — DeConcini (Nogales, AZ – Nogales, Son.) — A bomb threat has been " \
-           "received at the US port concerning DeConcini" in out
+    assert (
+        "  → US slack (en): BOMB THREAT — DeConcini (Nogales, AZ – Nogales, Son.) — A bomb threat has been "
+        "received at the US port concerning DeConcini" in out
+    )
     assert "  → central telegram (es): AMENAZA DE BOMBA — DeConcini (Nogales, Son. – Nogales, AZ)" in out
     assert "  → MX telegram (es): NOG-0001: confirme la recepción en menos de 3 min — Lado mexicano:" in out
-    assert ("  !! → central slack (en): ESCALATION NOG-0001 (Nogales, AZ – Nogales, Son.): not acknowledged after "
-            "5 min — Mexican side: confirm you have the bomb threat at the US port") in out
-    assert "Pipe bomb | 70 ft (21 m) | 1,200 ft (366 m)" in out and "Bomba tubo | 21 m (70 ft) | 366 m (1,200 ft)" in out
+    assert (
+        "  !! → central slack (en): ESCALATION NOG-0001 (Nogales, AZ – Nogales, Son.): not acknowledged after "
+        "5 min — Mexican side: confirm you have the bomb threat at the US port"
+    ) in out
+    assert (
+        "Pipe bomb | 70 ft (21 m) | 1,200 ft (366 m)" in out and "Bomba tubo | 21 m (70 ft) | 366 m (1,200 ft)" in out
+    )
 
 
 def test_simulate_pursuit_escalation_line():
     out = simulate(str(path("cross-border-pursuit")), blm="nogales", params={"pursuing": "us"})
-    assert out.splitlines()[0] == "Simulation of cross-border-pursuit v1 for Nogales, AZ – Nogales, Son. (virtual clock)"
-    assert "PURSUIT TOWARD THE LINE — Nogales, AZ – Nogales, Son. — A pursuit by a US agency, heading south, is " \
-           "approaching the line" in out
+    assert (
+        out.splitlines()[0] == "Simulation of cross-border-pursuit v1 for Nogales, AZ – Nogales, Son. (virtual clock)"
+    )
+    assert (
+        "PURSUIT TOWARD THE LINE — Nogales, AZ – Nogales, Son. — A pursuit by a US agency, heading south, is "
+        "approaching the line" in out
+    )
     assert "2026-07-01 12:05:00 UTC" in out
-    assert ("  !! → central slack (en): ESCALATION NOG-0001 (Nogales, AZ – Nogales, Son.): not acknowledged after "
-            "5 min — Mexican side: confirm you have the pursuit coming south") in out
+    assert (
+        "  !! → central slack (en): ESCALATION NOG-0001 (Nogales, AZ – Nogales, Son.): not acknowledged after "
+        "5 min — Mexican side: confirm you have the pursuit coming south"
+    ) in out
     assert "        @ Central Desk" in out
 
 
 def test_simulate_sar_escalation_and_death_notice_with_ack_all():
     out = simulate(str(path("migrant-search-rescue")), blm="nogales", answers={"outcome": "deaths"})
-    assert out.splitlines()[0] == "Simulation of migrant-search-rescue v1 for Nogales, AZ – Nogales, Son. (virtual clock)"
+    assert (
+        out.splitlines()[0] == "Simulation of migrant-search-rescue v1 for Nogales, AZ – Nogales, Son. (virtual clock)"
+    )
     assert "  → US slack (en): SEARCH AND RESCUE — Nogales, AZ – Nogales, Son. — An unknown number of people" in out
-    assert ("  !! → central slack (en): ESCALATION NOG-0001 (Nogales, AZ – Nogales, Son.): not acknowledged after "
-            "15 min — BORSTAR and Grupo Beta: confirm you are deploying") in out
+    assert (
+        "  !! → central slack (en): ESCALATION NOG-0001 (Nogales, AZ – Nogales, Son.): not acknowledged after "
+        "15 min — BORSTAR and Grupo Beta: confirm you are deploying"
+    ) in out
     assert "Death reported: notify the consulate" in out
-    acked = simulate(str(path("migrant-search-rescue")), blm="nogales", answers={"outcome": "all-found"}, ack="all", lang="es")
+    acked = simulate(
+        str(path("migrant-search-rescue")), blm="nogales", answers={"outcome": "all-found"}, ack="all", lang="es"
+    )
     assert "ESCALAMIENTO" not in acked and "ESCALATION" not in acked
     assert "Fin de la simulación" in acked
 
 
 def test_simulate_command_line_prints_the_same():
-    run = subprocess.run([sys.executable, "-m", "bot", "simulate", "bomb-threat", "--blm", "nogales", "--set",
-                          "side=mx", "--answer", "decision=shelter"], cwd=ROOT, capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "simulate",
+            "bomb-threat",
+            "--blm",
+            "nogales",
+            "--set",
+            "side=mx",
+            "--answer",
+            "decision=shelter",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("Simulation of bomb-threat v1 for Nogales")
     assert "not acknowledged after 5 min — US side: confirm you have the bomb threat on the Mexican side" in run.stdout

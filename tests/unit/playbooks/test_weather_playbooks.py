@@ -1,4 +1,5 @@
 """The four weather playbooks: valid, bilingual, start with no arguments, and carry the facts right."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,8 @@ import pytest
 
 from bot.engine import simulate
 from bot.engine.loader import PlaybookLibrary, load_file
-from bot.engine.schema import AckStep, AskStep, ChecklistStep, EndStep, PostStep, Text
 from bot.engine.runs import resolve_params
+from bot.engine.schema import AckStep, AskStep, ChecklistStep, EndStep, PostStep, Text
 
 ROOT = Path(__file__).resolve().parents[3]
 PLAYBOOKS = ROOT / "playbooks"
@@ -40,8 +41,9 @@ def texts(playbook):
 
 def test_validate_cli_passes_on_the_weather_playbooks():
     files = [str(PLAYBOOKS / f"{n}.yaml") for n in WEATHER]
-    result = subprocess.run([sys.executable, "-m", "bot", "validate", *files], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "validate", *files], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -92,8 +94,16 @@ def test_shape_alert_sides_checklists_acks_decisions_closeout(name):
 def test_advisory_triggers_match_nws_and_smn_names():
     lib = PlaybookLibrary.load(PLAYBOOKS)
     ids = lambda *events: [lp.playbook.id for lp in lib.for_advisory(list(events), "el-paso")]  # noqa: E731
-    for event in ("Extreme Heat Warning", "Excessive Heat Warning", "Extreme Heat Watch", "Excessive Heat Watch",
-                  "Heat Advisory", "Aviso de Onda de Calor", "Onda de Calor", "onda de calor"):
+    for event in (
+        "Extreme Heat Warning",
+        "Excessive Heat Warning",
+        "Extreme Heat Watch",
+        "Excessive Heat Watch",
+        "Heat Advisory",
+        "Aviso de Onda de Calor",
+        "Onda de Calor",
+        "onda de calor",
+    ):
         assert ids(event) == ["heat-wave"], event
     for event in ("Red Flag Warning", "Fire Weather Watch"):
         assert ids(event) == ["wildfire"], event
@@ -131,10 +141,20 @@ def test_heatrisk_levels_0_to_4():
     playbook = pb("heat-wave")
     choices = playbook.step("heatrisk").choices
     assert [c.value for c in choices] == ["0", "1", "2", "3", "4", "?"]
-    assert [c.label.en for c in choices[:5]] == ["0 – Little or none", "1 – Minor", "2 – Moderate", "3 – Major",
-                                                 "4 – Extreme"]
-    assert [c.label.es for c in choices[:5]] == ["0 – Poco o nulo", "1 – Menor", "2 – Moderado", "3 – Mayor",
-                                                 "4 – Extremo"]
+    assert [c.label.en for c in choices[:5]] == [
+        "0 – Little or none",
+        "1 – Minor",
+        "2 – Moderate",
+        "3 – Major",
+        "4 – Extreme",
+    ]
+    assert [c.label.es for c in choices[:5]] == [
+        "0 – Poco o nulo",
+        "1 – Menor",
+        "2 – Moderado",
+        "3 – Mayor",
+        "4 – Extremo",
+    ]
     bands = playbook.step("bands").text
     assert "HeatRisk: 0 little or none · 1 minor · 2 moderate · 3 major · 4 extreme" in bands.en
     assert "HeatRisk: 0 poco o nulo · 1 menor · 2 moderado · 3 mayor · 4 extremo" in bands.es
@@ -163,8 +183,11 @@ def test_ready_set_go_levels_1_2_3_in_both_languages():
 
 
 def test_heat_wave_parameters_prefill_the_alert():
-    out = simulate(str(PLAYBOOKS / "heat-wave.yaml"), blm="el-paso",
-                   params={"advisory": "Extreme Heat Warning", "heat_index_f": "113", "heatrisk": "4"})
+    out = simulate(
+        str(PLAYBOOKS / "heat-wave.yaml"),
+        blm="el-paso",
+        params={"advisory": "Extreme Heat Warning", "heat_index_f": "113", "heatrisk": "4"},
+    )
     assert "Heat index forecast: up to 113 °F (45 °C)" in out
     assert "Índice de calor pronosticado: hasta 113 °F (45 °C)" in out
     assert "NWS HeatRisk: 4 of 4" in out and "HeatRisk del NWS: 4 de 4" in out
@@ -173,7 +196,7 @@ def test_heat_wave_parameters_prefill_the_alert():
 # ---- `python -m bot simulate <id>`: a stable, readable part of the output ----------------------
 def _between(text: str, start: str, end: str) -> str:
     i = text.index(start)
-    return text[i:text.index(end, i)]
+    return text[i : text.index(end, i)]
 
 
 SIM_EXPECTED = {
@@ -206,19 +229,30 @@ Las crecientes súbitas suben en minutos en arroyos y vados. No cruce corrientes
 
 @pytest.mark.parametrize("name", WEATHER)
 def test_simulate_output_is_readable_and_stable(name):
-    result = subprocess.run([sys.executable, "-m", "bot", "simulate", name, "--blm", "el-paso",
-                             "--answer", "closeout=All clear"], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            env={**__import__("os").environ, "PLAYBOOKS_DIR": str(PLAYBOOKS)})
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "simulate", name, "--blm", "el-paso", "--answer", "closeout=All clear"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "PLAYBOOKS_DIR": str(PLAYBOOKS)},
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith(f"Simulation of {name} v1 for El Paso, TX – Ciudad Juárez, Chih. (virtual clock)\n")
     assert "2026-07-01 12:00:00 UTC · 2026-07-01 06:00:00 MDT · 2026-07-01 06:00:00 MDT" in out
     first = out.index("  → US slack (en): ", out.index("  → central telegram"))
-    alert = out[first:out.index("  → ", out.index("  → MX telegram (es): ", first) + 5)]
+    alert = out[first : out.index("  → ", out.index("  → MX telegram (es): ", first) + 5)]
     assert alert == SIM_EXPECTED[name]
     # nobody acknowledges: a reminder in each side's room at 15 min, the central room at 25 min
     assert re.search(r"12:15:00 UTC.*\n  ! → MX telegram \(es\): ELP-0001: RECORDATORIO 1/1", out)
-    assert "!! → central slack (en): ESCALATION ELP-0001 (El Paso, TX – Ciudad Juárez, Chih.): not acknowledged after 25 min — Mexican side:" in out
-    assert "!! → central slack (en): ESCALATION ELP-0001 (El Paso, TX – Ciudad Juárez, Chih.): not acknowledged after 25 min — US side:" in out
+    assert (
+        "!! → central slack (en): ESCALATION ELP-0001 (El Paso, TX – Ciudad Juárez, Chih.): not acknowledged after 25 min — Mexican side:"
+        in out
+    )
+    assert (
+        "!! → central slack (en): ESCALATION ELP-0001 (El Paso, TX – Ciudad Juárez, Chih.): not acknowledged after 25 min — US side:"
+        in out
+    )
     assert "Sin respuesta a tiempo; se continúa con: Decisión pendiente" in out  # the label, not the value
     assert out.rstrip().endswith("End of simulation: status steps done, open.")
