@@ -20,6 +20,7 @@ from bot.advisories.model import (
     ParseResult,
     Reference,
     describe_error,
+    hazard_end,
     parse_time,
 )
 
@@ -65,7 +66,7 @@ def _parse_feed(feed: Element, result: ParseResult) -> None:
             for alert in alerts:
                 _collect(result, label, lambda alert=alert: parse_alert(alert))
         elif _child(entry, "event") is not None:
-            _collect(result, label, lambda: _index_entry(entry, feed_author))
+            _collect(result, label, lambda entry=entry: _index_entry(entry, feed_author))
         else:
             result.problems.append(f"{label}: neither an embedded <alert> nor cap: elements")
 
@@ -97,6 +98,7 @@ def _reference(token: str) -> tuple[str, Reference | None]:
 
 
 def _info(info: Element) -> AdvisoryInfo:
+    parameters = _pairs(_children(info, "parameter"))
     return AdvisoryInfo(
         language=_text(info, "language") or "en-US",
         event=_text(info, "event") or "",
@@ -109,10 +111,11 @@ def _info(info: Element) -> AdvisoryInfo:
         instruction=_text(info, "instruction"),
         effective=parse_time(_text(info, "effective")),
         onset=parse_time(_text(info, "onset")),
+        ends=hazard_end(None, parameters),  # CAP has no `ends`; NWS CAP carries eventEndingTime
         expires=parse_time(_text(info, "expires")),
         sender_name=_text(info, "senderName"),
         web=_text(info, "web"),
-        parameters=_pairs(_children(info, "parameter")),
+        parameters=parameters,
         event_codes=_pairs(_children(info, "eventCode")),
         areas=[_area(area) for area in _children(info, "area")],
     )

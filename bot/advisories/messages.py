@@ -19,7 +19,13 @@ MESSAGES = {
         "es": "Gravedad: {severity} · Urgencia: {urgency} · Certeza: {certainty}",
     },
     "adv.line.onset": {"en": "Begins: {when}", "es": "Inicia: {when}"},
-    "adv.line.expires": {"en": "Until: {when}", "es": "Vigente hasta: {when}"},
+    "adv.line.ends": {"en": "Ends: {when}", "es": "Termina: {when}"},
+    "adv.line.ends_unknown": {"en": "Ends: not given by the issuer", "es": "Termina: el emisor no lo indica"},
+    # `expires` is when the message lapses, not the hazard: said so, so nobody reads it as the end
+    "adv.line.expires": {
+        "en": "This message expires: {when} (the issuer updates it by then)",
+        "es": "Este mensaje vence: {when} (el emisor lo actualiza antes)",
+    },
     "adv.line.issuer": {"en": "Issued by: {issuer}", "es": "Emitido por: {issuer}"},
     "adv.line.issuer_text": {
         "en": "Issuer's text ({language}), as written:",
@@ -56,7 +62,8 @@ MESSAGES = {
     "adv.field.urgency": {"en": "urgency", "es": "urgencia"},
     "adv.field.certainty": {"en": "certainty", "es": "certeza"},
     "adv.field.onset": {"en": "start", "es": "inicio"},
-    "adv.field.expires": {"en": "end", "es": "fin"},
+    "adv.field.ends": {"en": "end", "es": "fin"},
+    "adv.field.expires": {"en": "message expiry", "es": "vencimiento del mensaje"},
     "adv.field.headline": {"en": "headline", "es": "titular"},
     "adv.field.description": {"en": "description", "es": "descripción"},
     "adv.field.instruction": {"en": "instructions", "es": "instrucciones"},

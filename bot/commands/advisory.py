@@ -41,7 +41,8 @@ async def list_advisories(ctx, parsed) -> None:
                 if info and info.severity in ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
                 else (info.severity if info else "?")
             )
-            until = format_when(adv.expires, zone) if adv.expires else ctx.tr("adv.list.no_expiry")
+            end = (info.ends if info else None) or adv.expires  # the hazard's end where the issuer gives it
+            until = format_when(end, zone) if end else ctx.tr("adv.list.no_expiry")
             lines.append(
                 ctx.tr(
                     "adv.list.item",

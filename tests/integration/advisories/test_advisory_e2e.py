@@ -42,7 +42,7 @@ async def test_extreme_heat_warning_reaches_el_paso_rooms_only_in_each_language(
     assert "Texto del emisor (inglés), tal como fue escrito:" in mx
     assert "Dangerously hot conditions" in mx and "Dangerously hot conditions" in us
     # the playbook started once, and the posts link the incident
-    assert harness.playbooks.calls == [(("Extreme Heat Warning",), "el-paso", HEAT_ID)]
+    assert harness.playbooks.calls == [(("Extreme Heat Warning",), "el-paso", f"w-nws.webmaster@noaa.gov,{HEAT_ID}")]
     assert "Playbook started: ELP-0001" in us and "Protocolo iniciado: ELP-0001" in mx
     assert harness.posts(LR_SLACK) == [] and harness.posts(LR_TG) == []
     # the request NWS wants

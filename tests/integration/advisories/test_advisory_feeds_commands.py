@@ -97,7 +97,7 @@ async def test_malformed_feed_item_is_logged_and_skipped_while_the_rest_are_post
     assert len(harness.posts(LR_SLACK)) == 1 and len(harness.posts(LR_TG)) == 1
     assert "Lluvias en Nuevo Laredo" in harness.posts(LR_TG)[0]
     # the playbook stub saw both languages' event names
-    assert (("Onda de Calor", "Heat Wave"), "el-paso", "SMN-TEST-1") in harness.playbooks.calls
+    assert (("Onda de Calor", "Heat Wave"), "el-paso", "smn.cna.gob.mx,SMN-TEST-1") in harness.playbooks.calls
 
 
 async def test_smn_sample_feed_alert_then_update_moving_away(harness, nws, caplog):
