@@ -8,7 +8,8 @@ from bot.i18n import register
 
 MESSAGES = {
     # ---- posts ---------------------------------------------------------------------------------
-    "adv.title": {"en": "Weather advisory: {event}", "es": "Aviso meteorológico: {event}"},
+    # es: "Alerta" frames the bot's post; NWS's Spanish product names start with "Aviso" (a warning)
+    "adv.title": {"en": "Weather advisory: {event}", "es": "Alerta meteorológica: {event}"},
     "adv.title.people": {"en": "BLM advisory", "es": "Aviso del Mecanismo de Enlace Fronterizo"},
     "adv.title.updated": {"en": "UPDATED – {title}", "es": "ACTUALIZADO – {title}"},
     "adv.title.cancelled": {"en": "CANCELLED – {title}", "es": "CANCELADO – {title}"},

@@ -27,6 +27,7 @@ from redis.exceptions import WatchError
 from bot.advisories import messages  # noqa: F401  (registers the texts)
 from bot.advisories.matching import blms_for
 from bot.advisories.model import Advisory
+from bot.advisories.names import event_name
 from bot.config import SEVERITIES
 from bot.delivery.outbox import Effects
 from bot.directory import BLM, get_blm
@@ -95,7 +96,7 @@ def render(
     zone = room_zone(blm, room)
     info = advisory.info_for(lang)
     people = advisory.source == "people"
-    base_title = t("adv.title.people", lang) if people else t("adv.title", lang, event=info.event if info else "?")
+    base_title = t("adv.title.people", lang) if people else t("adv.title", lang, event=event_name(advisory, lang))
     if state == "cancelled":
         title = t("adv.title.cancelled", lang, title=base_title)
     elif state in ENDED:
@@ -175,11 +176,12 @@ def describe_changes(old: Advisory, new: Advisory, lang: str, zone: ZoneInfo) ->
     if a is None or b is None:
         return ""
     parts: list[str] = []
-    for field, kind in (("event", None), ("severity", "severity"), ("urgency", "urgency"), ("certainty", "certainty")):
+    if event_name(old, lang) != event_name(new, lang):
+        parts.append(f"{t('adv.field.event', lang)} {event_name(old, lang)} → {event_name(new, lang)}")
+    for field, kind in (("severity", "severity"), ("urgency", "urgency"), ("certainty", "certainty")):
         va, vb = getattr(a, field), getattr(b, field)
         if va != vb:
-            shown = (lambda v, kind=kind: _value(kind, v, lang)) if kind else (lambda v: v)
-            parts.append(f"{t('adv.field.' + field, lang)} {shown(va)} → {shown(vb)}")
+            parts.append(f"{t('adv.field.' + field, lang)} {_value(kind, va, lang)} → {_value(kind, vb, lang)}")
     for field in ("onset", "ends", "expires"):
         va, vb = getattr(a, field), getattr(b, field)
         if va != vb:

@@ -47,6 +47,8 @@ async def test_tucson_heat_warning_shows_hazard_end_apart_from_message_expiry(ha
     assert "Ends: 2021-08-27 20:00 MST (2021-08-28 03:00 UTC)" in us
     assert "This message expires: 2021-08-27 10:00 MST (17:00 UTC) (the issuer updates it by then)" in us
     assert "Termina: 2021-08-27 20:00 MST (2021-08-28 03:00 UTC)" in mx
+    # NWS writes English only: the Spanish room gets NWS's own Spanish name for the product
+    assert "Alerta meteorológica: Aviso de Calor Excesivo" in mx and "Excessive Heat Warning" not in mx.split("\n")[0]
     assert "Este mensaje vence: 2021-08-27 10:00 MST (17:00 UTC)" in mx
     # the live one only: the two older versions were past `expires` at this time
     assert "urn:oid:2.49.0.1.840.0.5c89a4b5b322aa0a5966d9874d015b2a385403af.001.1" in us
