@@ -111,6 +111,30 @@ MESSAGES = {
         "es": "Qué hacer: lea el texto del emisor y esté atento a actualizaciones.",
     },
     "adv.event.people": {"en": "BLM advisory", "es": "Aviso del mecanismo"},
+    # ---- the central room's digest (digest.py) -------------------------------------------------
+    "adv.digest.title": {
+        "en": "Weather digest – {event}: {count} BLM(s)",
+        "es": "Resumen meteorológico – {event}: {count} mecanismo(s)",
+    },
+    "adv.digest.title_none": {"en": "Weather digest – {event}", "es": "Resumen meteorológico – {event}"},
+    "adv.digest.intro": {
+        "en": "Severe or extreme weather advisory in force in these BLMs (times in UTC):",
+        "es": "Aviso meteorológico grave o extremo vigente en estos mecanismos (horas en UTC):",
+    },
+    "adv.digest.none": {
+        "en": "No BLM is under this advisory any more.",
+        "es": "Ningún mecanismo está ya bajo este aviso.",
+    },
+    "adv.digest.line": {"en": "• {blm}: {details}", "es": "• {blm}: {details}"},
+    "adv.digest.ends": {"en": "ends {when}", "es": "termina {when}"},
+    "adv.digest.expires": {"en": "message expires {when}", "es": "el mensaje vence {when}"},
+    "adv.digest.updated": {"en": "updated", "es": "actualizado"},
+    "adv.digest.cleared": {"en": "• {blm}: cleared ({reason})", "es": "• {blm}: retirado ({reason})"},
+    "adv.digest.why.cancelled": {"en": "cancelled by the issuer", "es": "cancelado por el emisor"},
+    "adv.digest.why.expired": {"en": "expired", "es": "vencido"},
+    "adv.digest.why.gone": {"en": "no longer listed by the issuer", "es": "el emisor ya no lo publica"},
+    "adv.digest.why.moved": {"en": "the update no longer covers it", "es": "la actualización ya no lo incluye"},
+    "adv.digest.why.downgraded": {"en": "now below Severe", "es": "ahora por debajo de Grave"},
     # ---- commands ------------------------------------------------------------------------------
     "adv.list.title": {"en": "Active advisories – {blm}", "es": "Avisos vigentes – {blm}"},
     "adv.list.none": {"en": "No active advisories – {blm}", "es": "No hay avisos vigentes – {blm}"},

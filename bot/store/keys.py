@@ -37,6 +37,8 @@
 | blm:adv:playbooks:{blm}:{chain} | string | playbooks already started for an alert chain (incident ids, JSON) |
 | blm:adv:src:{source}         | hash   | a source's HTTP state: etag, last_modified, failures, retry_at |
 | blm:adv:issued:{id}          | string | an advisory the bot issued (people), as Advisory JSON, for CAP output |
+| blm:adv:digest:{event}       | hash   | the central room's digest of one Severe/Extreme event (event: hash of its name): generation, BLMs listed and cleared, fingerprint |
+| blm:adv:digests              | set    | digests currently listing at least one BLM (their {event} hashes) |
 """
 
 from __future__ import annotations
@@ -179,4 +181,9 @@ def adv_issued(identifier: str) -> str:
     return f"{NS}adv:issued:{identifier}"
 
 
+def adv_digest(event_hash: str) -> str:
+    return f"{NS}adv:digest:{event_hash}"
+
+
+ADV_DIGESTS = f"{NS}adv:digests"
 ADVISORY_LOCK = "advisories"  # keys.lock(ADVISORY_LOCK): the one process polling advisory sources

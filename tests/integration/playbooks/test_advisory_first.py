@@ -89,5 +89,6 @@ async def test_the_advisory_is_the_first_post_in_every_room_then_the_playbook(re
                 assert "Alerta meteorológica" in mx[0] and "Protocolo iniciado:" in mx[0]
                 assert any("HEAT WAVE" in t for t in us[1:]) and any("ONDA DE CALOR" in t for t in mx[1:])
                 assert not any("Weather advisory" in t for t in us[1:])  # posted once, first
+            await rt.advisory_service.close()
     finally:
         await nws.stop()
