@@ -49,6 +49,10 @@ MESSAGES = {
         "en": "This advisory expired at {when}. It is no longer active.",
         "es": "Este aviso venció el {when}. Ya no está vigente.",
     },
+    "adv.line.expired_before_end": {
+        "en": "The issuer sent no update before it expired; the hazard was forecast to last until {when}.",
+        "es": "El emisor no lo actualizó antes de vencer; se pronosticaba que el peligro duraría hasta {when}.",
+    },
     "adv.line.gone": {
         "en": "The issuer no longer lists this advisory as active (no cancellation received).",
         "es": "El emisor ya no publica este aviso como vigente (no se recibió cancelación).",

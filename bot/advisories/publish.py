@@ -109,7 +109,12 @@ def render(
     if state == "cancelled":
         framing.append(t("adv.line.cancelled", lang))
     elif state == "expired":
-        framing.append(t("adv.line.expired", lang, when=format_when(ended_at or advisory.expires, zone)))
+        expired_at = ended_at or advisory.expires
+        if expired_at is not None:
+            framing.append(t("adv.line.expired", lang, when=format_when(expired_at, zone)))
+            if info is not None and info.ends and info.ends > expired_at:
+                # the message lapsed without an update, not the hazard: say so, not "it is over"
+                framing.append(t("adv.line.expired_before_end", lang, when=format_when(info.ends, zone)))
     elif state == "gone":
         framing.append(t("adv.line.gone", lang))
     elif state == "moved":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from bot.advisories.publish import active_advisories
 from bot.advisories.source_nws import coordinate
 from bot.directory import get_blm
 from tests.integration.advisories.conftest import DEPLOYMENT
@@ -96,3 +97,33 @@ async def test_webb_special_weather_statement_without_ends_says_so(harness, nws)
     [us] = harness.posts("slack:C0LAREDO")
     assert "Ends: not given by the issuer" in us
     assert "This message expires: 2021-08-24 18:30 CDT (23:30 UTC)" in us
+
+
+async def test_tucson_warning_past_its_expiry_without_an_update_is_marked_no_longer_active(harness, nws):
+    """The same Tucson sample still served (304) after the live message's `expires` (10:00 MST): the
+    post is marked expired, and says the hazard was forecast to last until `ends` (20:00 MST)."""
+    harness.clock.set(datetime(2021, 8, 27, 6, 0, tzinfo=MST).timestamp())
+    nws.load_fixture(point("nogales"), "captured/wwcollins_AZ_2021-08-27_tucson_excessive_heat.json")
+    rt = harness.runtime(deployment=deployment())
+    await poll(harness, rt)
+    harness.clock.set(datetime(2021, 8, 27, 10, 5, tzinfo=MST).timestamp())
+    await poll(harness, rt)
+    [us], [mx] = harness.posts(NOG_SLACK), harness.posts(NOG_TG)
+    assert us.startswith("**NO LONGER ACTIVE – ")
+    assert "expired at 2021-08-27 10:00 MST (17:00 UTC)" in us
+    assert "the hazard was forecast to last until 2021-08-27 20:00 MST (2021-08-28 03:00 UTC)" in us
+    assert mx.startswith("**YA NO VIGENTE – ") and "se pronosticaba que el peligro duraría hasta" in mx
+    assert await active_advisories(rt.redis, "nogales") == []
+
+
+async def test_imperial_warning_gone_from_the_active_list_without_a_cancel(harness, nws):
+    """wwcollins_CA_2021-08-24_imperial_excessive_heat.json, then Calexico's point lists nothing."""
+    harness.clock.set(datetime(2021, 8, 24, 14, 0, tzinfo=MST).timestamp())
+    nws.load_fixture(point("calexico"), "captured/wwcollins_CA_2021-08-24_imperial_excessive_heat.json")
+    rt = harness.runtime(deployment=deployment())
+    await poll(harness, rt)
+    nws.set_point(point("calexico"), [])
+    await poll(harness, rt)
+    [us] = harness.posts(CAL_SLACK)
+    assert us.startswith("**NO LONGER ACTIVE – ") and "no longer lists this advisory" in us
+    assert await active_advisories(rt.redis, "calexico") == []
