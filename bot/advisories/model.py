@@ -29,8 +29,13 @@ LatLon = tuple[float, float]
 
 
 def alert_key(sender: str, identifier: str) -> str:
-    """One alert message's identity across senders: CAP's `sender,identifier`."""
-    return f"{sender},{identifier}"
+    """One alert message's identity across senders: CAP's `sender,identifier`. CAP forbids commas
+    in both; an issuer that uses one anyway gets it percent-encoded, so two keys never collide."""
+
+    def part(text: str) -> str:
+        return text.replace("%", "%25").replace(",", "%2C")
+
+    return f"{part(sender)},{part(identifier)}"
 
 
 def hazard_end(ends: str | None, parameters: dict[str, list[str]]) -> datetime | None:
@@ -168,17 +173,17 @@ class Advisory(BaseModel):
         NWS lists references in no particular order, hence "earliest sent", not "first listed".
         Only as good as the references: an Update that omits the original starts a new chain.
         """
-        own, bare = self._own_references()
-        if own:
-            return alert_key(self.sender, min(own, key=lambda r: r.sent).identifier)
-        if bare:
-            return alert_key(self.sender, bare[0])
-        return self.key
+        return alert_key(self.sender, self.chain_id)
 
     @property
     def chain_id(self) -> str:
-        """The identifier part of `chain_key` (for people and logs; state is keyed by `chain_key`)."""
-        return self.chain_key.split(",", 1)[1]
+        """The identifier of the chain's first message (its sender is this message's own)."""
+        own, bare = self._own_references()
+        if own:
+            return min(own, key=lambda r: r.sent).identifier
+        if bare:
+            return bare[0]
+        return self.identifier
 
     def as_reference(self) -> Reference:
         """What a later Update/Cancel puts in its references to point at this advisory."""
