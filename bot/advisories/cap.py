@@ -20,6 +20,7 @@ from bot.advisories.model import (
     ParseResult,
     Reference,
     describe_error,
+    expired_references,
     hazard_end,
     parse_time,
 )
@@ -74,6 +75,7 @@ def _parse_feed(feed: Element, result: ParseResult) -> None:
 def parse_alert(alert: Element) -> Advisory:
     """One CAP `<alert>` element -> Advisory (raises on bad data; callers turn that into problems)."""
     refs = [_reference(token) for token in (_text(alert, "references") or "").split()]
+    infos = [_info(info) for info in _children(alert, "info")]
     return Advisory(
         source="cap",
         identifier=_text(alert, "identifier") or "",
@@ -84,7 +86,8 @@ def parse_alert(alert: Element) -> Advisory:
         scope=_text(alert, "scope") or "Public",
         references=[ident for ident, _ in refs],
         reference_details=[detail for _, detail in refs if detail is not None],
-        infos=[_info(info) for info in _children(alert, "info")],
+        expired_references=[r for info in infos for r in expired_references(info.parameters)],
+        infos=infos,
     )
 
 

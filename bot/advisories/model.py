@@ -38,6 +38,22 @@ def alert_key(sender: str, identifier: str) -> str:
     return f"{part(sender)},{part(identifier)}"
 
 
+def expired_references(parameters: dict[str, list[str]]) -> list[Reference]:
+    """NWS's `expiredReferences` parameter ("sender,identifier,sent" triples, space-separated) ->
+    References; a malformed triple is skipped (a hint, never a reason to drop the alert)."""
+    out: list[Reference] = []
+    for value in parameters.get("expiredReferences") or []:
+        for token in value.split():
+            parts = token.split(",")
+            if len(parts) != 3:
+                continue
+            try:
+                out.append(Reference(sender=parts[0], identifier=parts[1], sent=parse_time(parts[2])))
+            except ValueError:
+                continue
+    return out
+
+
 def hazard_end(ends: str | None, parameters: dict[str, list[str]]) -> datetime | None:
     """The hazard's end: the given `ends`, else NWS's `eventEndingTime` parameter, else None."""
     if ends and ends.strip():
@@ -134,6 +150,10 @@ class Advisory(BaseModel):
     scope: str = "Public"
     references: list[str] = Field(default_factory=list)  # identifiers of earlier messages
     reference_details: list[Reference] = Field(default_factory=list)  # same, with sender and sent
+    # Earlier messages of the same hazard that NWS no longer lists in `references` once they have
+    # expired (its `expiredReferences` parameter): a new Alert for a continuing warning names its
+    # predecessors only there, so the chain is found through them too (same sender only).
+    expired_references: list[Reference] = Field(default_factory=list)
     infos: list[AdvisoryInfo] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -156,7 +176,7 @@ class Advisory(BaseModel):
         """The references that count: those from this message's own sender, and bare identifiers
         (a malformed reference without sender and time is taken to be the sender's own)."""
         detailed = {r.identifier for r in self.reference_details}
-        own = [r for r in self.reference_details if r.sender == self.sender]
+        own = [r for r in self.reference_details + self.expired_references if r.sender == self.sender]
         bare = [i for i in self.references if i not in detailed]
         return own, bare
 
@@ -180,7 +200,7 @@ class Advisory(BaseModel):
         """The identifier of the chain's first message (its sender is this message's own)."""
         own, bare = self._own_references()
         if own:
-            return min(own, key=lambda r: r.sent).identifier
+            return min(own, key=lambda r: (r.sent, r.identifier)).identifier  # ties: same answer every time
         if bare:
             return bare[0]
         return self.identifier

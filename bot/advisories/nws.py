@@ -16,6 +16,7 @@ from bot.advisories.model import (
     ParseResult,
     Reference,
     describe_error,
+    expired_references,
     hazard_end,
     parse_time,
 )
@@ -107,6 +108,7 @@ def _feature(feature: Any) -> Advisory:
         msg_type=props.get("messageType"),
         references=[r.identifier for r in refs],
         reference_details=refs,
+        expired_references=expired_references(parameters),
         infos=[info],
     )
 

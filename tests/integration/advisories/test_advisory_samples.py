@@ -57,7 +57,7 @@ async def test_tucson_heat_warning_shows_hazard_end_apart_from_message_expiry(ha
         (
             ("Excessive Heat Warning",),
             "nogales",
-            "w-nws.webmaster@noaa.gov,urn:oid:2.49.0.1.840.0.5c89a4b5b322aa0a5966d9874d015b2a385403af.001.1",
+            "w-nws.webmaster@noaa.gov,urn:oid:2.49.0.1.840.0.bbab71015cf54017cec802ca8818c9b7f8e9d148.001.2",
         )
     ]
 
@@ -127,3 +127,33 @@ async def test_imperial_warning_gone_from_the_active_list_without_a_cancel(harne
     [us] = harness.posts(CAL_SLACK)
     assert us.startswith("**NO LONGER ACTIVE – ") and "no longer lists this advisory" in us
     assert await active_advisories(rt.redis, "calexico") == []
+
+
+async def test_tucsons_new_alert_for_a_continuing_warning_edits_the_earlier_post(harness, nws):
+    """The same sample a day earlier, reduced to the Update live then (…104141…, sent 08-26 02:39 MST);
+    a day later NWS lists the newer message as an Alert that names it only in `expiredReferences`,
+    next to the older versions it still lists: one post, edited to the newest, never back to an older
+    version, and the playbook started once."""
+    import json
+
+    from tests.fakes.nws_api import fixtures_dir
+
+    path = fixtures_dir() / "nws-geojson" / "captured" / "wwcollins_AZ_2021-08-27_tucson_excessive_heat.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    earlier = {**doc, "features": [f for f in doc["features"] if "104141e2" in f["properties"]["id"]]}
+    harness.clock.set(datetime(2021, 8, 26, 6, 0, tzinfo=MST).timestamp())
+    nws.set_point(point("nogales"), earlier)
+    rt = harness.runtime(deployment=deployment())
+    await poll(harness, rt)
+    [us] = harness.posts(NOG_SLACK)
+    assert "104141e2" in us and "This message expires: 2021-08-26 13:00 MST" in us
+
+    harness.clock.set(datetime(2021, 8, 27, 6, 0, tzinfo=MST).timestamp())
+    nws.load_fixture(point("nogales"), "captured/wwcollins_AZ_2021-08-27_tucson_excessive_heat.json")
+    await poll(harness, rt)
+    [us] = harness.posts(NOG_SLACK)
+    assert us.startswith("**UPDATED – ") and "5c89a4b5" in us and "dd8d9be2" not in us
+    assert "This message expires: 2021-08-27 10:00 MST" in us
+    assert len(harness.playbooks.calls) == 1
+    [active] = await active_advisories(rt.redis, "nogales")
+    assert active.identifier.endswith("5c89a4b5b322aa0a5966d9874d015b2a385403af.001.1")

@@ -146,8 +146,10 @@ def check_tucson(path):
     assert live.identifier == "urn:oid:2.49.0.1.840.0.5c89a4b5b322aa0a5966d9874d015b2a385403af.001.1"
     assert live.expires == _utc("2021-08-27T10:00:00-07:00") and live.expires < ends
     assert live.infos[0].onset == _utc("2021-08-26T14:53:00-07:00")
-    assert live.references == [] and live.chain_key == f"w-nws.webmaster@noaa.gov,{live.identifier}"
-    assert "expiredReferences" in live.infos[0].parameters
+    assert live.references == [] and len(live.expired_references) == 7
+    # all three versions belong to one chain, found through `expiredReferences`: its first message
+    root = "w-nws.webmaster@noaa.gov,urn:oid:2.49.0.1.840.0.bbab71015cf54017cec802ca8818c9b7f8e9d148.001.2"
+    assert [a.chain_key for a in advisories] == [root, root, root]
     update = advisories[1]
     assert [r.identifier for r in update.reference_details] == [
         "urn:oid:2.49.0.1.840.0.f1b0c83403a96a4765992c8f1fefcad60e29bae7.001.1"
