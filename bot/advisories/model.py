@@ -48,7 +48,9 @@ def expired_references(parameters: dict[str, list[str]]) -> list[Reference]:
             if len(parts) != 3:
                 continue
             try:
-                out.append(Reference(sender=parts[0], identifier=parts[1], sent=parse_time(parts[2])))
+                sent = parse_time(parts[2])
+                if sent is not None:
+                    out.append(Reference(sender=parts[0], identifier=parts[1], sent=sent))
             except ValueError:
                 continue
     return out
