@@ -350,7 +350,7 @@ class Publisher:
             return "cancelled"
 
         if state == "active" and previous is not None:
-            if advisory.sent <= previous.sent or advisory.is_expired(now):
+            if advisory.sent < previous.sent or advisory.is_expired(now):
                 # an older or lapsed version of what is posted (NWS keeps listing superseded
                 # messages until they expire): posting it would undo the newer one
                 log.info("advisory %s in %s: older than the posted version, not applied", advisory.identifier, blm.id)
