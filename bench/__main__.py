@@ -302,10 +302,13 @@ async def bench_advisory(redis: RedisServer) -> None:
                     break
                 await asyncio.sleep(0.1)
             ok = [c for c in adv(slack, ("chat.postMessage",)) + adv(tg, ("sendMessage",)) if c.ok]
+            # the central room's digest (one post per Severe/Extreme event, no alert identifier in it)
             central = [
                 c
-                for c in ok
-                if c.params.get("channel") == "C0CENTRAL" or str(c.params.get("chat_id")) == "-1001000000000"
+                for c in slack.calls + tg.calls
+                if c.ok
+                and c.method in ("chat.postMessage", "sendMessage")
+                and (c.params.get("channel") == "C0CENTRAL" or str(c.params.get("chat_id")) == "-1001000000000")
             ]
             rejected = [c for c in slack.calls + tg.calls if c.status == 429]
             last = max(c.at for c in ok) - seen_at if ok else float("nan")
@@ -315,9 +318,110 @@ async def bench_advisory(redis: RedisServer) -> None:
         await nws.stop()
     row(
         "advisory fan-out: 10 BLMs × 2 platforms, default rate limits (first post → last post after NWS serves it)",
-        f"{len(ok)} posts ({len(central)} to central), last {last:.2f} s after the alert was served; 429s: {len(rejected)}",
+        f"{len(ok)} posts (+{len(central)} digest posts to central), last {last:.2f} s after the alert was served; 429s: {len(rejected)}",
         "",
         "target ≤ 2 s, 0 × 429: " + ("met" if last <= 2 and not rejected else "NOT met") + " (incl. ≤1 s poll period)",
+    )
+
+
+async def bench_advisory_playbook(redis: RedisServer) -> None:
+    """Issue 15's fan-out row: an Extreme Heat Warning at all ten BLMs (one alert per county, as NWS
+    issues them), starting the real heat-wave playbook in each, default send rates with the fakes
+    enforcing them. From the start of the poll to each of the 20 rooms' advisory; which post each
+    room got first; 429s until every room's queue has drained (the playbook's posts included)."""
+    from bot.store import keys
+    from tests.fakes.alerts import nws_feature
+    from tests.fakes.nws_api import FakeNWS
+
+    await fresh(redis)
+    slack, tg, nws = FakeSlack(rate_limit=True), FakeTelegram(rate_limit=True), FakeNWS()
+    await slack.start()
+    await tg.start()
+    await nws.start()
+    settings = make_settings(
+        redis.url,
+        slack,
+        tg,
+        playbooks_dir=ROOT / "playbooks",
+        advisory_poll_seconds=0,  # the bench polls once itself, so "after the poll" has a start
+        nws_api_url=nws.url,
+        nws_user_agent=nws.user_agent,
+        slack_channel_msgs_per_sec=1,
+        telegram_msgs_per_sec=30,
+        telegram_group_msgs_per_min=20,
+    )
+    rooms = {("slack", slack_channel(b)): b for b in BLM_IDS} | {
+        ("telegram", str(tg_chat(i))): b for i, b in enumerate(BLM_IDS)
+    }
+    try:
+        async with running_bot(settings, DEPLOYMENT) as bot:
+            now = datetime.now(UTC)
+            for blm_id, point in _points().items():
+                nws.set_point(
+                    point,
+                    [
+                        nws_feature(
+                            f"urn:bench:heat:{blm_id}",
+                            "Extreme Heat Warning",
+                            severity="Extreme",
+                            same=[f"0{_fips(blm_id)}"],
+                            ugc=[],
+                            sent=now,
+                        )
+                    ],
+                )
+            service = bot.runtime.advisory_service
+            polled_at = time.time()
+            await service.tick()
+            poll_seconds = time.time() - polled_at
+
+            def posts():
+                out = [(("slack", c.params.get("channel")), c) for c in slack.calls if c.method == "chat.postMessage"]
+                out += [(("telegram", str(c.params.get("chat_id"))), c) for c in tg.calls if c.method == "sendMessage"]
+                return [(room, c) for room, c in out if c.ok and room in rooms]
+
+            def is_advisory(c) -> bool:
+                return "urn:bench:heat" in json.dumps(c.params)
+
+            deadline = time.time() + 60
+            while time.time() < deadline:
+                if len({room for room, c in posts() if is_advisory(c)}) >= len(rooms):
+                    break
+                await asyncio.sleep(0.05)
+            first: dict = {}
+            advisory_at: dict = {}
+            for room, c in sorted(posts(), key=lambda rc: rc[1].at):
+                first.setdefault(room, c)
+                if is_advisory(c):
+                    advisory_at.setdefault(room, c.at - polled_at)
+            # then every room's playbook posts, to count 429s over the whole fan-out
+            while time.time() < deadline and await bot.runtime.redis.zcard(keys.READY):
+                await asyncio.sleep(0.2)
+            total = len(posts())
+            central_digest = [
+                c
+                for c in slack.calls
+                if c.method == "chat.postMessage"
+                and c.params.get("channel") == "C0CENTRAL"
+                and "Weather digest" in json.dumps(c.params)
+            ]
+            rejected = [c for c in slack.calls + tg.calls if c.status == 429]
+            await service.close()
+    finally:
+        await slack.stop()
+        await tg.stop()
+        await nws.stop()
+    delays = sorted(advisory_at.values())
+    first_ok = sum(1 for room, c in first.items() if is_advisory(c))
+    worst = max(delays) if len(delays) == len(rooms) else float("inf")
+    met = worst <= 2 and first_ok == len(rooms) and not rejected
+    row(
+        "advisory + playbook fan-out: Extreme Heat Warning at 10 BLMs starting heat-wave in each, Slack 1/s per channel, Telegram 20/min per group (poll start → each room's advisory)",
+        f"advisory in {len(delays)}/{len(rooms)} rooms, p50 {statistics.median(delays):.2f} s / max {worst:.2f} s after the poll "
+        f"(the poll itself {poll_seconds:.2f} s); first post in {first_ok}/{len(rooms)} rooms; {total} posts in all; "
+        f"central digest posts: {len(central_digest)}; 429s: {len(rejected)}",
+        "",
+        "target every advisory ≤ 2 s, first in all 20 rooms, 0 × 429: " + ("met" if met else "NOT met"),
     )
 
 
@@ -488,6 +592,8 @@ async def main(quick: bool) -> None:
         await bench_ack_processes(redis, 20 if quick else 100)
         print("advisory fan-out…", flush=True)
         await bench_advisory(redis)
+        print("advisory + playbook fan-out…", flush=True)
+        await bench_advisory_playbook(redis)
         print("timers…", flush=True)
         await bench_timers(redis, 1000 if quick else 10_000)
         print("processes…", flush=True)

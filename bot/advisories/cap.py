@@ -20,6 +20,8 @@ from bot.advisories.model import (
     ParseResult,
     Reference,
     describe_error,
+    expired_references,
+    hazard_end,
     parse_time,
 )
 
@@ -65,7 +67,7 @@ def _parse_feed(feed: Element, result: ParseResult) -> None:
             for alert in alerts:
                 _collect(result, label, lambda alert=alert: parse_alert(alert))
         elif _child(entry, "event") is not None:
-            _collect(result, label, lambda: _index_entry(entry, feed_author))
+            _collect(result, label, lambda entry=entry: _index_entry(entry, feed_author))
         else:
             result.problems.append(f"{label}: neither an embedded <alert> nor cap: elements")
 
@@ -73,6 +75,7 @@ def _parse_feed(feed: Element, result: ParseResult) -> None:
 def parse_alert(alert: Element) -> Advisory:
     """One CAP `<alert>` element -> Advisory (raises on bad data; callers turn that into problems)."""
     refs = [_reference(token) for token in (_text(alert, "references") or "").split()]
+    infos = [_info(info) for info in _children(alert, "info")]
     return Advisory(
         source="cap",
         identifier=_text(alert, "identifier") or "",
@@ -83,7 +86,8 @@ def parse_alert(alert: Element) -> Advisory:
         scope=_text(alert, "scope") or "Public",
         references=[ident for ident, _ in refs],
         reference_details=[detail for _, detail in refs if detail is not None],
-        infos=[_info(info) for info in _children(alert, "info")],
+        expired_references=[r for info in infos for r in expired_references(info.parameters)],
+        infos=infos,
     )
 
 
@@ -97,6 +101,7 @@ def _reference(token: str) -> tuple[str, Reference | None]:
 
 
 def _info(info: Element) -> AdvisoryInfo:
+    parameters = _pairs(_children(info, "parameter"))
     return AdvisoryInfo(
         language=_text(info, "language") or "en-US",
         event=_text(info, "event") or "",
@@ -109,10 +114,11 @@ def _info(info: Element) -> AdvisoryInfo:
         instruction=_text(info, "instruction"),
         effective=parse_time(_text(info, "effective")),
         onset=parse_time(_text(info, "onset")),
+        ends=hazard_end(None, parameters),  # CAP has no `ends`; NWS CAP carries eventEndingTime
         expires=parse_time(_text(info, "expires")),
         sender_name=_text(info, "senderName"),
         web=_text(info, "web"),
-        parameters=_pairs(_children(info, "parameter")),
+        parameters=parameters,
         event_codes=_pairs(_children(info, "eventCode")),
         areas=[_area(area) for area in _children(info, "area")],
     )

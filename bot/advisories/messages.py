@@ -8,7 +8,8 @@ from bot.i18n import register
 
 MESSAGES = {
     # ---- posts ---------------------------------------------------------------------------------
-    "adv.title": {"en": "Weather advisory: {event}", "es": "Aviso meteorológico: {event}"},
+    # es: "Alerta" frames the bot's post; NWS's Spanish product names start with "Aviso" (a warning)
+    "adv.title": {"en": "Weather advisory: {event}", "es": "Alerta meteorológica: {event}"},
     "adv.title.people": {"en": "BLM advisory", "es": "Aviso del Mecanismo de Enlace Fronterizo"},
     "adv.title.updated": {"en": "UPDATED – {title}", "es": "ACTUALIZADO – {title}"},
     "adv.title.cancelled": {"en": "CANCELLED – {title}", "es": "CANCELADO – {title}"},
@@ -19,7 +20,13 @@ MESSAGES = {
         "es": "Gravedad: {severity} · Urgencia: {urgency} · Certeza: {certainty}",
     },
     "adv.line.onset": {"en": "Begins: {when}", "es": "Inicia: {when}"},
-    "adv.line.expires": {"en": "Until: {when}", "es": "Vigente hasta: {when}"},
+    "adv.line.ends": {"en": "Ends: {when}", "es": "Termina: {when}"},
+    "adv.line.ends_unknown": {"en": "Ends: not given by the issuer", "es": "Termina: el emisor no lo indica"},
+    # `expires` is when the message lapses, not the hazard: said so, so nobody reads it as the end
+    "adv.line.expires": {
+        "en": "This message expires: {when} (the issuer updates it by then)",
+        "es": "Este mensaje vence: {when} (el emisor lo actualiza antes)",
+    },
     "adv.line.issuer": {"en": "Issued by: {issuer}", "es": "Emitido por: {issuer}"},
     "adv.line.issuer_text": {
         "en": "Issuer's text ({language}), as written:",
@@ -42,6 +49,10 @@ MESSAGES = {
         "en": "This advisory expired at {when}. It is no longer active.",
         "es": "Este aviso venció el {when}. Ya no está vigente.",
     },
+    "adv.line.expired_before_end": {
+        "en": "The issuer sent no update before it expired; the hazard was forecast to last until {when}.",
+        "es": "El emisor no lo actualizó antes de vencer; se pronosticaba que el peligro duraría hasta {when}.",
+    },
     "adv.line.gone": {
         "en": "The issuer no longer lists this advisory as active (no cancellation received).",
         "es": "El emisor ya no publica este aviso como vigente (no se recibió cancelación).",
@@ -56,7 +67,8 @@ MESSAGES = {
     "adv.field.urgency": {"en": "urgency", "es": "urgencia"},
     "adv.field.certainty": {"en": "certainty", "es": "certeza"},
     "adv.field.onset": {"en": "start", "es": "inicio"},
-    "adv.field.expires": {"en": "end", "es": "fin"},
+    "adv.field.ends": {"en": "end", "es": "fin"},
+    "adv.field.expires": {"en": "message expiry", "es": "vencimiento del mensaje"},
     "adv.field.headline": {"en": "headline", "es": "titular"},
     "adv.field.description": {"en": "description", "es": "descripción"},
     "adv.field.instruction": {"en": "instructions", "es": "instrucciones"},
@@ -103,6 +115,30 @@ MESSAGES = {
         "es": "Qué hacer: lea el texto del emisor y esté atento a actualizaciones.",
     },
     "adv.event.people": {"en": "BLM advisory", "es": "Aviso del mecanismo"},
+    # ---- the central room's digest (digest.py) -------------------------------------------------
+    "adv.digest.title": {
+        "en": "Weather digest – {event}: {count} BLM(s)",
+        "es": "Resumen meteorológico – {event}: {count} mecanismo(s)",
+    },
+    "adv.digest.title_none": {"en": "Weather digest – {event}", "es": "Resumen meteorológico – {event}"},
+    "adv.digest.intro": {
+        "en": "Severe or extreme weather advisory in force in these BLMs (times in UTC):",
+        "es": "Aviso meteorológico grave o extremo vigente en estos mecanismos (horas en UTC):",
+    },
+    "adv.digest.none": {
+        "en": "No BLM is under this advisory any more.",
+        "es": "Ningún mecanismo está ya bajo este aviso.",
+    },
+    "adv.digest.line": {"en": "• {blm}: {details}", "es": "• {blm}: {details}"},
+    "adv.digest.ends": {"en": "ends {when}", "es": "termina {when}"},
+    "adv.digest.expires": {"en": "message expires {when}", "es": "el mensaje vence {when}"},
+    "adv.digest.updated": {"en": "updated", "es": "actualizado"},
+    "adv.digest.cleared": {"en": "• {blm}: cleared ({reason})", "es": "• {blm}: retirado ({reason})"},
+    "adv.digest.why.cancelled": {"en": "cancelled by the issuer", "es": "cancelado por el emisor"},
+    "adv.digest.why.expired": {"en": "expired", "es": "vencido"},
+    "adv.digest.why.gone": {"en": "no longer listed by the issuer", "es": "el emisor ya no lo publica"},
+    "adv.digest.why.moved": {"en": "the update no longer covers it", "es": "la actualización ya no lo incluye"},
+    "adv.digest.why.downgraded": {"en": "now below Severe", "es": "ahora por debajo de Grave"},
     # ---- commands ------------------------------------------------------------------------------
     "adv.list.title": {"en": "Active advisories – {blm}", "es": "Avisos vigentes – {blm}"},
     "adv.list.none": {"en": "No active advisories – {blm}", "es": "No hay avisos vigentes – {blm}"},

@@ -28,6 +28,46 @@ UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 LatLon = tuple[float, float]
 
 
+def alert_key(sender: str, identifier: str) -> str:
+    """One alert message's identity across senders: CAP's `sender,identifier`. CAP forbids commas
+    in both; an issuer that uses one anyway gets it percent-encoded, so two keys never collide."""
+
+    def part(text: str) -> str:
+        return text.replace("%", "%25").replace(",", "%2C")
+
+    return f"{part(sender)},{part(identifier)}"
+
+
+def expired_references(parameters: dict[str, list[str]]) -> list[Reference]:
+    """NWS's `expiredReferences` parameter ("sender,identifier,sent" triples, space-separated) ->
+    References; a malformed triple is skipped (a hint, never a reason to drop the alert)."""
+    out: list[Reference] = []
+    for value in parameters.get("expiredReferences") or []:
+        for token in value.split():
+            parts = token.split(",")
+            if len(parts) != 3:
+                continue
+            try:
+                sent = parse_time(parts[2])
+                if sent is not None:
+                    out.append(Reference(sender=parts[0], identifier=parts[1], sent=sent))
+            except ValueError:
+                continue
+    return out
+
+
+def hazard_end(ends: str | None, parameters: dict[str, list[str]]) -> datetime | None:
+    """The hazard's end: the given `ends`, else NWS's `eventEndingTime` parameter, else None."""
+    if ends and ends.strip():
+        return parse_time(ends)
+    for value in parameters.get("eventEndingTime") or []:
+        try:
+            return parse_time(value)
+        except ValueError:
+            continue  # a parameter is a hint: a bad one is ignored, never the alert
+    return None
+
+
 def parse_time(text: str | None) -> datetime | None:
     """ISO 8601 with offset (CAP's `-00:00`, NWS's `-08:00`, or `Z`) -> aware UTC; blank -> None."""
     if text is None or not text.strip():
@@ -80,6 +120,10 @@ class AdvisoryInfo(BaseModel):
     instruction: str | None = None
     effective: UtcDatetime | None = None
     onset: UtcDatetime | None = None
+    # When the hazard itself ends (NWS `ends`, or the `eventEndingTime` parameter of NWS CAP). Not
+    # `expires`, which is when this message lapses: NWS re-issues a warning that runs until 8 PM
+    # every few hours, each message expiring long before the heat does.
+    ends: UtcDatetime | None = None
     expires: UtcDatetime | None = None
     sender_name: str | None = None
     web: str | None = None
@@ -108,6 +152,10 @@ class Advisory(BaseModel):
     scope: str = "Public"
     references: list[str] = Field(default_factory=list)  # identifiers of earlier messages
     reference_details: list[Reference] = Field(default_factory=list)  # same, with sender and sent
+    # Earlier messages of the same hazard that NWS no longer lists in `references` once they have
+    # expired (its `expiredReferences` parameter): a new Alert for a continuing warning names its
+    # predecessors only there, so the chain is found through them too (same sender only).
+    expired_references: list[Reference] = Field(default_factory=list)
     infos: list[AdvisoryInfo] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -117,18 +165,46 @@ class Advisory(BaseModel):
                 self.references.append(ref.identifier)
         return self
 
+    # ---- identity: (sender, identifier) -----------------------------------------------------
+    # CAP identifies a message by its sender and identifier together (and forbids commas in both,
+    # so "sender,identifier" -- CAP's own reference form without the time -- is unambiguous).
+    # Two senders may use the same identifier; an Update or Cancel counts only for its own
+    # sender's messages, so a stranger's Cancel naming an alert cancels nothing.
     @property
-    def chain_id(self) -> str:
-        """Identifier of the first alert in this chain: the earliest-sent reference when sent times
-        are known, else the first listed reference, else this alert's own identifier.
+    def key(self) -> str:
+        return alert_key(self.sender, self.identifier)
+
+    def _own_references(self) -> tuple[list[Reference], list[str]]:
+        """The references that count: those from this message's own sender, and bare identifiers
+        (a malformed reference without sender and time is taken to be the sender's own)."""
+        detailed = {r.identifier for r in self.reference_details}
+        own = [r for r in self.reference_details + self.expired_references if r.sender == self.sender]
+        bare = [i for i in self.references if i not in detailed]
+        return own, bare
+
+    def reference_keys(self) -> list[str]:
+        """Keys (`alert_key`) of the earlier messages this one may update or cancel."""
+        own, bare = self._own_references()
+        return [alert_key(r.sender, r.identifier) for r in own] + [alert_key(self.sender, i) for i in bare]
+
+    @property
+    def chain_key(self) -> str:
+        """Key of the first message in this chain: the earliest-sent own reference when sent times
+        are known, else the first own bare reference, else this message itself.
 
         NWS lists references in no particular order, hence "earliest sent", not "first listed".
         Only as good as the references: an Update that omits the original starts a new chain.
         """
-        if self.reference_details:
-            return min(self.reference_details, key=lambda r: r.sent).identifier
-        if self.references:
-            return self.references[0]
+        return alert_key(self.sender, self.chain_id)
+
+    @property
+    def chain_id(self) -> str:
+        """The identifier of the chain's first message (its sender is this message's own)."""
+        own, bare = self._own_references()
+        if own:
+            return min(own, key=lambda r: (r.sent, r.identifier)).identifier  # ties: same answer every time
+        if bare:
+            return bare[0]
         return self.identifier
 
     def as_reference(self) -> Reference:

@@ -16,6 +16,8 @@ from bot.advisories.model import (
     ParseResult,
     Reference,
     describe_error,
+    expired_references,
+    hazard_end,
     parse_time,
 )
 
@@ -66,6 +68,7 @@ def _feature_label(feature: Any, index: int) -> str:
 
 def _feature(feature: Any) -> Advisory:
     props = feature["properties"]
+    parameters = _str_lists(props.get("parameters"))
     geocodes = {name: [str(v) for v in values] for name, values in (props.get("geocode") or {}).items()}
     area = Area(
         desc=props.get("areaDesc") or "",
@@ -84,10 +87,11 @@ def _feature(feature: Any) -> Advisory:
         instruction=props.get("instruction"),
         effective=parse_time(props.get("effective")),
         onset=parse_time(props.get("onset")),
+        ends=hazard_end(props.get("ends"), parameters),
         expires=parse_time(props.get("expires")),
         sender_name=props.get("senderName"),
         web=props.get("web"),
-        parameters=_str_lists(props.get("parameters")),
+        parameters=parameters,
         event_codes=_str_lists(props.get("eventCode")),
         areas=[area],
     )
@@ -104,6 +108,7 @@ def _feature(feature: Any) -> Advisory:
         msg_type=props.get("messageType"),
         references=[r.identifier for r in refs],
         reference_details=refs,
+        expired_references=expired_references(parameters),
         infos=[info],
     )
 

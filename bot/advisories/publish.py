@@ -4,8 +4,10 @@ Every room gets its own language (the room's `lang`): the bot's framing from the
 issuer's text as written (the issuer's `<info>` in the room's language when there is one), times in
 the room side's time zone (US room: the BLM's US zone; Mexican room: its Mexican zone) and UTC.
 
-Each alert message is handled once per BLM, across processes: the marker
-`blm:adv:posted:{blm}:{identifier}` (value: the chain id) is set in the same MULTI/EXEC as the posts
+An alert's identity is its sender and identifier together (`Advisory.key`, "sender,identifier"),
+and a chain is keyed by its first message's (`Advisory.chain_key`). Each alert message is handled
+once per BLM, across processes: the marker `blm:adv:posted:{blm}:{sender,identifier}` (value: the
+chain key) is set in the same MULTI/EXEC as the posts
 it causes and the chain state, under WATCH, so two processes racing commit exactly one outcome and
 a crash commits none (the next poll redoes it). Posts carry the key `adv:{blm}:{chain_id}`, so an
 Update or Cancel edits them in place on both sides.
@@ -25,6 +27,7 @@ from redis.exceptions import WatchError
 from bot.advisories import messages  # noqa: F401  (registers the texts)
 from bot.advisories.matching import blms_for
 from bot.advisories.model import Advisory
+from bot.advisories.names import event_name
 from bot.config import SEVERITIES
 from bot.delivery.outbox import Effects
 from bot.directory import BLM, get_blm
@@ -93,7 +96,7 @@ def render(
     zone = room_zone(blm, room)
     info = advisory.info_for(lang)
     people = advisory.source == "people"
-    base_title = t("adv.title.people", lang) if people else t("adv.title", lang, event=info.event if info else "?")
+    base_title = t("adv.title.people", lang) if people else t("adv.title", lang, event=event_name(advisory, lang))
     if state == "cancelled":
         title = t("adv.title.cancelled", lang, title=base_title)
     elif state in ENDED:
@@ -106,7 +109,12 @@ def render(
     if state == "cancelled":
         framing.append(t("adv.line.cancelled", lang))
     elif state == "expired":
-        framing.append(t("adv.line.expired", lang, when=format_when(ended_at or advisory.expires, zone)))
+        expired_at = ended_at or advisory.expires
+        if expired_at is not None:
+            framing.append(t("adv.line.expired", lang, when=format_when(expired_at, zone)))
+            if info is not None and info.ends and info.ends > expired_at:
+                # the message lapsed without an update, not the hazard: say so, not "it is over"
+                framing.append(t("adv.line.expired_before_end", lang, when=format_when(info.ends, zone)))
     elif state == "gone":
         framing.append(t("adv.line.gone", lang))
     elif state == "moved":
@@ -129,6 +137,10 @@ def render(
             )
         if info.onset:
             framing.append(t("adv.line.onset", lang, when=format_when(info.onset, zone)))
+        if info.ends:
+            framing.append(t("adv.line.ends", lang, when=format_when(info.ends, zone)))
+        elif not people and info.expires:
+            framing.append(t("adv.line.ends_unknown", lang))
         if info.expires:
             framing.append(t("adv.line.expires", lang, when=format_when(info.expires, zone)))
         if people:
@@ -156,8 +168,10 @@ def render(
         title=title,
         text="\n".join(framing),
         lines=lines,
-        key=message_key(blm.id, chain_id or advisory.chain_id),
-        priority="chat",
+        key=message_key(blm.id, chain_id or advisory.chain_key),
+        # the queue's priority stream, as the playbook posts it starts: never behind relayed chat,
+        # never coalesced, and ahead of those posts because it is queued before them
+        priority="interactive",
         lang=lang,
     )
 
@@ -167,12 +181,13 @@ def describe_changes(old: Advisory, new: Advisory, lang: str, zone: ZoneInfo) ->
     if a is None or b is None:
         return ""
     parts: list[str] = []
-    for field, kind in (("event", None), ("severity", "severity"), ("urgency", "urgency"), ("certainty", "certainty")):
+    if event_name(old, lang) != event_name(new, lang):
+        parts.append(f"{t('adv.field.event', lang)} {event_name(old, lang)} → {event_name(new, lang)}")
+    for field, kind in (("severity", "severity"), ("urgency", "urgency"), ("certainty", "certainty")):
         va, vb = getattr(a, field), getattr(b, field)
         if va != vb:
-            shown = (lambda v: _value(kind, v, lang)) if kind else (lambda v: v)
-            parts.append(f"{t('adv.field.' + field, lang)} {shown(va)} → {shown(vb)}")
-    for field in ("onset", "expires"):
+            parts.append(f"{t('adv.field.' + field, lang)} {_value(kind, va, lang)} → {_value(kind, vb, lang)}")
+    for field in ("onset", "ends", "expires"):
         va, vb = getattr(a, field), getattr(b, field)
         if va != vb:
             fa = format_when(va, zone) if va else "–"
@@ -263,21 +278,21 @@ class Publisher:
         return listed
 
     async def _existing_chain(self, blm_id: str, advisory: Advisory) -> str | None:
-        """The chain this advisory belongs to in a BLM: through its references (any earlier message
-        of the chain we handled), or its own chain id."""
-        for ref in advisory.references:
+        """The chain this advisory belongs to in a BLM: through its own sender's references (any
+        earlier message of the chain we handled), or its own chain key."""
+        for ref in advisory.reference_keys():
             chain = await self.redis.get(keys.adv_posted(blm_id, ref))
             if chain and await self.redis.exists(keys.adv_chain(blm_id, chain)):
                 return chain
-        if await self.redis.exists(keys.adv_chain(blm_id, advisory.chain_id)):
-            return advisory.chain_id
+        if await self.redis.exists(keys.adv_chain(blm_id, advisory.chain_key)):
+            return advisory.chain_key
         return None
 
     async def handle_in_blm(self, advisory: Advisory, blm_id: str, source: str, *, covered: bool = True) -> str | None:
         """Returns the chain id when the chain is active in this BLM afterwards."""
         blm = get_blm(blm_id)
-        posted_key = keys.adv_posted(blm_id, advisory.identifier)
-        chain_id = await self._existing_chain(blm_id, advisory) or advisory.chain_id
+        posted_key = keys.adv_posted(blm_id, advisory.key)
+        chain_id = await self._existing_chain(blm_id, advisory) or advisory.chain_key
         chain_key = keys.adv_chain(blm_id, chain_id)
         playbooks_key = keys.adv_playbooks(blm_id, chain_id)
         rooms = self.core.rooms.rooms_of(blm_id)
@@ -335,6 +350,11 @@ class Publisher:
             return "cancelled"
 
         if state == "active" and previous is not None:
+            if advisory.sent < previous.sent or advisory.is_expired(now):
+                # an older or lapsed version of what is posted (NWS keeps listing superseded
+                # messages until they expire): posting it would undo the newer one
+                log.info("advisory %s in %s: older than the posted version, not applied", advisory.identifier, blm.id)
+                return "active"
             if not covered:
                 for room in rooms:
                     effects.edit(render(previous, blm, room, state="moved", incidents=incidents, chain_id=chain_id))
@@ -361,12 +381,17 @@ class Publisher:
         if not passes_filters(advisory, self.config):
             log.info("advisory %s filtered out in %s (deployment advisories filters)", advisory.identifier, blm.id)
             return "filtered"
+        # The playbooks write into their own batch, appended after the advisory's posts: in each
+        # room the advisory comes first, then the playbook's posts (same stream, in order).
+        playbook_effects = Effects(effects.now)
         if advisory.source != "people" and not await pipe.exists(playbooks_key):
-            incidents = await self._start_playbooks_for(advisory, blm.id, chain_id, effects)
+            incidents = await self._start_playbooks_for(advisory, blm.id, chain_id, playbook_effects)
             value = json.dumps(incidents)
             effects.also(lambda p: p.set(playbooks_key, value, ex=CHAIN_TTL))
         for room in rooms:
             effects.post(render(advisory, blm, room, incidents=incidents, chain_id=chain_id))
+        effects.ops.extend(playbook_effects.ops)
+        effects.writes.extend(playbook_effects.writes)
         self._save(
             effects,
             chain_key,
@@ -490,7 +515,7 @@ def queue_people_advisory(core, advisory: Advisory, blm_id: str, effects: Effect
     """Post an advisory people issued (`/advisory post`) to both rooms of a BLM and store it, all in
     the handler's own effects (committed with the command, so it happens exactly once)."""
     blm = get_blm(blm_id)
-    chain_id = advisory.chain_id
+    chain_id = advisory.chain_key
     for room in core.rooms.rooms_of(blm_id):
         effects.post(render(advisory, blm, room, chain_id=chain_id))
     chain_key = keys.adv_chain(blm_id, chain_id)
@@ -507,7 +532,7 @@ def queue_people_advisory(core, advisory: Advisory, blm_id: str, effects: Effect
     expires = advisory.expires
 
     def write(pipe):
-        pipe.set(keys.adv_posted(blm_id, advisory.identifier), chain_id, ex=POSTED_TTL)
+        pipe.set(keys.adv_posted(blm_id, advisory.key), chain_id, ex=POSTED_TTL)
         pipe.hset(chain_key, mapping=fields)
         pipe.expire(chain_key, CHAIN_TTL)
         pipe.zadd(active_key, {chain_id: expires.timestamp() if expires else float("inf")})

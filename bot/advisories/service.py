@@ -13,6 +13,7 @@ import secrets
 
 import aiohttp
 
+from bot.advisories.digest import CentralDigest
 from bot.advisories.fetch import ConditionalFetcher
 from bot.advisories.publish import Publisher, StartPlaybooks
 from bot.advisories.source_cap import fetch_cap_feed
@@ -62,6 +63,7 @@ class AdvisoryService:
         self.settings = settings
         self.clock = core.clock
         self.publisher = Publisher(core, start_playbooks)
+        self.digest = CentralDigest(core.redis, core.clock, core.rooms)
         period = float(settings.advisory_poll_seconds or 0)
         self.lease = Lease(core.redis, keys.ADVISORY_LOCK, ttl_seconds=max(60, int(period * 3)))
         self._session: aiohttp.ClientSession | None = None
@@ -88,7 +90,8 @@ class AdvisoryService:
         return True
 
     async def poll_once(self) -> None:
-        """Every configured BLM's NWS point, every CAP feed, then the expiry sweep. A failing source
+        """Every configured BLM's NWS point, every CAP feed, the expiry sweep, then the central
+        room's digest. A failing source
         is logged (and backs off) and never stops the others."""
         fetcher = self._fetcher()
         user_agent = self.settings.nws_user_agent
@@ -106,6 +109,10 @@ class AdvisoryService:
             await self.publisher.sweep_expired()
         except Exception:
             log.exception("advisory expiry sweep failed")
+        try:
+            await self.digest.refresh()  # the central room's view of what the BLMs now have
+        except Exception:
+            log.exception("central advisory digest failed; the next poll redraws it")
         self.polls += 1
 
     async def _run_source(self, label: str, fetching, fetcher: ConditionalFetcher, queried_blm=None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.advisories import messages  # noqa: F401  (registers the texts)
+from bot.advisories.names import event_name
 from bot.advisories.people import build_people_advisory
 from bot.advisories.publish import active_advisories, format_when, queue_people_advisory, room_zone
 from bot.commands.parser import CommandSyntaxError, tokenize
@@ -35,13 +36,14 @@ async def list_advisories(ctx, parsed) -> None:
         lines = []
         for adv in items:
             info = adv.info_for(ctx.lang)
-            event = info.event if info else "?"
+            event = event_name(adv, ctx.lang)
             severity = (
                 ctx.tr(f"adv.severity.{info.severity}")
                 if info and info.severity in ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
                 else (info.severity if info else "?")
             )
-            until = format_when(adv.expires, zone) if adv.expires else ctx.tr("adv.list.no_expiry")
+            end = (info.ends if info else None) or adv.expires  # the hazard's end where the issuer gives it
+            until = format_when(end, zone) if end else ctx.tr("adv.list.no_expiry")
             lines.append(
                 ctx.tr(
                     "adv.list.item",

@@ -30,13 +30,15 @@
 | blm:pb:{sha}                 | string | a playbook version (validated JSON), stored once by content hash |
 | blm:timers                   | zset   | timer ids by due time (a claimed timer is re-scored to its lease end) |
 | blm:timer:{id}               | hash   | a timer's payload: inc, step, kind, due, claim token |
-| blm:adv:posted:{blm}:{id}    | string | an alert message (identifier) already handled for a BLM: set once, with its posts |
-| blm:adv:chain:{blm}:{chain}  | hash   | one alert chain posted in a BLM: latest advisory JSON, state, source, incidents |
+| blm:adv:posted:{blm}:{sender,id} | string | an alert message (CAP sender,identifier) already handled for a BLM: set once, with its posts |
+| blm:adv:chain:{blm}:{chain}  | hash   | one alert chain posted in a BLM (chain: its first message's sender,identifier): latest advisory JSON, state, source, incidents |
 | blm:adv:active:{blm}         | zset   | chain ids active in a BLM, scored by expiry (unix seconds; +inf when none) |
 | blm:adv:seen:{source}        | set    | chain:blm pairs a source listed as active on its latest successful fetch |
 | blm:adv:playbooks:{blm}:{chain} | string | playbooks already started for an alert chain (incident ids, JSON) |
 | blm:adv:src:{source}         | hash   | a source's HTTP state: etag, last_modified, failures, retry_at |
 | blm:adv:issued:{id}          | string | an advisory the bot issued (people), as Advisory JSON, for CAP output |
+| blm:adv:digest:{event}       | hash   | the central room's digest of one Severe/Extreme event (event: hash of its name): generation, BLMs listed and cleared, fingerprint |
+| blm:adv:digests              | set    | digests currently listing at least one BLM (their {event} hashes) |
 """
 
 from __future__ import annotations
@@ -179,4 +181,9 @@ def adv_issued(identifier: str) -> str:
     return f"{NS}adv:issued:{identifier}"
 
 
+def adv_digest(event_hash: str) -> str:
+    return f"{NS}adv:digest:{event_hash}"
+
+
+ADV_DIGESTS = f"{NS}adv:digests"
 ADVISORY_LOCK = "advisories"  # keys.lock(ADVISORY_LOCK): the one process polling advisory sources

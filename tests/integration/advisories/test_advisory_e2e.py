@@ -35,14 +35,14 @@ async def test_extreme_heat_warning_reaches_el_paso_rooms_only_in_each_language(
     assert "Severity: Extreme" in us and "What to do:" in us
     # onset 14:00 UTC -> 08:00 in El Paso (MDT) and Ciudad Juarez, both with UTC
     assert "2026-07-01 08:00 MDT (14:00 UTC)" in us
-    assert "Aviso meteorológico: Extreme Heat Warning" in mx
+    assert "Alerta meteorológica: Aviso de Calor Extremo" in mx  # NWS's Spanish name
     assert "Gravedad: Extrema" in mx and "Qué hacer:" in mx
     assert "Inicia: 2026-07-01 08:00 MDT (14:00 UTC)" in mx
     # the issuer's text as written (NWS writes English only), labelled as such in Spanish
     assert "Texto del emisor (inglés), tal como fue escrito:" in mx
     assert "Dangerously hot conditions" in mx and "Dangerously hot conditions" in us
     # the playbook started once, and the posts link the incident
-    assert harness.playbooks.calls == [(("Extreme Heat Warning",), "el-paso", HEAT_ID)]
+    assert harness.playbooks.calls == [(("Extreme Heat Warning",), "el-paso", f"w-nws.webmaster@noaa.gov,{HEAT_ID}")]
     assert "Playbook started: ELP-0001" in us and "Protocolo iniciado: ELP-0001" in mx
     assert harness.posts(LR_SLACK) == [] and harness.posts(LR_TG) == []
     # the request NWS wants
@@ -75,7 +75,7 @@ async def test_update_and_cancel_edit_the_posts_on_both_sides(harness, nws):
     await poll(harness, rt)
     [us], [mx] = harness.posts(EP_SLACK), harness.posts(EP_TG)
     assert us.startswith("**UPDATED – Weather advisory") and "What changed: severity Severe → Extreme" in us
-    assert mx.startswith("**ACTUALIZADO – Aviso meteorológico") and "Qué cambió: gravedad Grave → Extrema" in mx
+    assert mx.startswith("**ACTUALIZADO – Alerta meteorológica") and "Qué cambió: gravedad Grave → Extrema" in mx
 
     cancel = nws_feature(
         "urn:oid:2.49.0.1.840.0.aaaa.003.1",

@@ -90,3 +90,23 @@ def test_swapped_polygon_coordinates_are_a_problem():
     </info></alert>"""
     result = parse_cap_document(doc)
     assert result.advisories == [] and "out of range" in result.problems[0]
+
+
+def test_nws_cap_event_ending_time_and_expired_references_are_read(fixtures):
+    """The GeoJSON `parameters` of nws-geojson/captured/wwcollins_AZ_2021-08-27_tucson_… mirror NWS's
+    CAP `<parameter>`s: the hazard's end (eventEndingTime) and the expired predecessors, added here
+    to the real NWS CAP 1.2 tsunami message."""
+    from datetime import UTC, datetime
+
+    sample = (fixtures / "cap12" / "nws_tsunami_cancellation_update.xml").read_text(encoding="utf-8")
+    extra = (
+        "<parameter><valueName>eventEndingTime</valueName><value>2021-08-28T03:00:00+00:00</value></parameter>"
+        "<parameter><valueName>expiredReferences</valueName><value>"
+        "w-nws.webmaster@noaa.gov,urn:oid:old.1,2021-08-24T14:23:00-07:00 someone-else,urn:oid:x,2021-08-24T14:23:00-07:00"
+        "</value></parameter>"
+    )
+    doc = sample.replace("<area>", extra + "<area>", 1).encode()
+    [adv] = parse_cap_document(doc).advisories
+    assert adv.infos[0].ends == datetime(2021, 8, 28, 3, tzinfo=UTC)
+    assert [r.identifier for r in adv.expired_references] == ["urn:oid:old.1", "urn:oid:x"]
+    assert adv.infos[0].expires != adv.infos[0].ends

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.advisories.cap import parse_cap_document
-from bot.advisories.matching import blms_for
+from bot.advisories.matching import blms_for, point_in_polygon
 from bot.advisories.nws import parse_nws_geojson
+from bot.directory import BLMS
 
 
 def _cap(path: Path):
@@ -129,6 +130,86 @@ def check_legacy_index(path):
     assert [b.id for b in blms_for(flood)] == ["del-rio"]
 
 
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def check_tucson(path):
+    """NWS Tucson's Excessive Heat Warning in three versions: the hazard `ends` 20:00 MST on the
+    27th in all three while each message `expires` hours earlier; the newest is an Alert (a new
+    message, no `references`) that names the older ones only in `expiredReferences`."""
+    advisories = _nws(path)
+    assert [a.msg_type for a in advisories] == ["Alert", "Update", "Update"]
+    ends = _utc("2021-08-27T20:00:00-07:00")
+    assert all(a.infos[0].ends == ends for a in advisories)
+    live = advisories[0]
+    assert live.identifier == "urn:oid:2.49.0.1.840.0.5c89a4b5b322aa0a5966d9874d015b2a385403af.001.1"
+    assert live.expires == _utc("2021-08-27T10:00:00-07:00") and live.expires < ends
+    assert live.infos[0].onset == _utc("2021-08-26T14:53:00-07:00")
+    assert live.references == [] and len(live.expired_references) == 7
+    # all three versions belong to one chain, found through `expiredReferences`: its first message
+    root = "w-nws.webmaster@noaa.gov,urn:oid:2.49.0.1.840.0.bbab71015cf54017cec802ca8818c9b7f8e9d148.001.2"
+    assert [a.chain_key for a in advisories] == [root, root, root]
+    update = advisories[1]
+    assert [r.identifier for r in update.reference_details] == [
+        "urn:oid:2.49.0.1.840.0.f1b0c83403a96a4765992c8f1fefcad60e29bae7.001.1"
+    ]
+    assert update.is_expired(_utc("2021-08-27T06:00:00-07:00")) and not live.is_expired(
+        _utc("2021-08-27T06:00:00-07:00")
+    )
+    # SAME 004023 Santa Cruz (Nogales) and 004003 Cochise (Douglas)
+    assert [b.id for b in blms_for(live)] == ["nogales", "douglas"]
+
+
+def check_imperial(path):
+    [adv] = _nws(path)
+    assert adv.msg_type == "Alert" and adv.infos[0].sender_name == "NWS Phoenix AZ"
+    info = adv.infos[0]
+    assert info.onset == _utc("2021-08-25T10:00:00-07:00")
+    assert info.expires == _utc("2021-08-25T05:00:00-07:00")  # the message lapses before onset
+    assert info.ends == _utc("2021-08-27T20:00:00-07:00")
+    assert info.parameters["eventEndingTime"] == ["2021-08-28T03:00:00+00:00"]  # the same instant
+    assert [b.id for b in blms_for(adv)] == ["calexico"]  # SAME 006025 Imperial
+
+
+def check_imperial_update(path):
+    [adv] = _nws(path)
+    assert adv.msg_type == "Update"
+    original = "urn:oid:2.49.0.1.840.0.a467b98d456c9b70b08c257e0ccb09c8d5174608.003.2"
+    assert original in adv.references and len(adv.references) == 3
+    assert all(r.sender == "w-nws.webmaster@noaa.gov" for r in adv.reference_details)
+    assert adv.chain_key.startswith("w-nws.webmaster@noaa.gov,")
+    assert adv.infos[0].expires == _utc("2021-08-25T16:00:00-07:00")
+    assert adv.infos[0].ends == _utc("2021-08-27T20:00:00-07:00")
+
+
+def check_webb(path):
+    [adv] = _nws(path)
+    assert adv.event_names() == ["Special Weather Statement"] and adv.infos[0].severity == "Moderate"
+    assert adv.infos[0].ends is None and adv.infos[0].instruction is None  # both null in the sample
+    assert adv.expires == _utc("2021-08-24T18:30:00-05:00")
+    assert [b.id for b in blms_for(adv)] == ["laredo"]  # SAME 048479 Webb
+
+
+def check_smn(path):
+    """SMN's Atom feed: CAP 1.2 in es-419, an Update referencing SMN's earlier message, a 41-point
+    polygon and no geocodes: matched by shape, Mexicali inside (Calexico's US point is not)."""
+    [adv] = _cap(path)
+    assert adv.sender == "smn.cna.gob.mx" and adv.msg_type == "Update"
+    assert adv.reference_details[0].sender == "smn.cna.gob.mx"
+    assert adv.chain_key == "smn.cna.gob.mx,8296af56-a641-47e3-b469-2d092257ead0"
+    info = adv.infos[0]
+    assert info.language == "es-419" and info.event == "Aviso de Ciclón Tropical en el Pacífico"
+    assert info.parameters["semáforo"] == ["red"] and info.parameters["categoría"] == ["Tormenta Tropical"]
+    area = info.areas[0]
+    assert area.geocodes == {} and len(area.polygons[0]) == 41
+    calexico = next(b for b in BLMS if b.id == "calexico")
+    assert point_in_polygon(calexico.mx_lat, calexico.mx_lon, area.polygons[0])
+    assert not point_in_polygon(calexico.us_lat, calexico.us_lon, area.polygons[0])
+    assert [b.id for b in blms_for(adv)] == ["calexico"]
+    assert info.ends is None and adv.expires == _utc("2014-09-17T07:15:00-05:00")
+
+
 CHECKS = {
     "nws-geojson/pynws_alerts_active_zone.json": check_zone,
     "nws-geojson/pynws_alerts_active_zone_second.json": check_zone_second,
@@ -139,6 +220,11 @@ CHECKS = {
     "cap12/nws_tsunami_cancellation_update.xml": check_tsunami,
     "nws-legacy-cap11/oasiscap_nws_blizzard_warning_2021_cap11.xml": check_blizzard,
     "nws-legacy-cap11/tnris_alerts_weather_gov_us_atom_2014-11-05.xml": check_legacy_index,
+    "nws-geojson/captured/wwcollins_AZ_2021-08-27_tucson_excessive_heat.json": check_tucson,
+    "nws-geojson/captured/wwcollins_CA_2021-08-24_imperial_excessive_heat.json": check_imperial,
+    "nws-geojson/captured/wwcollins_CA_2021-08-25_imperial_excessive_heat_update.json": check_imperial_update,
+    "nws-geojson/captured/wwcollins_TX_2021-08-24_webb_special_weather_statement.json": check_webb,
+    "smn/kelvinn_smn_feed_2014_odile.xml": check_smn,
 }
 
 

@@ -55,3 +55,31 @@ def test_info_for_languages_event_names_and_expiry():
 
 def test_info_language_prefix_is_not_a_substring_match():
     assert not AdvisoryInfo(language="est", event="x").speaks("es")
+
+
+def test_identity_is_sender_and_identifier_and_only_own_references_count():
+    own = Reference(sender="s", identifier="A", sent=T0 - timedelta(hours=2))
+    foreign = Reference(sender="other", identifier="Z", sent=T0 - timedelta(hours=5))
+    adv = make(msg_type="Update", reference_details=[own, foreign])
+    assert adv.key == "s,B"
+    assert adv.reference_keys() == ["s,A"]  # the other sender's message is not this one's to update
+    assert adv.chain_key == "s,A" and adv.chain_id == "A"  # not Z, though Z was sent earlier
+    only_foreign = make(msg_type="Cancel", reference_details=[foreign])
+    assert only_foreign.reference_keys() == [] and only_foreign.chain_key == "s,B"
+    bare = make(msg_type="Update", references=["A0"])  # no sender given: taken as the sender's own
+    assert bare.reference_keys() == ["s,A0"] and bare.chain_key == "s,A0"
+    assert make(identifier="X", sender="a").key != make(identifier="X", sender="b").key
+
+
+def test_keys_never_collide_when_an_issuer_puts_commas_in_sender_or_identifier():
+    assert make(sender="a,b", identifier="c").key != make(sender="a", identifier="b,c").key
+    assert make(sender="a%2Cb", identifier="c").key != make(sender="a,b", identifier="c").key
+
+
+def test_hazard_end_is_separate_from_message_expiry():
+    from bot.advisories.model import hazard_end
+
+    assert hazard_end("2021-08-27T20:00:00-07:00", {}) == datetime(2021, 8, 28, 3, tzinfo=UTC)
+    assert hazard_end(None, {"eventEndingTime": ["2021-08-28T03:00:00+00:00"]}) == datetime(2021, 8, 28, 3, tzinfo=UTC)
+    assert hazard_end(None, {"eventEndingTime": ["soon"]}) is None  # a bad hint is ignored, not the alert
+    assert hazard_end("", {}) is None
