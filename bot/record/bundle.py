@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from bot.record import chain
 from bot.record.signing import SigningKeyError, fingerprint, load_public_pem, public_pem, same_key, signature_valid
 
+__all__ = ["FORMAT", "Verification", "build", "build_signature", "dumps", "parse", "public_pem", "verify"]
+
 FORMAT = "blm-evidence-bundle/1"
 
 
@@ -40,9 +42,13 @@ def build(incident_id: str, elements: list[dict], about: dict, key: Ed25519Priva
         "head": head,
         "public_key": public_pem(key.public_key()),
     }
+    return build_signature(document, key)
+
+
+def build_signature(document: dict, key: Ed25519PrivateKey) -> dict:
+    """The document with its `signature`: Ed25519 over the canonical encoding of the rest."""
     signature = key.sign(chain.canonical(document))
-    document["signature"] = {"algorithm": "Ed25519", "value": base64.b64encode(signature).decode()}
-    return document
+    return {**document, "signature": {"algorithm": "Ed25519", "value": base64.b64encode(signature).decode()}}
 
 
 @dataclass

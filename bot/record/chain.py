@@ -110,11 +110,23 @@ class Problem:
 ENTRY_FIELDS = {"n", "at", "content_hash", "hash", "content"}
 
 
+def _when(entry) -> str:
+    """An entry's time for naming it: its own, else its content's, else '?'."""
+    if not isinstance(entry, dict):
+        return "?"
+    if isinstance(entry.get("at"), str):
+        return entry["at"]
+    content = entry.get("content")
+    if isinstance(content, dict) and isinstance(content.get("at"), int | float):
+        return at_text(content["at"])
+    return "?"
+
+
 def check(incident_id: str, entries: list, head: dict) -> Problem | None:
     """Walk a bundle's entries from the first; the first one that does not fit, or None."""
     prev = GENESIS
     for position, entry in enumerate(entries, 1):
-        at = entry.get("at") if isinstance(entry, dict) and isinstance(entry.get("at"), str) else "?"
+        at = _when(entry)
         if not isinstance(entry, dict) or not {"n", "at", "content_hash", "hash"} <= entry.keys():
             return Problem(position, at, "record.verify.malformed", {})
         extra = sorted(set(entry) - ENTRY_FIELDS)
@@ -136,7 +148,7 @@ def check(incident_id: str, entries: list, head: dict) -> Problem | None:
         count = head.get("n") if isinstance(head, dict) else "?"
         if isinstance(count, int) and count > len(entries):
             return Problem(len(entries) + 1, "?", "record.verify.missing_end", {"count": count})
-        return Problem(len(entries), entries[-1].get("at", "?") if entries else "?", "record.verify.head", {})
+        return Problem(len(entries), _when(entries[-1]) if entries else "?", "record.verify.head", {})
     # anchors: an entry that records the head posted at closing must match the chain it names
     for position, entry in enumerate(entries, 1):
         content = entry.get("content") or {}
