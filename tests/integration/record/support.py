@@ -3,20 +3,45 @@ both rooms, buttons, a sitrep, a close. Shared by the record's integration tests
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from bot.clock import ManualClock
-from bot.engine import get_engine
-from tests.engine_support import MX, US, command, handle, make_core
+from bot.config import Deployment, Settings
+from bot.core import Core
+from bot.engine import PlaybookLibrary, get_engine, register
+from tests.engine_support import DEPLOYMENT, MX, US, command, handle
 from tests.unit.engine.helpers import T0
 
 PLAYBOOKS = Path(__file__).resolve().parents[3] / "playbooks"
+
+# the engine tests' Nogales people, with the agencies and sides an ICS 214 names
+AGENCIES = {
+    "Ana Coord": ("us", "CBP Office of Field Operations, Nogales port"),
+    "Luis Enlace": ("mx", "Aduana Nogales, Son."),
+    "Bob Liaison": ("us", "U.S. Border Patrol, Tucson Sector"),
+    "Carla Central": ("us", "DHS Office of International Affairs"),
+}
+
+
+def deployment() -> Deployment:
+    data = copy.deepcopy(DEPLOYMENT)
+    for person in data["people"]:
+        if person["name"] in AGENCIES:
+            person["side"], person["agency"] = AGENCIES[person["name"]]
+    return Deployment.model_validate(data)
+
+
+def make_core(redis, clock=None) -> Core:
+    core = Core(Settings(playbooks_dir=PLAYBOOKS), deployment(), redis, clock or ManualClock(T0))
+    register(core, PlaybookLibrary.load(PLAYBOOKS))
+    return core
 
 
 async def bomb_threat_drill(redis, close: bool = True):
     """Runs the drill; returns (core, engine, clock, incident id)."""
     clock = ManualClock(T0)
-    core = make_core(redis, clock, playbooks=PLAYBOOKS)
+    core = make_core(redis, clock)
     engine = get_engine(core)
     await handle(core, command(US, "UANA", "/playbook drill bomb-threat"))
     incident = "NOG-0001"

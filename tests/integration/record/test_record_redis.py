@@ -17,8 +17,8 @@ from bot.engine.state import Event, Transition
 from bot.record import RecordEraser, bundle, chain
 from bot.record.signing import signing_key
 from bot.store import keys
-from tests.engine_support import CENTRAL_MX, CENTRAL_US, MX, US, Outbox, command, handle, make_core
-from tests.integration.record.support import PLAYBOOKS, bomb_threat_drill
+from tests.engine_support import CENTRAL_MX, CENTRAL_US, MX, US, Outbox, command, handle
+from tests.integration.record.support import bomb_threat_drill, make_core
 from tests.integration.record.writer import GO
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -47,7 +47,7 @@ async def test_a_closed_drill_bundle_verifies_and_its_head_went_to_its_own_rooms
 
 async def test_a_real_incident_posts_its_head_to_the_central_room_too(redis_client):
     out = Outbox(redis_client)
-    core = make_core(redis_client, playbooks=PLAYBOOKS)
+    core = make_core(redis_client)
     await handle(core, command(US, "UANA", "/playbook run bomb-threat"))
     await handle(core, command(US, "UANA", "/incident close NOG-0001 false alarm"))
     await out.drain()
@@ -60,7 +60,7 @@ async def test_a_real_incident_posts_its_head_to_the_central_room_too(redis_clie
 
 
 async def test_an_abort_seals_the_record_too(redis_client):
-    core = make_core(redis_client, playbooks=PLAYBOOKS)
+    core = make_core(redis_client)
     await handle(core, command(US, "UANA", "/playbook drill heat-wave"))
     await handle(core, command(US, "UANA", "/playbook abort"))
     last = json.loads(await redis_client.lindex(keys.incident_timeline("NOG-0001"), -1))
@@ -72,7 +72,7 @@ async def test_two_engines_writing_at_once_form_one_chain(redis_client, new_clie
     """Two Cores on their own connections (two workers), each draining two rooms: four streams of
     20 changes to one incident, all at once."""
     _, _, _, incident = await bomb_threat_drill(redis_client, close=False)
-    engines = [get_engine(make_core(new_client(), playbooks=PLAYBOOKS)) for _ in range(2)]
+    engines = [get_engine(make_core(new_client())) for _ in range(2)]
     attempts = {"n": 0}
 
     def note(text):

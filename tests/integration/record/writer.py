@@ -12,15 +12,15 @@ import time
 
 import redis.asyncio as aioredis
 
-from tests.engine_support import US, command, handle, make_core
-from tests.integration.record.support import PLAYBOOKS
+from tests.engine_support import US, command, handle
+from tests.integration.record.support import make_core
 
 GO = "test:record:go"
 
 
 async def main(url: str, name: str, count: int) -> None:
     redis = aioredis.Redis.from_url(url, decode_responses=True)
-    core = make_core(redis, playbooks=PLAYBOOKS)
+    core = make_core(redis)
     deadline = time.monotonic() + 30
     while not await redis.exists(GO):  # a condition with a deadline, not a sleep
         if time.monotonic() > deadline:
