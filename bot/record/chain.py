@@ -122,7 +122,7 @@ def _when(entry) -> str:
     return "?"
 
 
-def check(incident_id: str, entries: list, head: dict) -> Problem | None:
+def check(incident_id: str, entries: list, head: object) -> Problem | None:
     """Walk a bundle's entries from the first; the first one that does not fit, or None."""
     prev = GENESIS
     for position, entry in enumerate(entries, 1):

@@ -85,6 +85,12 @@ def _fonts() -> tuple[str, str]:
     return "Helvetica", "Helvetica-Bold"  # pragma: no cover
 
 
+def _local(moment: str, utc_day: str) -> str:
+    """'2026-07-01 05:05:45 MST' as '05:05:45 MST', with its date when it is not the UTC date."""
+    day, _, rest = moment.partition(" ")
+    return escape(rest) if day == utc_day else f"{escape(day)}<br/>{escape(rest)}"
+
+
 def render(log: ActivityLog, lang: str) -> bytes:
     """The PDF as bytes."""
     regular, bold = _fonts()
@@ -101,7 +107,9 @@ def render(log: ActivityLog, lang: str) -> bytes:
         return [Paragraph(escape(caption), label), Paragraph(escape(text).replace("\n", "<br/>") or "&nbsp;", style)]
 
     def moment(m: Moment | None, open_text: str = "") -> str:
-        return f"{m.utc} UTC\n{m.us}\n{m.mx}" if m else open_text
+        if m is None:
+            return escape(open_text)
+        return escape(f"{m.utc} UTC · {m.us} ({log.us_place}) · {m.mx} ({log.mx_place})")
 
     width = letter[0] - 1.2 * inch
     grid = TableStyle(
@@ -120,8 +128,8 @@ def render(log: ActivityLog, lang: str) -> bytes:
         story += [box, Spacer(1, 6)]
     story += [Paragraph(escape(tr("record.ics.title")), title), Spacer(1, 6)]
 
-    period_from = moment(log.started).replace("\n", "<br/>")
-    period_to = moment(log.ended, tr("record.ics.open")).replace("\n", "<br/>")
+    period_from = moment(log.started)
+    period_to = moment(log.ended, tr("record.ics.open"))
     header = Table(
         [
             [
@@ -176,17 +184,35 @@ def render(log: ActivityLog, lang: str) -> bytes:
     table.setStyle(TableStyle([*grid.getCommands(), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6"))]))
     story += [caption, table]
 
-    time_caption = tr("record.ics.col_time", us=log.us_place, mx=log.mx_place)
-    rows = [[Paragraph(escape(time_caption), label), Paragraph(escape(tr("record.ics.col_activity")), label)]]
+    rows = [
+        [
+            Paragraph(escape(tr("record.ics.col_utc")), label),
+            Paragraph(escape(log.us_place), label),
+            Paragraph(escape(log.mx_place), label),
+            Paragraph(escape(tr("record.ics.col_activity")), label),
+        ]
+    ]
     for activity in log.activities:
-        when = f"{escape(activity.when.utc)} UTC<br/>{escape(activity.when.us)}<br/>{escape(activity.when.mx)}"
-        what = f"<b>{escape(activity.who)}</b>: {escape(activity.text)}" if activity.who else escape(activity.text)
-        rows.append([Paragraph(when, small), Paragraph(what, small)])
+        when = activity.when
+        day = when.utc.split(" ", 1)[0]
+        rows.append(
+            [
+                Paragraph(escape(when.utc).replace(" ", "<br/>", 1), small),
+                Paragraph(_local(when.us, day), small),
+                Paragraph(_local(when.mx, day), small),
+                Paragraph(
+                    f"<b>{escape(activity.who)}</b>: {escape(activity.text)}"
+                    if activity.who
+                    else escape(activity.text),
+                    small,
+                ),
+            ]
+        )
     if log.erased:
-        rows.append([Paragraph("", small), Paragraph(escape(tr("record.ics.erased")), small)])
+        rows.append(["", "", "", Paragraph(escape(tr("record.ics.erased")), small)])
     caption = Table([[Paragraph(escape(tr("record.ics.log")), label)]], colWidths=[width])
     caption.setStyle(grid)
-    activities = Table(rows, colWidths=[width * 0.30, width * 0.70], repeatRows=1)
+    activities = Table(rows, colWidths=[width * 0.13, width * 0.13, width * 0.13, width * 0.61], repeatRows=1)
     activities.setStyle(TableStyle([*grid.getCommands(), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6"))]))
     story += [caption, activities]
 

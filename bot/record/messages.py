@@ -134,10 +134,7 @@ MESSAGES = {
     "record.ics.agency": {"en": "5. Home Agency (and Unit)", "es": "5. Dependencia (y unidad)"},
     "record.ics.resources": {"en": "6. Resources Assigned", "es": "6. Recursos asignados"},
     "record.ics.log": {"en": "7. Activity Log", "es": "7. Registro de actividades"},
-    "record.ics.col_time": {
-        "en": "Date/Time (UTC · {us} · {mx})",
-        "es": "Fecha/hora (UTC · {us} · {mx})",
-    },
+    "record.ics.col_utc": {"en": "Date/Time UTC", "es": "Fecha/hora UTC"},
     "record.ics.col_activity": {"en": "Notable Activities", "es": "Actividades relevantes"},
     "record.ics.prepared": {"en": "8. Prepared by", "es": "8. Elaborado por"},
     "record.ics.prepared_by": {
