@@ -61,7 +61,11 @@ def head_of(last_element: str | None) -> Head:
     if not last_element:
         return Head()
     data = json.loads(last_element)
-    return Head(int(data["n"]), data["hash"])
+    if not isinstance(data.get("n"), int) or not isinstance(data.get("hash"), str):
+        # a timeline written before the chain existed: new entries start a chain of their own (its
+        # bundle will not verify, and says so), but the incident goes on
+        return Head()
+    return Head(data["n"], data["hash"])
 
 
 def chain(incident_id: str, head: Head, events: list[dict]) -> tuple[list[str], Head]:

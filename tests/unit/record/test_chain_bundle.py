@@ -229,3 +229,9 @@ def test_not_a_bundle():
     assert bundle.verify([1, 2]).malformed == "record.verify.not_bundle"
     with pytest.raises(ValueError, match="line 1"):
         bundle.parse('{"format": ')
+
+
+def test_a_timeline_from_before_the_chain_does_not_stop_the_incident():
+    legacy = json.dumps({"at": T0, "kind": "start", "who": "Ana", "step": None, "detail": {}})
+    assert chain.head_of(legacy) == chain.Head()
+    assert chain.head_of(None) == chain.Head()
