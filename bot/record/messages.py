@@ -9,9 +9,9 @@ MESSAGES = {
         "es": "{incident}: registro sellado",
     },
     "record.anchor.text": {
-        "en": "The timeline of {incident} has {count} entries. Its hash-chain head is:\n{head}\n"
+        "en": "At closing, the timeline of {incident} has {count} entries. Its hash-chain head is:\n{head}\n"
         "Keep this message: anyone can check an evidence bundle of {incident} against it.",
-        "es": "La bitácora de {incident} tiene {count} entradas. La cabeza de su cadena de hashes es:\n{head}\n"
+        "es": "Al cerrar, la bitácora de {incident} tiene {count} entradas. La cabeza de su cadena de hashes es:\n{head}\n"
         "Conserve este mensaje: cualquiera puede comprobar con él un paquete de evidencia de {incident}.",
     },
     # timeline sentences (bot/engine/report.describe reads engine.ev.<kind>)

@@ -99,7 +99,7 @@ def changed(entry: dict, path, index) -> dict:
     return entry
 
 
-@pytest.mark.parametrize("position", [1, 2, 4, 6])
+@pytest.mark.parametrize("position", range(1, 7))
 def test_changing_any_one_character_of_an_entry_names_that_entry(position):
     doc = signed()
     entry = doc["entries"][position - 1]
