@@ -99,10 +99,10 @@ def verify(document, expected: Ed25519PublicKey | None = None) -> Verification:
         if content is None:
             result.erased += 1
         elif isinstance(content, dict) and content.get("kind") == "anchor":
-            detail = content.get("detail") or {}
+            detail = content["detail"] if isinstance(content.get("detail"), dict) else {}
             result.anchors.append((position, detail.get("count", 0), str(detail.get("head", ""))))
         elif isinstance(content, dict) and content.get("kind") == "erasure":
-            detail = content.get("detail") or {}
+            detail = content["detail"] if isinstance(content.get("detail"), dict) else {}
             result.erasures.append((position, str(entry.get("at", "")), detail.get("entries", 0)))
     try:
         key = load_public_pem(str(document.get("public_key", "")).encode(), "public_key")

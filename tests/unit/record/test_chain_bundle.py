@@ -7,8 +7,11 @@ import json
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from bot.record import bundle, chain
+from bot.record.cli import report_lines
 
 T0 = 1_782_907_200.0  # 2026-07-01 12:00 UTC
 KEY = Ed25519PrivateKey.generate()
@@ -235,3 +238,31 @@ def test_a_timeline_from_before_the_chain_does_not_stop_the_incident():
     legacy = json.dumps({"at": T0, "kind": "start", "who": "Ana", "step": None, "detail": {}})
     assert chain.head_of(legacy) == chain.Head()
     assert chain.head_of(None) == chain.Head()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    position=st.integers(0, 5),
+    field=st.sampled_from(["n", "at", "content_hash", "hash", "content", "extra"]),
+    value=json_values,
+    top=st.sampled_from([None, "head", "incident", "entries", "public_key", "signature", "format"]),
+    top_value=json_values,
+)
+def test_whatever_a_bundle_holds_verify_answers_and_never_crashes(position, field, value, top, top_value):
+    doc = json.loads(json.dumps(signed()))
+    assume(doc["entries"][position].get(field) != value)
+    doc["entries"][position][field] = value
+    if top:
+        assume(doc[top] != top_value)
+        doc[top] = top_value
+    result = bundle.verify(doc, KEY.public_key())
+    assert not result.ok
+    lines = report_lines(result, "en", KEY.public_key())
+    assert lines[0].startswith("FAILED")
