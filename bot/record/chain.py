@@ -157,7 +157,7 @@ def check(incident_id: str, entries: list, head: object) -> Problem | None:
     for position, entry in enumerate(entries, 1):
         content = entry.get("content") or {}
         if content.get("kind") == "anchor":
-            detail = content.get("detail") if isinstance(content.get("detail"), dict) else {}
+            detail = content["detail"] if isinstance(content.get("detail"), dict) else {}
             count = detail.get("count")
             if (
                 not isinstance(count, int)
