@@ -1,4 +1,4 @@
-"""`python -m bot <command>`: serve, worker, demo, console, validate, simulate, report, schema."""
+"""`python -m bot <command>`: serve, worker, demo, console, validate, simulate, report, verify, schema."""
 
 from __future__ import annotations
 
@@ -157,15 +157,21 @@ def main(argv: list[str] | None = None) -> int:
     p_sim.add_argument("--lang", choices=["en", "es"], default="en")
     p_rep = sub.add_parser("report", help="an incident's report, or an advisory as CAP")
     p_rep.add_argument("id")
-    p_rep.add_argument("--format", choices=["md", "json", "cap"], default="md")
+    # record (issue 18): pdf (the ICS-214 activity log, binary on stdout) and bundle (signed JSON)
+    p_rep.add_argument("--format", choices=["md", "json", "cap", "pdf", "bundle"], default="md")
     p_rep.add_argument("--lang", choices=["en", "es"], default="en")
+    p_ver = sub.add_parser("verify", help="check an evidence bundle: hash chain and signature (no Redis)")
+    p_ver.add_argument("file", nargs="?", help="the bundle (JSON) written by report --format bundle")
+    p_ver.add_argument("--key", metavar="PUBLIC_KEY_FILE", help="the expected signer's public key (PEM)")
+    p_ver.add_argument("--public-key", action="store_true", help="print this deployment's public key (PEM)")
+    p_ver.add_argument("--lang", choices=["en", "es"], default="en")
     sub.add_parser("schema", help="print the playbook JSON Schema")
     args = parser.parse_args(argv)
 
     settings = _settings()
     from bot.logs import setup_logging
 
-    quiet = args.command in ("demo", "console", "validate", "simulate", "report", "schema")
+    quiet = args.command in ("demo", "console", "validate", "simulate", "report", "schema", "verify")
     setup_logging("WARNING" if quiet else settings.log_level, settings.log_format, _secrets(settings))
 
     if args.command == "serve":
@@ -184,6 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(run_console(settings))
     if args.command == "validate":
         return cmd_validate(args.paths, settings)
+    if args.command == "verify":  # record (issue 18)
+        from bot.record.cli import run_verify
+
+        return run_verify(args, settings)
     if args.command == "report" and args.format == "cap":  # an advisory the bot issued, as CAP 1.2
         from bot.advisories.report import run_cap_report
 

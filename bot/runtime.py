@@ -15,6 +15,7 @@ from bot.delivery.queues import QueueRunner
 from bot.delivery.senders import RoomSender
 from bot.i18n import t
 from bot.model import OutboundMessage, OutboundOp
+from bot.record import RecordEraser
 from bot.store import connect_store, describe_store
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ class Runtime:
     runner: QueueRunner | None = None
     deliverer: Deliverer | None = None
     extra_loops: list[LoopFactory] = field(default_factory=list)  # engine timers, advisory polling
+    record_eraser: RecordEraser | None = None
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
     @classmethod
@@ -60,6 +62,9 @@ class Runtime:
         rt.runner = QueueRunner(redis, clock, {"in:": core.handle_inbound, "out:": rt.deliverer.handle})
         core.on_enqueue = rt.runner.wake.set
         rt._plug_in_domains()
+        # record (issue 18): the eraser of timeline content after the retention period
+        rt.record_eraser = RecordEraser(redis, clock, deployment.retention_days)
+        rt.extra_loops.append(rt.record_eraser.run)
         return rt
 
     def _plug_in_domains(self) -> None:

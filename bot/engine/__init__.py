@@ -21,7 +21,7 @@ from bot.engine.loader import LoadedPlaybook, PlaybookError, PlaybookLibrary, pa
 from bot.engine.report import build_report
 from bot.engine.runs import Engine, ParamError, resolve_params
 from bot.engine.schema import Playbook, json_schema
-from bot.engine.state import RunState
+from bot.engine.state import Event, RunState, Transition
 from bot.engine.steps import StepRefused
 from bot.engine.timers import TimerLoop
 
@@ -76,14 +76,16 @@ async def _latest_open(engine: Engine, blm_id: str) -> tuple[str, bool] | None:
 
 
 async def _note(engine: Engine, ctx, incident_id: str, kind: str, text: str) -> None:
-    """A person's note (a sitrep) on the timeline, committed with the command's other effects."""
-    from bot.engine.state import Event
-    from bot.store import keys
+    """A person's note (a sitrep) on the timeline: an engine change of its own, so it is linked into
+    the incident's hash chain like every other entry (done once per inbound event)."""
+    from bot.engine.interact import done_key
 
     who = ctx.person.name if ctx.person else (ctx.event.sender.display_name or ctx.event.sender.user_id)
-    event = Event(at=engine.clock.now(), kind=kind, who=who, detail={"text": text}).model_dump_json()
-    key = keys.incident_timeline(incident_id)
-    ctx.effects.also(lambda pipe: pipe.rpush(key, event))
+
+    def note(pb, state, now):
+        return Transition(state=state, events=[Event(at=now, kind=kind, who=who, detail={"text": text})])
+
+    await engine.mutate(incident_id, note, dedupe=done_key(ctx))
 
 
 def engine_loops(core) -> list[Callable[[object], Awaitable[None]]]:

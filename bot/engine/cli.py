@@ -6,6 +6,11 @@ import asyncio
 import json
 import sys
 
+from bot.engine.evidence import incident_bundle, incident_pdf
+from bot.i18n import t
+from bot.record import bundle
+from bot.record.signing import SigningKeyError, signing_key
+
 
 def _pairs(items: list[str], what: str) -> dict[str, str]:
     out = {}
@@ -49,7 +54,7 @@ def run(args, settings) -> int:
 async def _report(args, settings) -> int:
     from bot.config import ConfigError, load_deployment
     from bot.core import Core
-    from bot.engine import report
+    from bot.engine import get_engine, report
     from bot.store import connect_store
 
     if settings.redis_url is None:
@@ -60,13 +65,27 @@ async def _report(args, settings) -> int:
     except ConfigError as exc:
         print("\n".join(exc.problems), file=sys.stderr)
         return 2
+    if args.format == "pdf" and sys.stdout.isatty():
+        print(t("record.cli.pdf_tty", args.lang, incident=args.id.upper()), file=sys.stderr)
+        return 2
     redis = connect_store(settings.redis_url.get_secret_value())
     try:
         core = Core(settings, deployment, redis)
-        print(await report(core, args.id.upper(), fmt=args.format, lang=args.lang))
+        if args.format == "bundle":
+            key = await signing_key(settings.report_signing_key, redis)
+            document = await incident_bundle(get_engine(core), args.id, key)
+            sys.stdout.write(bundle.dumps(document))
+        elif args.format == "pdf":
+            sys.stdout.buffer.write(await incident_pdf(get_engine(core), args.id, args.lang))
+            sys.stdout.buffer.flush()
+        else:
+            print(await report(core, args.id.upper(), fmt=args.format, lang=args.lang))
         return 0
     except LookupError as exc:
         print(f"report: {exc}", file=sys.stderr)
         return 1
+    except SigningKeyError as exc:
+        print(f"report: {exc}", file=sys.stderr)
+        return 2
     finally:
         await redis.aclose()

@@ -5,6 +5,10 @@ compute a pure Transition (steps.py), then MULTI: the new state, timers set and 
 events, the posts, and (for an inbound event) a marker that this event's change is done. Two
 changes racing on one incident (an /ack and a due escalation; two people ticking in Slack and
 Telegram) cannot both commit on the same state: the loser retries on the new state.
+
+The timeline is a hash chain (bot/record/chain.py): the transaction also WATCHes the timeline and
+links the new events to its last entry, so writers in any number of processes form one chain.
+When an incident ends, the chain's head is posted to its rooms and recorded as an `anchor` entry.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from bot.engine.schema import Playbook, coerce_param
 from bot.engine.state import Event, Post, RunState, Transition
 from bot.i18n import t
 from bot.model import Mention, OutboundMessage, Role, RoomRef
+from bot.record import chain
+from bot.record import messages as _record_messages  # noqa: F401  (registers the record's texts)
 from bot.rooms import Rooms
 from bot.store import keys
 
@@ -177,11 +183,12 @@ class Engine:
         Returns None when the incident does not exist, `dedupe` says it was done already, or
         `check` (awaited with the pipeline, after WATCH) says no."""
         key = keys.incident(incident_id.upper())
+        timeline = keys.incident_timeline(incident_id.upper())
         await self.load_chosen_languages()
         for _ in range(MAX_RETRIES):
             async with self.redis.pipeline(transaction=True) as pipe:
                 try:
-                    await pipe.watch(key, *watch, *([dedupe] if dedupe else []))
+                    await pipe.watch(key, timeline, *watch, *([dedupe] if dedupe else []))
                     if dedupe and await pipe.exists(dedupe):
                         return None
                     raw = await pipe.get(key)
@@ -191,11 +198,13 @@ class Engine:
                     if check is not None and not await check(pipe):
                         await pipe.unwatch()
                         return None
+                    head = chain.head_of(await pipe.lindex(timeline, -1))
+                    was_open = state.is_open
                     pb = await self.playbook_for(state)
                     now = self.clock.now()
                     tr = change(pb, state, now)  # may raise StepRefused: nothing written
                     effects = Effects(now)
-                    self._apply(effects, tr, now)
+                    self._apply(effects, tr, now, head, ending=was_open and not tr.state.is_open)
                     pipe.multi()
                     effects.commit_into(pipe)
                     if extra:
@@ -208,15 +217,24 @@ class Engine:
                     continue
         raise RuntimeError(f"incident {incident_id} kept changing under {MAX_RETRIES} attempts")
 
-    def _apply(self, effects: Effects, tr: Transition, now: float) -> None:
-        """The Transition as Redis writes and outbound operations, into `effects`."""
+    def _apply(
+        self, effects: Effects, tr: Transition, now: float, head: chain.Head | None = None, ending: bool = False
+    ) -> None:
+        """The Transition as Redis writes and outbound operations, into `effects`. `head` is the
+        timeline's last entry (read under WATCH; none for a new incident); `ending` seals the record."""
         state = tr.state
         state.rev += 1
         doc = state.model_dump_json()
         retention = self.retention
         set_timers = list(tr.set_timers)
         cancel = list(tr.cancel_timers)
-        events = [e.model_dump_json() for e in tr.events]
+        events, head = chain.chain(state.id, head or chain.Head(), [e.model_dump(mode="json") for e in tr.events])
+        if ending:
+            sealed = head
+            anchor = Event(at=now, kind="anchor", who="bot", detail={"head": sealed.hash, "count": sealed.n})
+            more, head = chain.chain(state.id, head, [anchor.model_dump(mode="json")])
+            events += more
+            tr.posts.append(seal_post(state.id, sealed))
 
         def write(pipe):
             pipe.set(keys.incident(state.id), doc, ex=retention)
@@ -242,8 +260,11 @@ class Engine:
                 pipe.expire(keys.timer(timer.id), retention)
                 pipe.zadd(keys.TIMERS, {timer.id: timer.due})
             if events:
+                # kept past the retention period: the eraser (bot/record/erase.py) drops the content
+                # then and keeps the hashes
                 pipe.rpush(keys.incident_timeline(state.id), *events)
-                pipe.expire(keys.incident_timeline(state.id), retention)
+                pipe.persist(keys.incident_timeline(state.id))
+            pipe.zadd(keys.RECORD_ERASE, {state.id: now + retention})
 
         effects.also(write)
         for post in tr.posts:
@@ -411,6 +432,19 @@ class Engine:
             remove(remove_pipe)
             await remove_pipe.execute()
         return tr is not None
+
+
+def seal_post(incident_id: str, head: chain.Head) -> Post:
+    """The chain's head as it stood at the end, to both rooms and the central room (a drill posts
+    nothing to the central room): copies of it outside the bot's store."""
+    values = {"incident": incident_id, "count": head.n, "head": head.hash}
+    return Post(
+        audience=["blm", "central"],
+        kind="anchor",
+        title={lang: t("record.anchor.title", lang, **values) for lang in ("en", "es")},
+        text={lang: t("record.anchor.text", lang, **values) for lang in ("en", "es")},
+        priority="interactive",
+    )
 
 
 def private_chats(person, chosen: dict[str, str] | None = None) -> list[tuple[RoomRef, str]]:

@@ -22,7 +22,7 @@
 | blm:refusals                 | stream | refused commands and actions (who, what, why) |
 | blm:inc:seq:{blm}            | string | incident counter per BLM (INCR): NOG-0142 |
 | blm:inc:{id}                 | string | one incident's run state (JSON, with `rev`), EX retention |
-| blm:inc:tl:{id}              | list   | the incident's timeline events (JSON), EX retention |
+| blm:inc:tl:{id}              | list   | the incident's timeline: hash-chained events (JSON, bot/record/chain.py); content erased after retention, hashes kept |
 | blm:inc:open:{blm}           | zset   | open incidents of a BLM, scored by start time |
 | blm:inc:all:{blm}            | zset   | every incident of a BLM (open or not), scored by start time |
 | blm:inc:done:{platform}:{id} | string | an inbound event whose engine change is committed (redelivery is a no-op) |
@@ -39,6 +39,8 @@
 | blm:adv:issued:{id}          | string | an advisory the bot issued (people), as Advisory JSON, for CAP output |
 | blm:adv:digest:{event}       | hash   | the central room's digest of one Severe/Extreme event (event: hash of its name): generation, BLMs listed and cleared, fingerprint |
 | blm:adv:digests              | set    | digests currently listing at least one BLM (their {event} hashes) |
+| blm:rec:signing-key          | string | the Ed25519 private key (PKCS#8 PEM) signing evidence bundles when REPORT_SIGNING_KEY is unset (SET NX once) |
+| blm:rec:erase                | zset   | incidents whose timeline content is to be erased, scored by when (last entry + retention) |
 """
 
 from __future__ import annotations
@@ -187,3 +189,10 @@ def adv_digest(event_hash: str) -> str:
 
 ADV_DIGESTS = f"{NS}adv:digests"
 ADVISORY_LOCK = "advisories"  # keys.lock(ADVISORY_LOCK): the one process polling advisory sources
+
+
+# ---- investigation record (bot/record) ----------------------------------------------------------
+# The timeline list itself is `incident_timeline`: hash-chained entries, never expiring; the
+# eraser drops their content after the retention period and keeps their hashes.
+RECORD_SIGNING_KEY = f"{NS}rec:signing-key"
+RECORD_ERASE = f"{NS}rec:erase"
