@@ -211,12 +211,12 @@ MESSAGES = {
     },
     "engine.ev.ack": {"en": "Acknowledged {step} after {after} s", "es": "Confirmó {step} después de {after} s"},
     "engine.ev.reminder": {
-        "en": "Reminder {attempt} for {step}, naming the {role}s",
-        "es": "Recordatorio {attempt} de {step}, mencionando a: {role}",
+        "en": "Reminder {attempt} for {step}; named: {role}",
+        "es": "Recordatorio {attempt} de {step}; se mencionó a: {role}",
     },
     "engine.ev.escalation": {
-        "en": "Escalated {step} to {to}, naming the {role}s",
-        "es": "Escaló {step} a {to}, mencionando a: {role}",
+        "en": "Escalated {step} to {to}; named: {role}",
+        "es": "Escaló {step} a {to}; se mencionó a: {role}",
     },
     "engine.ev.check": {"en": "Ticked {item}: {text}", "es": "Marcó {item}: {text}"},
     "engine.ev.branch": {"en": "Branch {step} → {goto}", "es": "Bifurcación {step} → {goto}"},
