@@ -64,16 +64,22 @@ class Consulate:
     kind: PostKind = "consulate"
     confirmed: bool = True  # False: the post responsible is believed, not verified
 
-    def name(self, lang: str, served_city: str = "") -> str:
-        """'US Consulate General in Tijuana'; when unconfirmed, the post responsible for the city
-        served, with the likely post to be confirmed."""
-        lang = "es" if lang == "es" else "en"
-        post = f"{_KIND_NAMES[self.country][self.kind][lang]} {'en' if lang == 'es' else 'in'} {self.city}"
-        if self.confirmed or not served_city:
-            return post
+    def name(self, lang: str, served_city: str = "", article: Literal["the", "to"] = "the") -> str:
+        """'the US Consulate General in Tijuana' / 'el Consulado General de EUA en Tijuana'; with
+        article 'to', the Spanish contracts ('al Consulado …', 'a la Agencia …'). When unconfirmed:
+        the post responsible for the city served, with the likely post to be confirmed."""
         if lang == "es":
+            post = f"{_KIND_NAMES[self.country][self.kind]['es']} en {self.city}"
+            feminine = self.kind == "consular_agency"
+            if self.confirmed or not served_city:
+                lead = ("a la " if feminine else "al ") if article == "to" else ("la " if feminine else "el ")
+                return lead + post
             whose = "de EUA" if self.country == "us" else "de México"
-            return f"el consulado {whose} responsable de {served_city} (probablemente: {post}; por confirmar)"
+            lead = "al" if article == "to" else "el"
+            return f"{lead} consulado {whose} responsable de {served_city} (probablemente: {post}; por confirmar)"
+        post = f"{_KIND_NAMES[self.country][self.kind]['en']} in {self.city}"
+        if self.confirmed or not served_city:
+            return "the " + post
         whose = "US" if self.country == "us" else "Mexican"
         return f"the {whose} consulate responsible for {served_city} (likely: {post}; to be confirmed)"
 
@@ -114,25 +120,27 @@ class BLM:
     def name(self, lang: str = "en") -> str:
         return f"{self.us_city} – {self.mx_city}" if lang == "en" else f"{self.mx_city} – {self.us_city}"
 
-    def us_consulate_name(self, lang: str) -> str:
-        """The US post to notify for the Mexican city, in `lang`."""
+    def us_consulate_name(self, lang: str, article: Literal["the", "to"] = "the") -> str:
+        """The US post to notify for the Mexican city, in `lang`, with its article."""
         if self.us_consulate is None:
+            lead = "al" if article == "to" else "el"
             return (
-                f"el consulado de EUA responsable de {self.mx_city}"
+                f"{lead} consulado de EUA responsable de {self.mx_city}"
                 if lang == "es"
                 else f"the US consulate responsible for {self.mx_city}"
             )
-        return self.us_consulate.name(lang, self.mx_city)
+        return self.us_consulate.name(lang, self.mx_city, article)
 
-    def mx_consulate_name(self, lang: str) -> str:
-        """The Mexican post to notify in the US city, in `lang`."""
+    def mx_consulate_name(self, lang: str, article: Literal["the", "to"] = "the") -> str:
+        """The Mexican post to notify in the US city, in `lang`, with its article."""
         if self.mx_consulate is None:
+            lead = "al" if article == "to" else "el"
             return (
-                f"el consulado de México responsable de {self.us_city}"
+                f"{lead} consulado de México responsable de {self.us_city}"
                 if lang == "es"
                 else f"the Mexican consulate responsible for {self.us_city}"
             )
-        return self.mx_consulate.name(lang, self.us_city)
+        return self.mx_consulate.name(lang, self.us_city, article)
 
 
 def _us(city: str, kind: PostKind = "consulate_general", confirmed: bool = True) -> Consulate:

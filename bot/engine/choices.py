@@ -1,8 +1,9 @@
 """Answers to choice questions and choice parameters, as people type them in either language.
 
-A typed answer matches a choice by its value, its English or Spanish label, the label's head (the
-words before "(", "/", ":" or ","), the playbook's aliases, or the common words below; case,
-accents and punctuation do not matter. "EUA", "lado mexicano", "ambos", "sí" and "no" work as
+A typed answer matches a choice by its value, its English or Spanish label, the playbook's aliases
+or the common words below; else by the label's head (the words before "(", "/", ":" or ","); else
+by the first words of exactly one label. Case, accents and punctuation do not matter; an answer
+that could mean two choices matches none. "EUA", "lado mexicano", "ambos", "sí" and "no" work as
 well as the English codes.
 """
 
@@ -58,7 +59,18 @@ def match(choices, text: str) -> str | None:
     if exact:
         return exact[0] if len(set(exact)) == 1 else None
     heads = [c.value for c in choices if word in {fold(head(c.label.en)), fold(head(c.label.es))}]
-    return heads[0] if len(set(heads)) == 1 else None
+    if heads:
+        return heads[0] if len(set(heads)) == 1 else None
+    # the first words of one label: "algunos carriles" for "Algunos carriles cerrados"
+    if len(word) >= 3:
+        starts = [
+            c.value
+            for c in choices
+            if any(fold(lb.get(x)).startswith(word + " ") for lb in [c.label] for x in ("en", "es"))
+        ]
+        if len(set(starts)) == 1:
+            return starts[0]
+    return None
 
 
 def options(choices, lang: str) -> str:
