@@ -61,6 +61,7 @@ def scope(state: RunState, lang: str) -> dict:
             "us_city": blm.us_city,
             "mx_city": blm.mx_city,
             "prefix": blm.prefix,
+            "fips": blm.fips,  # state + county: '06…' is California
             # "the US Consulate General in Tijuana" / "el Consulado …"; to_*: "al Consulado …", "a la Agencia …"
             "us_consulate": blm.us_consulate_name(lang),
             "mx_consulate": blm.mx_consulate_name(lang),
