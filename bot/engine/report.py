@@ -6,8 +6,8 @@ import json
 
 from bot.directory import get_blm
 from bot.engine.schema import ROLE_NAMES, AskStep, ChecklistStep, Playbook
-from bot.engine.steps import _shown_answer
 from bot.engine.state import Event, RunState
+from bot.engine.steps import _shown_answer
 from bot.engine.times import iso, three
 from bot.i18n import t
 

@@ -67,7 +67,8 @@ class Parameter(_Strict):
     default: str | int | float | bool | None = None
     choices: list[str] | None = None
     aliases: dict[str, list[str]] = Field(
-        default_factory=dict, description="For a choice: other words accepted for a value, e.g. us: [eua, 'estados unidos']"
+        default_factory=dict,
+        description="For a choice: other words accepted for a value, e.g. us: [eua, 'estados unidos']",
     )
 
     @model_validator(mode="after")
