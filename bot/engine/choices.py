@@ -49,8 +49,9 @@ def head(label: str) -> str:
 def match(choices, text: str) -> str | None:
     """The value of the choice `text` names, or None (also when it could mean two choices)."""
     word = fold(text)
-    if not word:
-        return None
+    if not word:  # all punctuation, like "?": only a value written the same way
+        raw = text.strip()
+        return next((c.value for c in choices if raw and c.value == raw), None)
     exact = []
     for choice in choices:
         names = [choice.value, choice.label.en, choice.label.es, *choice.aliases, *known_aliases(choice.value)]
