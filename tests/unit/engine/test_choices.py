@@ -11,8 +11,8 @@ from fakeredis import FakeAsyncRedis, FakeServer
 from bot.engine import get_engine
 from bot.engine.loader import load_file
 from bot.engine.runs import resolve_params
-from bot.engine.steps import StepRefused, advance, match_choice, on_answer, on_timer, scope
 from bot.engine.state import Transition
+from bot.engine.steps import StepRefused, advance, match_choice, on_answer, on_timer, scope
 from bot.i18n import t
 from bot.store import keys
 from tests.engine_support import MX, US, Outbox, command, event, handle, make_core
