@@ -202,13 +202,14 @@ class Deployment(_Strict):
     message_map_days: int = Field(90, ge=1, description="How long relayed message ids are mapped")
     advisories: AdvisoriesConfig = Field(default_factory=AdvisoriesConfig)
 
-    @model_validator(mode="before")
+    @field_validator("directory")
     @classmethod
-    def _apply_directory(cls, data):
-        # before `blms` and `people` are checked, so they may name BLMs the deployment adds
-        if isinstance(data, dict) and data.get("directory"):
-            configure_directory(data["directory"])
-        return data
+    def _apply_directory(cls, v):
+        # fields are validated in order: this runs before `blms` and `people`, which may name the
+        # BLMs it adds
+        if v:
+            configure_directory(v)
+        return v
 
     @field_validator("blms", mode="before")
     @classmethod
