@@ -91,8 +91,8 @@ async def test_malformed_feed_item_is_logged_and_skipped_while_the_rest_are_post
     assert "CAP feed" in caplog.text and "skipped entry 1" in caplog.text
     [us], [mx] = harness.posts(EP_SLACK), harness.posts(EP_TG)
     # each room gets the issuer's info in its own language when the issuer wrote one
-    assert "Weather advisory: Heat Wave" in us and "Heat wave in Ciudad Juarez" in us
-    assert "Aviso meteorológico: Onda de Calor" in mx and "Onda de calor en Ciudad Juárez" in mx
+    assert "Weather alert: Heat Wave" in us and "Heat wave in Ciudad Juarez" in us
+    assert "Alerta meteorológica: Onda de Calor" in mx and "Onda de calor en Ciudad Juárez" in mx
     assert "Máximas de 43 °C." in mx and "Máximas" not in us
     assert len(harness.posts(LR_SLACK)) == 1 and len(harness.posts(LR_TG)) == 1
     assert "Lluvias en Nuevo Laredo" in harness.posts(LR_TG)[0]
@@ -114,7 +114,7 @@ async def test_smn_sample_feed_alert_then_update_moving_away(harness, nws, caplo
     harness.clock.advance(1)  # the post and its edit went out in one batch: the room's rate limit
     await harness.drain()
     [mx] = harness.posts(EP_TG)
-    assert mx.startswith("**YA NO VIGENTE – Aviso meteorológico: Onda de Calor")
+    assert mx.startswith("**YA NO VIGENTE – Alerta meteorológica: Onda de Calor")
     assert "La actualización del emisor ya no incluye a este mecanismo." in mx
 
 
