@@ -7,7 +7,7 @@ import json
 from bot.directory import get_blm
 from bot.engine.schema import ROLE_NAMES, AskStep, ChecklistStep, Playbook
 from bot.engine.state import Event, RunState
-from bot.engine.steps import _shown_answer
+from bot.engine.steps import shown_answer
 from bot.engine.times import iso, three
 from bot.i18n import t
 
@@ -86,7 +86,7 @@ def build_report(state: RunState, events: list[Event], pb: Playbook | None, fmt:
             step = pb.step(sid) if pb else None
             if isinstance(step, AskStep):
                 question = step.question.get(lang)
-                answer = _shown_answer(step, answer, lang, sid in state.timed_out) or answer
+                answer = shown_answer(step, answer, lang, sid in state.timed_out) or answer
             else:
                 question = sid
             out.append(f"- {question} — **{answer}**")

@@ -171,7 +171,7 @@ def _ack_button(state: RunState, step: AckStep) -> ButtonSpec:
     )
 
 
-def _shown_answer(step: AskStep, answered: str | None, lang: str, timed_out: bool = False) -> str | None:
+def shown_answer(step: AskStep, answered: str | None, lang: str, timed_out: bool = False) -> str | None:
     """A choice's label in the reader's language; a free-text default in that language; free
     text as written."""
     for choice in step.choices or []:
@@ -209,7 +209,7 @@ def _ask_post(
             lang: t(
                 "engine.ask.answered",
                 lang,
-                answer=_shown_answer(step, answered, lang),
+                answer=shown_answer(step, answered, lang),
                 who=who,
                 when=short(now, state.blm_id),
             )
@@ -217,7 +217,7 @@ def _ask_post(
         }
     else:
         hint = {
-            lang: t("engine.ask.timed_out", lang, answer=_shown_answer(step, answered, lang, timed_out=True) or "—")
+            lang: t("engine.ask.timed_out", lang, answer=shown_answer(step, answered, lang, timed_out=True) or "—")
             for lang in LANGS
         }
     return Post(
@@ -586,7 +586,7 @@ def on_answer(pb: Playbook, state: RunState, step_id: str | None, answer: str, w
         raise StepRefused(
             "engine.refuse.already_answered",
             incident=state.id,
-            answer={lang: _shown_answer(step, given, lang, step_id in state.timed_out) or given for lang in LANGS},
+            answer={lang: shown_answer(step, given, lang, step_id in state.timed_out) or given for lang in LANGS},
         )
     answer = answer.strip()
     if not answer:
