@@ -3,10 +3,12 @@ coordinates, time zones, counties and consulates; the rest of the config may the
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 from bot import directory
-from bot.advisories.matching import blms_for  # noqa: F401  (holds the directory as a default)
+from bot.advisories.matching import blms_for
 from bot.config import ConfigError, parse_deployment
 from bot.engine import simulate
 from bot.engine.times import three
@@ -61,6 +63,8 @@ def test_a_deployment_adds_a_blm_and_overrides_another():
     assert calexico.us_consulate_name("en") == "the US Consulate General in Tijuana"  # confirmed by the deployment
     assert calexico.county == "Imperial"  # the other fields stay
     assert any(b.id == "yuma" for b in directory.BLMS) and len(directory.BLMS) == 11
+    # advisory matching holds the directory list itself, so it sees the added BLM (by UGC / FIPS)
+    assert inspect.signature(blms_for).parameters["blms"].default is directory.BLMS
     out = simulate("bomb-threat", blm="yuma", params={"side": "us"}, playbooks_dir="playbooks", lang="es")
     assert "YUM-0001" in out and "Avisen al Consulado de México en Yuma" in out
 
