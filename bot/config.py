@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.directory import blm_ids, find_blm
+from bot.directory import configure as configure_directory
 from bot.model import Lang, Role, Side
 from bot.yamlload import LoadedYaml, YamlProblem, format_pydantic_errors, load_yaml
 
@@ -190,12 +191,25 @@ class AdvisoriesConfig(_Strict):
 
 
 class Deployment(_Strict):
+    # safety branch: BLM directory additions/overrides (bot.directory.configure), applied first
+    directory: dict[str, dict] = Field(
+        default_factory=dict, description="Add or override BLM directory entries (see README, BLM directory)"
+    )
     central: CentralConfig | None = None
     blms: dict[str, BLMRooms] = Field(default_factory=dict)
     people: list[PersonConfig] = Field(default_factory=list)
     retention_days: int = Field(365, ge=1, description="How long incidents and timelines are kept")
     message_map_days: int = Field(90, ge=1, description="How long relayed message ids are mapped")
     advisories: AdvisoriesConfig = Field(default_factory=AdvisoriesConfig)
+
+    @field_validator("directory")
+    @classmethod
+    def _apply_directory(cls, v):
+        # fields are validated in order: this runs before `blms` and `people`, which may name the
+        # BLMs it adds
+        if v:
+            configure_directory(v)
+        return v
 
     @field_validator("blms", mode="before")
     @classmethod

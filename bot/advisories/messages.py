@@ -8,8 +8,7 @@ from bot.i18n import register
 
 MESSAGES = {
     # ---- posts ---------------------------------------------------------------------------------
-    # es: "Alerta" frames the bot's post; NWS's Spanish product names start with "Aviso" (a warning)
-    "adv.title": {"en": "Weather advisory: {event}", "es": "Alerta meteorológica: {event}"},
+    "adv.title": {"en": "Weather alert: {event}", "es": "Alerta meteorológica: {event}"},  # review S-M2
     "adv.title.people": {"en": "BLM advisory", "es": "Aviso del Mecanismo de Enlace Fronterizo"},
     "adv.title.updated": {"en": "UPDATED – {title}", "es": "ACTUALIZADO – {title}"},
     "adv.title.cancelled": {"en": "CANCELLED – {title}", "es": "CANCELADO – {title}"},
@@ -147,7 +146,10 @@ MESSAGES = {
         "es": "• {event} ({severity}) hasta {until} – {source}",
     },
     "adv.list.no_expiry": {"en": "further notice", "es": "nuevo aviso"},
-    "adv.source.nws": {"en": "US National Weather Service", "es": "Servicio Meteorológico Nacional de EE. UU."},
+    "adv.source.nws": {  # review S-M1: not to be read as SMN-CONAGUA
+        "en": "US National Weather Service (NWS)",
+        "es": "Servicio Meteorológico Nacional de Estados Unidos (NWS)",
+    },
     "adv.source.cap": {"en": "CAP feed", "es": "canal CAP"},
     "adv.source.people": {"en": "posted by the BLM", "es": "publicado por el mecanismo"},
     "adv.post.done": {

@@ -16,9 +16,9 @@ from bot.engine import get_engine
 from bot.engine.interact import done_key, who_of
 from bot.engine.report import build_report
 from bot.engine.runs import ParamError
-from bot.engine.schema import ChecklistStep
+from bot.engine.schema import AskStep, ChecklistStep
 from bot.engine.state import RunState
-from bot.engine.steps import StepRefused, checklist_post
+from bot.engine.steps import StepRefused, checklist_post, shown_answer
 from bot.engine.times import short
 from bot.model import Role
 
@@ -163,6 +163,9 @@ async def incident_show(ctx, parsed) -> None:
         if not (state.waiting and state.waiting.step == sid):
             lines.append(ctx.tr("engine.show.waiting_ack", step=sid))
     for sid, answer in state.answers.items():
+        asked = pb.step(sid)
+        if isinstance(asked, AskStep):  # a choice's label, a default, in the reader's language
+            answer = shown_answer(asked, answer, ctx.lang, sid in state.timed_out) or answer
         lines.append(ctx.tr("engine.show.answer", step=sid, answer=answer))
     for sid, ticks in state.checks.items():
         step = pb.step(sid)

@@ -29,8 +29,14 @@ def run(args, settings) -> int:
         print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
         return 0
     if args.command == "simulate":
+        from bot.config import ConfigError, load_deployment
         from bot.engine import simulate
 
+        try:  # the deployment's `directory:` may add or correct the BLM simulated
+            load_deployment(settings.deployment_path())
+        except ConfigError as exc:
+            print("\n".join(exc.problems), file=sys.stderr)
+            return 2
         try:
             text = simulate(
                 args.playbook,

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,8 +170,13 @@ def check_playbook(pb: Playbook, loaded: LoadedYaml | None, filename: str) -> li
                 values = [c.value.lower() for c in step.choices]
                 if len(set(values)) != len(values):
                     at(base + ("choices",), "choice values must differ")
-                if step.default is not None and step.default.lower() not in values:
+                if isinstance(step.default, Text):
+                    at(base + ("default",), "a choice question's default is one of the choice values")
+                elif step.default is not None and step.default.lower() not in values:
                     at(base + ("default",), "default must be one of the choices")
+            elif isinstance(step.default, str) and any(ch.isalpha() for ch in step.default):
+                # a room reads the default as the answer: it must be in the room's language
+                at(base + ("default",), "a free-text default with words needs both languages: {en: ..., es: ...}")
         elif isinstance(step, ChecklistStep):
             text(base + ("title",), step.title)
             seen = set()
@@ -303,24 +310,34 @@ class PlaybookLibrary:
         return sorted(self.playbooks)
 
     def for_advisory(self, event_names: list[str], blm_id: str) -> list[LoadedPlaybook]:
-        """Playbooks with an advisory trigger naming one of these events (any case) for this BLM."""
-        wanted = {_norm(n) for n in event_names}
+        """Playbooks with an advisory trigger naming one of these events for this BLM (tolerantly:
+        see `event_matches`)."""
+        wanted = [_norm(n) for n in event_names]
         out = []
         for lp in self.playbooks.values():
             for trig in lp.playbook.triggers.advisory:
                 if trig.blms is not None and blm_id not in trig.blms:
                     continue
-                if wanted & {_norm(e) for e in trig.events}:
+                if any(_starts_with_words(w, _norm(e)) for w in wanted for e in trig.events):
                     out.append(lp)
                     break
         return sorted(out, key=lambda lp: lp.playbook.id)
 
 
-def _norm(name: str) -> str:
-    import unicodedata
+def event_matches(event: str, trigger: str) -> bool:
+    """A trigger name matches an event name when the event begins with it as whole words, ignoring
+    case, accents, punctuation and spacing: "Aviso de Ciclón Tropical" matches SMN's
+    "AVISO DE CICLON TROPICAL EN EL PACIFICO"; "Flood Warning" does not match "Flash Flood Warning"."""
+    return _starts_with_words(_norm(event), _norm(trigger))
 
+
+def _starts_with_words(event: str, trigger: str) -> bool:
+    return bool(trigger) and (event == trigger or event.startswith(trigger + " "))
+
+
+def _norm(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return " ".join(folded.lower().split())
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", folded.lower()).split())
 
 
 def validate_loaded_playbook(loaded: LoadedYaml, filename: str) -> list[str]:

@@ -7,7 +7,7 @@ MESSAGES = {
     "engine.run.started": {"en": "{incident} started: {title}", "es": "{incident} iniciado: {title}"},
     "engine.run.started_drill": {
         "en": "{incident} drill started: {title}",
-        "es": "{incident} ejercicio iniciado: {title}",
+        "es": "{incident}: simulacro iniciado: {title}",
     },
     "engine.run.started_by": {"en": "Started by {who} at {when}", "es": "Iniciado por {who} a las {when}"},
     "engine.run.completed": {
@@ -28,14 +28,14 @@ MESSAGES = {
     "engine.chk.optional": {"en": "optional", "es": "opcional"},
     "engine.chk.progress": {
         "en": "{incident} checklist: {done} of {total} done. Tap an item when it is done.",
-        "es": "Lista de verificación de {incident}: {done} de {total} hechos. Toque un punto cuando esté hecho.",
+        "es": "Lista de verificación de {incident}: {done} de {total} completados. Marque cada punto al completarlo.",
     },
     # questions
     "engine.ask.title": {"en": "{incident}: question", "es": "{incident}: pregunta"},
     "engine.ask.hint": {"en": "Reply to this message to answer.", "es": "Responda a este mensaje para contestar."},
     "engine.ask.hint_choices": {
         "en": "Tap an answer, or reply to this message.",
-        "es": "Toque una respuesta o responda a este mensaje.",
+        "es": "Seleccione una respuesta o responda a este mensaje.",
     },
     "engine.ask.answered": {"en": "Answer: {answer} — {who}, {when}", "es": "Respuesta: {answer} — {who}, {when}"},
     "engine.ask.timed_out": {
@@ -46,7 +46,7 @@ MESSAGES = {
     "engine.ack.button": {"en": "Acknowledge", "es": "Confirmar recepción"},
     "engine.ack.title": {
         "en": "{incident}: acknowledge within {minutes} min",
-        "es": "{incident}: confirme la recepción en menos de {minutes} min",
+        "es": "{incident}: confirmen la recepción en menos de {minutes} min",
     },
     "engine.ack.reminder": {
         "en": "{incident}: REMINDER {n}/{total}: not acknowledged after {minutes} min",
@@ -146,7 +146,7 @@ MESSAGES = {
         "en": "{incident} {drill}— {title} — {status}, since {when}",
         "es": "{incident} {drill}— {title} — {status}, desde {when}",
     },
-    "engine.inc.drill": {"en": "(drill) ", "es": "(ejercicio) "},
+    "engine.inc.drill": {"en": "(drill) ", "es": "(simulacro) "},
     "engine.status.running": {"en": "running", "es": "en curso"},
     "engine.status.completed": {"en": "steps done, open", "es": "pasos completados, abierto"},
     "engine.status.aborted": {"en": "aborted", "es": "cancelado"},
@@ -155,7 +155,10 @@ MESSAGES = {
     "engine.show.waiting_ask": {"en": "Waiting for an answer: {step}", "es": "Esperando respuesta: {step}"},
     "engine.show.waiting_wait": {"en": "Waiting (timer): {step}", "es": "En espera (temporizador): {step}"},
     "engine.show.answer": {"en": "Answer {step}: {answer}", "es": "Respuesta {step}: {answer}"},
-    "engine.show.checklist": {"en": "Checklist {step}: {done} of {total}", "es": "Lista {step}: {done} de {total}"},
+    "engine.show.checklist": {
+        "en": "Checklist {step}: {done} of {total} done",
+        "es": "Lista de verificación {step}: {done} de {total} completados",
+    },
     "engine.show.params": {"en": "Parameters: {params}", "es": "Parámetros: {params}"},
     "engine.show.no_checklist": {
         "en": "{incident} has no checklist yet.",
@@ -169,7 +172,7 @@ MESSAGES = {
     "engine.report.status": {"en": "Status", "es": "Estado"},
     "engine.report.started": {"en": "Started", "es": "Inicio"},
     "engine.report.ended": {"en": "Ended", "es": "Fin"},
-    "engine.report.exercise": {"en": "Exercise", "es": "Ejercicio"},
+    "engine.report.exercise": {"en": "Exercise", "es": "Simulacro"},
     "engine.report.yes": {"en": "yes", "es": "sí"},
     "engine.report.no": {"en": "no", "es": "no"},
     "engine.report.params": {"en": "Parameters", "es": "Parámetros"},
@@ -191,7 +194,7 @@ MESSAGES = {
     },
     "engine.ev.start_drill": {
         "en": "Started playbook {playbook} v{version} as an exercise",
-        "es": "Inició el protocolo {playbook} v{version} como ejercicio",
+        "es": "Inició el protocolo {playbook} v{version} como simulacro",
     },
     "engine.ev.post": {"en": "Posted to {to}: {text}", "es": "Publicado en {to}: {text}"},
     "engine.ev.checklist": {
@@ -211,12 +214,12 @@ MESSAGES = {
     },
     "engine.ev.ack": {"en": "Acknowledged {step} after {after} s", "es": "Confirmó {step} después de {after} s"},
     "engine.ev.reminder": {
-        "en": "Reminder {attempt} for {step}, naming the {role}s",
-        "es": "Recordatorio {attempt} de {step}, mencionando a: {role}",
+        "en": "Reminder {attempt} for {step}; named: {role}",
+        "es": "Recordatorio {attempt} de {step}; se mencionó a: {role}",
     },
     "engine.ev.escalation": {
-        "en": "Escalated {step} to {to}, naming the {role}s",
-        "es": "Escaló {step} a {to}, mencionando a: {role}",
+        "en": "Escalated {step} to {to}; named: {role}",
+        "es": "Escaló {step} a {to}; se mencionó a: {role}",
     },
     "engine.ev.check": {"en": "Ticked {item}: {text}", "es": "Marcó {item}: {text}"},
     "engine.ev.branch": {"en": "Branch {step} → {goto}", "es": "Bifurcación {step} → {goto}"},

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 from bot.directory import get_blm
-from bot.engine.schema import AskStep, ChecklistStep, Playbook
+from bot.engine.schema import ROLE_NAMES, AskStep, ChecklistStep, Playbook
 from bot.engine.state import Event, RunState
+from bot.engine.steps import shown_answer
 from bot.engine.times import iso, three
 from bot.i18n import t
 
@@ -36,6 +37,10 @@ def describe(event: Event, lang: str) -> str:
         values["text"] = _pick(d.get("text"), lang)
     if kind == "branch":
         values["goto"] = d.get("goto") or "—"
+    if kind == "answer_timeout" and isinstance(d.get("shown"), dict):
+        values["answer"] = _pick(d["shown"], lang)
+    if kind in ("reminder", "escalation") and d.get("role") in ROLE_NAMES:
+        values["role"] = t(f"role.{d['role']}", lang)  # the role's name, not its id
     key = f"engine.ev.{kind}"
     from bot.i18n import CATALOG
 
@@ -79,7 +84,11 @@ def build_report(state: RunState, events: list[Event], pb: Playbook | None, fmt:
         out += ["", f"## {tr('engine.report.answers')}", ""]
         for sid, answer in state.answers.items():
             step = pb.step(sid) if pb else None
-            question = step.question.get(lang) if isinstance(step, AskStep) else sid
+            if isinstance(step, AskStep):
+                question = step.question.get(lang)
+                answer = shown_answer(step, answer, lang, sid in state.timed_out) or answer
+            else:
+                question = sid
             out.append(f"- {question} — **{answer}**")
     if state.checks and pb:
         out += ["", f"## {tr('engine.report.checklists')}", ""]

@@ -66,6 +66,10 @@ class Parameter(_Strict):
     required: bool = False
     default: str | int | float | bool | None = None
     choices: list[str] | None = None
+    aliases: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="For a choice: other words accepted for a value, e.g. us: [eua, 'estados unidos']",
+    )
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -73,6 +77,9 @@ class Parameter(_Strict):
             raise ValueError("a choice parameter needs choices")
         if self.type != "choice" and self.choices:
             raise ValueError("choices are only for type choice")
+        for value in self.aliases:
+            if value not in (self.choices or []):
+                raise ValueError(f"aliases name {value!r}, which is not one of the choices")
         if self.required and self.default is not None:
             raise ValueError("a parameter is either required or has a default, not both")
         if not self.required and self.default is None:
@@ -110,9 +117,12 @@ def coerce_param(param: Parameter, value) -> str | int | float | bool:
         if word in ("false", "no", "n", "0", "off"):
             return False
         raise ValueError(f"{param.name} must be yes or no, not {value!r}")
-    text = str(value).strip()
+    from bot.engine.choices import fold, known_aliases
+
+    text = fold(str(value))
     for choice in param.choices or []:
-        if choice.lower() == text.lower():
+        names = [choice, *param.aliases.get(choice, []), *known_aliases(choice)]
+        if text in {fold(n) for n in names}:
             return choice
     raise ValueError(f"{param.name} must be one of {', '.join(param.choices or [])}, not {value!r}")
 
@@ -194,6 +204,9 @@ class ChecklistStep(_Step):
 class Choice(_Strict):
     value: str = Field(min_length=1, max_length=40)
     label: Text
+    aliases: list[str] = Field(
+        default_factory=list, description="Other answers accepted for this choice, in either language"
+    )
 
 
 class AskStep(_Step):
@@ -203,7 +216,11 @@ class AskStep(_Step):
     choices: list[Choice] | None = Field(None, max_length=10)
     role: str = Field("liaison", description="Who may answer")
     timeout: Duration | None = Field(None, description="Go on without an answer after this long")
-    default: str | None = Field(None, description="The answer recorded on timeout")
+    default: str | Text | None = Field(
+        None,
+        description="The answer recorded on timeout: a choice value, or for free text the words in both languages "
+        "({en: not recorded, es: sin registro}) so no room reads the other language",
+    )
 
     _aud = field_validator("to")(_check_audience)
     _t = field_validator("timeout", mode="before")(classmethod(lambda cls, v: None if v is None else _duration(v)))

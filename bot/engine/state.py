@@ -41,6 +41,8 @@ class RunState(BaseModel):
     drill: bool = False
     params: dict = Field(default_factory=dict)
     answers: dict[str, str] = Field(default_factory=dict)
+    timed_out: list[str] = Field(default_factory=list)  # ask steps that went on with their default
+    answer_texts: dict[str, dict[str, str]] = Field(default_factory=dict)  # step -> lang -> per-language default
     status: Status = "running"
     cursor: str | None = None  # the step being run or waited on
     waiting: Waiting | None = None

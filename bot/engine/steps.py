@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from bot.directory import get_blm
-from bot.engine import templates
+from bot.engine import choices, templates
 from bot.engine.schema import (
     MAX_ITEM_CHARS,
     AckStep,
@@ -50,6 +50,10 @@ def message_key(state: RunState, kind: str, step: str) -> str:
 
 def scope(state: RunState, lang: str) -> dict:
     blm = get_blm(state.blm_id)
+    answers = dict(state.answers)
+    for sid, shown in state.answer_texts.items():  # timeout defaults, in the reader's language
+        if sid in answers:
+            answers[sid] = shown.get(lang, answers[sid])
     return {
         "blm": {
             "id": blm.id,
@@ -57,6 +61,12 @@ def scope(state: RunState, lang: str) -> dict:
             "us_city": blm.us_city,
             "mx_city": blm.mx_city,
             "prefix": blm.prefix,
+            "fips": blm.fips,  # state + county: '06…' is California
+            # "the US Consulate General in Tijuana" / "el Consulado …"; to_*: "al Consulado …", "a la Agencia …"
+            "us_consulate": blm.us_consulate_name(lang),
+            "mx_consulate": blm.mx_consulate_name(lang),
+            "to_us_consulate": blm.us_consulate_name(lang, "to"),
+            "to_mx_consulate": blm.mx_consulate_name(lang, "to"),
         },
         "incident": {
             "id": state.id,
@@ -65,7 +75,9 @@ def scope(state: RunState, lang: str) -> dict:
             "started_at": state.started_at,
         },
         "params": dict(state.params),
-        "answers": dict(state.answers),
+        "answers": answers,
+        # ask steps that went on with their default: templates leave such answers out of sentences
+        "timed_out": list(state.timed_out),
         "lang": lang,
     }
 
@@ -159,11 +171,14 @@ def _ack_button(state: RunState, step: AckStep) -> ButtonSpec:
     )
 
 
-def _shown_answer(step: AskStep, answered: str | None, lang: str) -> str | None:
-    """A choice's label in the reader's language; free text as written."""
+def shown_answer(step: AskStep, answered: str | None, lang: str, timed_out: bool = False) -> str | None:
+    """A choice's label in the reader's language; a free-text default in that language; free
+    text as written."""
     for choice in step.choices or []:
         if choice.value == answered:
             return choice.label.get(lang)
+    if timed_out and isinstance(step.default, Text):
+        return step.default.get(lang)
     return answered
 
 
@@ -194,7 +209,7 @@ def _ask_post(
             lang: t(
                 "engine.ask.answered",
                 lang,
-                answer=_shown_answer(step, answered, lang),
+                answer=shown_answer(step, answered, lang),
                 who=who,
                 when=short(now, state.blm_id),
             )
@@ -202,7 +217,8 @@ def _ask_post(
         }
     else:
         hint = {
-            lang: t("engine.ask.timed_out", lang, answer=_shown_answer(step, answered, lang) or "—") for lang in LANGS
+            lang: t("engine.ask.timed_out", lang, answer=shown_answer(step, answered, lang, timed_out=True) or "—")
+            for lang in LANGS
         }
     return Post(
         op=op,
@@ -423,9 +439,19 @@ def on_timer(pb: Playbook, state: RunState, timer_id: str, now: float) -> Transi
     if isinstance(step, AskStep):
         if step.id in tr.state.answers:
             return tr
-        answer = step.default or ""
+        detail: dict = {}
+        if isinstance(step.default, Text):
+            answer = step.default.en
+            shown = {lang: step.default.get(lang) for lang in LANGS}
+            tr.state.answer_texts[step.id] = shown
+            detail["shown"] = shown
+        else:
+            answer = step.default or ""
         tr.state.answers[step.id] = answer
-        tr.events.append(Event(at=now, kind="answer_timeout", who="bot", step=step.id, detail={"answer": answer}))
+        tr.state.timed_out.append(step.id)
+        tr.events.append(
+            Event(at=now, kind="answer_timeout", who="bot", step=step.id, detail={"answer": answer, **detail})
+        )
         question = render_text(tr, step.question, step.id, now)
         tr.posts.append(_ask_post(tr.state, step, question, op="edit", answered=answer))
         if tr.state.waiting and tr.state.waiting.step == step.id:
@@ -540,11 +566,8 @@ def on_ack(pb: Playbook, state: RunState, step_id: str | None, who: str, now: fl
 
 
 def match_choice(step: AskStep, text: str) -> str | None:
-    word = text.strip().lower()
-    for choice in step.choices or []:
-        if word in (choice.value.lower(), choice.label.en.lower(), choice.label.es.lower()):
-            return choice.value
-    return None
+    """The choice a typed answer names, in either language (see bot/engine/choices.py)."""
+    return choices.match(step.choices or [], text)
 
 
 def on_answer(pb: Playbook, state: RunState, step_id: str | None, answer: str, who: str, now: float) -> Transition:
@@ -559,14 +582,21 @@ def on_answer(pb: Playbook, state: RunState, step_id: str | None, answer: str, w
     if not isinstance(step, AskStep) or step_id not in state.asked:
         raise StepRefused("engine.refuse.no_question", incident=state.id)
     if step_id in state.answers:
-        raise StepRefused("engine.refuse.already_answered", incident=state.id, answer=state.answers[step_id])
+        given = state.answers[step_id]
+        raise StepRefused(
+            "engine.refuse.already_answered",
+            incident=state.id,
+            answer={lang: shown_answer(step, given, lang, step_id in state.timed_out) or given for lang in LANGS},
+        )
     answer = answer.strip()
     if not answer:
         raise StepRefused("engine.refuse.empty_answer")
     if step.choices:
         value = match_choice(step, answer)
         if value is None:
-            raise StepRefused("engine.refuse.bad_choice", options=", ".join(c.value for c in step.choices))
+            raise StepRefused(
+                "engine.refuse.bad_choice", options={lang: choices.options(step.choices, lang) for lang in LANGS}
+            )
         answer = value
     answer = answer[:2000]
     tr = _copy(state)

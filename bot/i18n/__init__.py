@@ -40,6 +40,10 @@ def t(key: str, lang: str, **values) -> str:
         log.error("no message %r in the catalogue", key)
         return key
     template = texts.get(lang) or texts["en"]
+    # a value given per language ({"en": ..., "es": ...}) is shown in the reader's language
+    values = {
+        k: (v.get(lang) or v.get("en", "")) if isinstance(v, dict) and "en" in v else v for k, v in values.items()
+    }
     return string.Formatter().vformat(template, (), _Keep(values))
 
 

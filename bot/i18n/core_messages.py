@@ -6,7 +6,7 @@ MESSAGES = {
     "help.title": {"en": "What you can do here", "es": "Lo que puede hacer aquí"},
     "help.intro.blm": {
         "en": "This room is the {blm} Border Liaison Mechanism, bridged between Slack and Telegram. Your role: {role}.",
-        "es": "Esta sala es el Mecanismo de Enlace Fronterizo {blm}, enlazada entre Slack y Telegram. Su función: {role}.",
+        "es": "Esta sala es el Mecanismo de Enlace Fronterizo {blm}, conectada entre Slack y Telegram. Su función: {role}.",
     },
     "help.intro.central": {
         "en": "This is the central room (Washington – Mexico City). Your role: {role}. Commands that act on a BLM take blm=<id>.",
@@ -21,15 +21,15 @@ MESSAGES = {
         "es": "Los botones de los mensajes del bot funcionan igual que los comandos. Cambiar idioma: /lang en",
     },
     "role.member": {"en": "member", "es": "integrante"},
-    "role.liaison": {"en": "liaison officer", "es": "oficial de enlace"},
-    "role.coordinator": {"en": "coordinator", "es": "coordinador(a)"},
+    "role.liaison": {"en": "liaison officer", "es": "enlace"},  # review S-M13
+    "role.coordinator": {"en": "coordinator", "es": "coordinación"},  # review S-M12
     "role.central": {"en": "central coordinator", "es": "coordinación central"},
     "cmd.help": {"en": "what you may do here", "es": "lo que puede hacer aquí"},
     "cmd.start": {"en": "greeting and help", "es": "saludo y ayuda"},
     "cmd.lang": {"en": "your language: /lang en or /lang es", "es": "su idioma: /lang en o /lang es"},
     "cmd.playbook_list": {"en": "playbooks available", "es": "protocolos disponibles"},
     "cmd.playbook_run": {"en": "start an incident from a playbook", "es": "iniciar un incidente con un protocolo"},
-    "cmd.playbook_drill": {"en": "run a playbook as an exercise", "es": "ejecutar un protocolo como ejercicio"},
+    "cmd.playbook_drill": {"en": "run a playbook as an exercise", "es": "ejecutar un protocolo como simulacro"},
     "cmd.playbook_abort": {"en": "end a playbook run", "es": "terminar la ejecución de un protocolo"},
     "cmd.incident_list": {"en": "open incidents of this BLM", "es": "incidentes abiertos de este mecanismo"},
     "cmd.incident_show": {"en": "one incident's state", "es": "estado de un incidente"},
@@ -45,7 +45,7 @@ MESSAGES = {
     "lang.usage": {"en": "Use /lang en or /lang es.", "es": "Use /lang en o /lang es."},
     "start.greeting": {
         "en": "Hello {name}. I am the Border Liaison bot: I bridge each BLM's Slack channel and Telegram group and run the agreed emergency playbooks.",
-        "es": "Hola {name}. Soy el bot de Enlace Fronterizo: enlazo el canal de Slack y el grupo de Telegram de cada mecanismo y ejecuto los protocolos de emergencia acordados.",
+        "es": "Hola {name}. Soy el bot de Enlace Fronterizo: conecto el canal de Slack y el grupo de Telegram de cada mecanismo y ejecuto los protocolos de emergencia acordados.",
     },
     "refuse.unknown_command": {
         "en": "Unknown command /{command}.{suggestion} Type /help for what you may do here.",
@@ -54,7 +54,7 @@ MESSAGES = {
     "refuse.did_you_mean": {"en": " Did you mean {options}?", "es": " ¿Quiso decir {options}?"},
     "refuse.role": {
         "en": "/{command} needs the role {needed}; yours here is {role}. Ask a coordinator of this BLM.",
-        "es": "/{command} requiere la función {needed}; la suya aquí es {role}. Pida apoyo a un(a) coordinador(a) de este mecanismo.",
+        "es": "/{command} requiere la función {needed}; la suya aquí es {role}. Pida apoyo a la coordinación de este mecanismo.",
     },
     "refuse.not_here": {
         "en": "/{command} works in a BLM room or the central room, not here.",
@@ -75,7 +75,7 @@ MESSAGES = {
     },
     "menu.incident": {"en": "incidents: list, show, close, report", "es": "incidentes: listar, ver, cerrar, informe"},
     "menu.advisory": {"en": "advisories: active ones, or post one", "es": "avisos: vigentes, o publicar uno"},
-    "exercise.banner": {"en": "EXERCISE", "es": "EJERCICIO"},
+    "exercise.banner": {"en": "EXERCISE", "es": "SIMULACRO"},  # review S-M5: Protección Civil says simulacro
 }
 
 register(MESSAGES)

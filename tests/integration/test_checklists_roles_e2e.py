@@ -152,7 +152,7 @@ async def test_refusals_by_role_in_both_languages(redis_url, fake_slack, fake_te
         await tg_command(bot, 70002, TG_ROOM, 5550001, "/playbook run ack-onli")  # Ana, coordinator
         await fake_telegram.wait_for(lambda f: len(f.calls_to("sendMessage")) >= 2, timeout=10)
         texts = [c.params["text"] for c in fake_telegram.calls_to("sendMessage")]
-        assert any("coordinador" in t for t in texts)  # Rosa lacks the role, told in Spanish
+        assert any("coordinación" in t for t in texts)  # Rosa lacks the role, told in Spanish
         assert any("ack-only" in t for t in texts)  # Ana is told what would work
         assert not [c for c in fake_slack.calls_to("chat.postMessage") if c.params.get("channel") == SLACK_ROOM]
 

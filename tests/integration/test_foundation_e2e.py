@@ -90,7 +90,7 @@ async def test_telegram_help_by_webhook(redis_url, fake_telegram):
         call = await fake_telegram.wait_for(lambda f: next(iter(f.calls_to("sendMessage")), None))
         assert str(call.params["chat_id"]) == "-1001000000003"
         assert "Lo que puede hacer aquí" in call.params["text"]
-        assert "/playbook" not in call.params["text"] or "coordinador" in call.params["text"]
+        assert "/playbook" not in call.params["text"] or "coordinación" in call.params["text"]
 
 
 async def test_telegram_help_by_long_polling(redis_url, fake_telegram):

@@ -176,7 +176,7 @@ async def test_two_webs_two_workers_deliver_fire_and_post_exactly_once(fakes, re
 
         await slack.wait_for(fired, timeout=30, what="every timer fired")
         await slack.wait_for(
-            lambda f: any(t.startswith("*Weather advisory") for t in f.texts(slack_channel("el-paso"))),
+            lambda f: any(t.startswith("*Weather alert") for t in f.texts(slack_channel("el-paso"))),
             timeout=30,
             what="advisory posted",
         )
@@ -197,9 +197,7 @@ async def test_two_webs_two_workers_deliver_fire_and_post_exactly_once(fakes, re
             assert sum(f"timer-fired {blm}" in t for t in tg.texts(chat)) == 1, blm
             assert sum(f"timer-start {blm}" in t for t in slack.texts(slack_channel(blm))) == 1, blm
         ref = "urn:test:scale:heat"
-        heat_slack = [
-            t for t in slack.texts(slack_channel("el-paso")) if t.startswith("*Weather advisory") and ref in t
-        ]
+        heat_slack = [t for t in slack.texts(slack_channel("el-paso")) if t.startswith("*Weather alert") and ref in t]
         heat_tg = [
             t for t in tg.texts(tg_chat(BLM_IDS.index("el-paso"))) if t.startswith("Aviso meteorol") and ref in t
         ]

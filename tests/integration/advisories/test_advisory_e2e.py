@@ -31,7 +31,7 @@ async def test_extreme_heat_warning_reaches_el_paso_rooms_only_in_each_language(
 
     [us] = harness.posts(EP_SLACK)
     [mx] = harness.posts(EP_TG)
-    assert "Weather advisory: Extreme Heat Warning" in us
+    assert "Weather alert: Extreme Heat Warning" in us
     assert "Severity: Extreme" in us and "What to do:" in us
     # onset 14:00 UTC -> 08:00 in El Paso (MDT) and Ciudad Juarez, both with UTC
     assert "2026-07-01 08:00 MDT (14:00 UTC)" in us
@@ -74,7 +74,7 @@ async def test_update_and_cancel_edit_the_posts_on_both_sides(harness, nws):
     harness.clock.advance(3 * 3600)
     await poll(harness, rt)
     [us], [mx] = harness.posts(EP_SLACK), harness.posts(EP_TG)
-    assert us.startswith("**UPDATED – Weather advisory") and "What changed: severity Severe → Extreme" in us
+    assert us.startswith("**UPDATED – Weather alert") and "What changed: severity Severe → Extreme" in us
     assert mx.startswith("**ACTUALIZADO – Alerta meteorológica") and "Qué cambió: gravedad Grave → Extrema" in mx
 
     cancel = nws_feature(

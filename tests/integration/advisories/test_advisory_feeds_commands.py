@@ -91,7 +91,7 @@ async def test_malformed_feed_item_is_logged_and_skipped_while_the_rest_are_post
     assert "CAP feed" in caplog.text and "skipped entry 1" in caplog.text
     [us], [mx] = harness.posts(EP_SLACK), harness.posts(EP_TG)
     # each room gets the issuer's info in its own language when the issuer wrote one
-    assert "Weather advisory: Heat Wave" in us and "Heat wave in Ciudad Juarez" in us
+    assert "Weather alert: Heat Wave" in us and "Heat wave in Ciudad Juarez" in us
     assert "Alerta meteorológica: Onda de Calor" in mx and "Onda de calor en Ciudad Juárez" in mx
     assert "Máximas de 43 °C." in mx and "Máximas" not in us
     assert len(harness.posts(LR_SLACK)) == 1 and len(harness.posts(LR_TG)) == 1

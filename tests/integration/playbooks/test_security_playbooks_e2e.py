@@ -303,7 +303,7 @@ async def test_security_playbook_end_to_end(sc: Scenario, redis_url, fake_slack,
             await b.tg_text("/ack")
             who = "Ana Ruiz"
         elif sc.ack_by == "tg-button":
-            ack_msg = await b.tg_has("confirme la recepción en menos de 3 min")
+            ack_msg = await b.tg_has("confirmen la recepción en menos de 3 min")
             button = tg_buttons(ack_msg)[0]
             await b.tg_update(
                 tg_callback_query_update(b.next_id(), TG_ROOM, ANA, button["callback_data"], ack_msg["message_id"])

@@ -82,12 +82,12 @@ SPEC = {
     ),
     "wildfire": dict(
         title=("WILDFIRE – El Paso", "INCENDIO FORESTAL – Ciudad Juárez"),
-        tick="Humo y calidad del aire en las garitas revisados; cubrebocas al personal",
-        ticked_en="Smoke and air quality at the ports checked; masks for staff",
+        tick="Respiradores N95 al personal en exteriores (cubrebocas de tela no protegen)",
+        ticked_en="N95 respirators for staff outdoors (cloth or surgical masks do not protect)",
         answers=[("reply", "800 ha, avanza al norte, a 3 km de la línea"), ("button", "3 – Go: leave now")],
         notice=("evacuations near the line", "evacuaciones cerca de la línea"),
         facts_en=["Level 1 – READY: prepare", "Level 3 – GO: leave now."],
-        facts_es=["Nivel 2 – ATENTOS: peligro cercano", "Nivel 3 – ¡VÁYANSE!: evacúe ahora."],
+        facts_es=["Nivel 2 – ESTÉ LISTO PARA SALIR: peligro importante", "Nivel 3 – ¡SALGA YA!: evacúe de inmediato"],
     ),
     "snow-storm": dict(
         title=("SNOW STORM – El Paso", "TORMENTA INVERNAL – Ciudad Juárez"),
@@ -307,7 +307,7 @@ async def test_drill_from_telegram_in_spanish(name, redis_url, fake_slack, fake_
         await bot.tg_command(f"/playbook drill {name}", 5550001)
         mx, us = fake_telegram.sent(ELP_TG), fake_slack.messages[ELP_SLACK]
         assert any(spec["title"][1] in m["text"] for m in mx) and any(spec["title"][0] in m["text"] for m in us)
-        assert any("ejercicio iniciado" in m["text"] for m in mx)
+        assert any("simulacro iniciado" in m["text"] for m in mx)
 
         await bot.tg_click(spec["tick"], 5550002)
         await bot.tg_click("Confirmar recepción", 5550002)
@@ -324,7 +324,7 @@ async def test_drill_from_telegram_in_spanish(name, redis_url, fake_slack, fake_
             if m.get("reply_to_message"):  # the answer to Ana's command, addressed to her
                 assert m["reply_to_message"]["message_id"] not in [x["message_id"] for x in fake_telegram.sent(ELP_TG)]
                 continue
-            assert "EJERCICIO" in m["text"], m["text"][:120]
+            assert "SIMULACRO" in m["text"], m["text"][:120]
         for m in fake_slack.messages[ELP_SLACK]:
             if m["text"].startswith("*Luis Peña (MX · Grupo Beta)*"):  # his reply, relayed as written
                 continue

@@ -46,7 +46,7 @@ async def test_unknown_playbook_suggests(core, redis):
     assert "drill-basic?" in op.message.text and op.message.ephemeral_to == "UANA"
     await handle(core, command(MX, "501", "/playbook run drill-basic"))  # a liaison may not
     await out.drain()
-    assert "coordinador" in out.texts(MX)[0]
+    assert "coordinación" in out.texts(MX)[0]
     await handle(core, command(US, "UANA", "/playbook run drill-basic lanes=many"))
     await out.drain()
     assert "whole number" in out.texts(US)[-1]

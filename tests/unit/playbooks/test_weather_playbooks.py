@@ -152,12 +152,12 @@ def test_heatrisk_levels_0_to_4():
         "0 – Poco o nulo",
         "1 – Menor",
         "2 – Moderado",
-        "3 – Mayor",
+        "3 – Alto",
         "4 – Extremo",
     ]
     bands = playbook.step("bands").text
     assert "HeatRisk: 0 little or none · 1 minor · 2 moderate · 3 major · 4 extreme" in bands.en
-    assert "HeatRisk: 0 poco o nulo · 1 menor · 2 moderado · 3 mayor · 4 extremo" in bands.es
+    assert "HeatRisk: 0 poco o nulo · 1 menor · 2 moderado · 3 alto · 4 extremo" in bands.es
     assert playbook.param("heatrisk").choices == ["unknown", "0", "1", "2", "3", "4"]
 
 
@@ -168,18 +168,18 @@ def test_ready_set_go_levels_1_2_3_in_both_languages():
     es = levels.es.splitlines()
     assert en[0].startswith("Level 1 – READY: prepare")
     assert en[1].startswith("Level 2 – SET:") and "leave at a moment's notice" in en[1]
+    assert "This may be the only notice you receive" in en[1]
     assert en[2] == "Level 3 – GO: leave now."
-    assert es[0].startswith("Nivel 1 – LISTOS: prepárese")
-    assert es[1].startswith("Nivel 2 – ATENTOS:") and "salir en cualquier momento" in es[1]
-    assert es[2] == "Nivel 3 – ¡VÁYANSE!: evacúe ahora."
-    for step in ("level-us", "level-mx"):
-        choices = {c.value: c.label for c in playbook.step(step).choices}
-        assert choices["1"].en == "1 – Ready: prepare" and choices["1"].es == "1 – Listos: prepárese"
-        assert choices["2"].en.startswith("2 – Set") and choices["2"].es.startswith("2 – Atentos")
-        assert choices["3"].en == "3 – Go: leave now" and choices["3"].es == "3 – ¡Váyanse!: evacúe ahora"
+    assert es[0].startswith("Nivel 1 – PREPÁRESE:")
+    assert es[1].startswith("Nivel 2 – ESTÉ LISTO PARA SALIR:") and "Este puede ser el único aviso" in es[1]
+    assert es[2].startswith("Nivel 3 – ¡SALGA YA!: evacúe de inmediato")
+    choices = {c.value: c.label for c in playbook.step("level-us").choices}
+    assert choices["1"].en == "1 – Ready: prepare" and choices["1"].es == "1 – Prepárese"
+    assert choices["2"].en.startswith("2 – Set") and choices["2"].es == "2 – Esté listo para salir"
+    assert choices["3"].en == "3 – Go: leave now" and choices["3"].es == "3 – ¡Salga ya!"
     out = simulate(str(PLAYBOOKS / "wildfire.yaml"), blm="san-diego", params={"level": "3"})
     assert "Evacuation level in force: 3 GO" in out
-    assert "Nivel de evacuación vigente: 3 ¡VÁYANSE!" in out
+    assert "Nivel de evacuación vigente: 3 ¡SALGA YA!" in out
 
 
 def test_heat_wave_parameters_prefill_the_alert():
@@ -208,9 +208,9 @@ Las personas que cruzan el desierto a pie corren el mayor riesgo de golpe de cal
 """,
     "wildfire": """\
   → US slack (en): WILDFIRE – El Paso, TX – Ciudad Juárez, Chih. — Fire danger for El Paso, TX and Ciudad Juárez, Chih.
-Red Flag Warning: critical fire weather now or soon. Fire Weather Watch: critical fire weather forecast.
+Red Flag Warning: critical fire weather now or soon. Fire Weather Watch: critical fire weather possible in the next 12 to 72 h.
   → MX telegram (es): INCENDIO FORESTAL – Ciudad Juárez, Chih. – El Paso, TX — Peligro de incendio para Ciudad Juárez, Chih. y El Paso, TX
-Bandera Roja (Red Flag Warning): condiciones críticas de incendio ahora o en breve. Vigilancia (Fire Weather Watch): condiciones críticas pronosticadas.
+Bandera Roja (Red Flag Warning): condiciones críticas de incendio ahora o en breve. Vigilancia por condiciones de incendio (Fire Weather Watch): condiciones críticas posibles en las próximas 12 a 72 h.
 """,
     "snow-storm": """\
   → US slack (en): SNOW STORM – El Paso, TX – Ciudad Juárez, Chih. — Snow, ice and dangerous cold for El Paso, TX and Ciudad Juárez, Chih.
@@ -220,9 +220,9 @@ Se esperan cierres de carreteras y cruces. Las personas varadas en carreteras, e
 """,
     "rainstorm-flood": """\
   → US slack (en): RAINSTORM AND FLOOD – El Paso, TX – Ciudad Juárez, Chih. — Flooding danger for El Paso, TX and Ciudad Juárez, Chih.
-Flash floods rise in minutes in arroyos and at low-water crossings. Turn around, don't drown.
+Flash floods rise in minutes in arroyos and at low-water crossings. 6 inches of moving water can knock an adult down; 12 inches can carry a car away. Turn around, don't drown.
   → MX telegram (es): LLUVIAS INTENSAS E INUNDACIÓN – Ciudad Juárez, Chih. – El Paso, TX — Peligro de inundación para Ciudad Juárez, Chih. y El Paso, TX
-Las crecientes súbitas suben en minutos en arroyos y vados. No cruce corrientes de agua: dé la vuelta.
+Las crecientes súbitas suben en minutos en arroyos y vados. 15 cm de agua en movimiento pueden derribar a una persona adulta; 30 cm pueden arrastrar un automóvil. No cruce corrientes de agua: dé la vuelta.
 """,
 }
 
@@ -239,7 +239,7 @@ def test_simulate_output_is_readable_and_stable(name):
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert out.startswith(f"Simulation of {name} v1 for El Paso, TX – Ciudad Juárez, Chih. (virtual clock)\n")
+    assert out.startswith(f"Simulation of {name} v2 for El Paso, TX – Ciudad Juárez, Chih. (virtual clock)\n")
     assert "2026-07-01 12:00:00 UTC · 2026-07-01 06:00:00 MDT · 2026-07-01 06:00:00 MDT" in out
     first = out.index("  → US slack (en): ", out.index("  → central telegram"))
     alert = out[first : out.index("  → ", out.index("  → MX telegram (es): ", first) + 5)]
