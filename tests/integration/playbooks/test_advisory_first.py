@@ -73,7 +73,7 @@ async def test_the_advisory_is_the_first_post_in_every_room_then_the_playbook(re
             for slack_channel, tg_chat in ROOMS.values():
                 [us] = [m["text"] for m in fake_slack.messages.get(slack_channel, [])]
                 [mx] = fake_telegram.texts(tg_chat)
-                assert "Weather advisory: Extreme Heat Warning" in us
+                assert "Weather alert: Extreme Heat Warning" in us
                 assert "Alerta meteorológica: Aviso de Calor Extremo" in mx
             # then the playbook's posts follow, each room at its own pace
             for _ in range(600):
@@ -85,10 +85,10 @@ async def test_the_advisory_is_the_first_post_in_every_room_then_the_playbook(re
                 us = [m["text"] for m in fake_slack.messages.get(slack_channel, [])]
                 mx = fake_telegram.texts(tg_chat)
                 assert len(us) > 2 and len(mx) > 2
-                assert "Weather advisory: Extreme Heat Warning" in us[0] and "Playbook started:" in us[0]
+                assert "Weather alert: Extreme Heat Warning" in us[0] and "Playbook started:" in us[0]
                 assert "Alerta meteorológica" in mx[0] and "Protocolo iniciado:" in mx[0]
                 assert any("HEAT WAVE" in t for t in us[1:]) and any("ONDA DE CALOR" in t for t in mx[1:])
-                assert not any("Weather advisory" in t for t in us[1:])  # posted once, first
+                assert not any("Weather alert" in t for t in us[1:])  # posted once, first
             await rt.advisory_service.close()
     finally:
         await nws.stop()

@@ -89,7 +89,7 @@ async def test_the_ics214_of_a_bomb_threat_drill_reads_as_the_form(redis_client,
         "EJERCICIO",
         "1. Nombre del incidente",
         "Amenaza de bomba",
-        "oficial de enlace",
+        "enlace",  # the role as Spanish-speaking officers name it (review S-M13)
         "7. Registro de actividades",
         "Registro sellado",
     ):

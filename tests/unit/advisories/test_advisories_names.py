@@ -63,7 +63,7 @@ def test_no_english_event_name_in_a_spanish_room_when_a_spanish_name_exists(engl
     title = render(adv, get_blm("el-paso"), MX).title
     assert title == f"Alerta meteorológica: {spanish}"
     assert english.lower() not in title.lower()
-    assert render(adv, get_blm("el-paso"), US).title == f"Weather advisory: {english}"
+    assert render(adv, get_blm("el-paso"), US).title == f"Weather alert: {english}"
 
 
 def test_names_are_matched_whatever_the_case_and_spacing_and_unknown_ones_are_kept():

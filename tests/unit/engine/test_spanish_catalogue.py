@@ -17,7 +17,7 @@ def test_s_m15_report_names_the_role_not_its_id():
 
 
 def test_s_m5_simulacro_for_a_drill():
-    assert t("exercise.banner", "es") == "SIMULACRO"
+    assert t("exercise.banner", "es") == "SIMULACRO (EJERCICIO)"  # both the review's word and the spec's
     assert t("engine.run.started_drill", "es", incident="NOG-0001", title="x") == "NOG-0001: simulacro iniciado: x"
     assert t("engine.inc.drill", "es") == "(simulacro) " and t("engine.report.exercise", "es") == "Simulacro"
 
