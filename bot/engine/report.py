@@ -37,6 +37,8 @@ def describe(event: Event, lang: str) -> str:
     if kind == "branch":
         values["goto"] = d.get("goto") or "—"
     key = f"engine.ev.{kind}"
+    if kind == "ack" and d.get("via") == "phone":  # a keypad press on the telephone alarm's call
+        key = "engine.ev.ack_phone"
     from bot.i18n import CATALOG
 
     if key not in CATALOG:
