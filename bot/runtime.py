@@ -34,6 +34,7 @@ class Runtime:
     runner: QueueRunner | None = None
     deliverer: Deliverer | None = None
     extra_loops: list[LoopFactory] = field(default_factory=list)  # engine timers, advisory polling
+    alarm: object | None = None  # the telephone alarm (bot/alarm); its dialer comes with the Twilio edge
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
     @classmethod
@@ -60,7 +61,26 @@ class Runtime:
         rt.runner = QueueRunner(redis, clock, {"in:": core.handle_inbound, "out:": rt.deliverer.handle})
         core.on_enqueue = rt.runner.wake.set
         rt._plug_in_domains()
+        rt._build_alarm()
         return rt
+
+    def _build_alarm(self) -> None:
+        """The telephone alarm (issue 17): its queue of Twilio callbacks and its wake-up loop."""
+        from bot.alarm import Alarm
+        from bot.engine import get_engine
+
+        alarm = Alarm(
+            self.redis,
+            self.clock,
+            get_engine(self.core),
+            public_url=self.settings.public_url,
+            retention_days=self.deployment.retention_days,
+        )
+        self.alarm = alarm
+        assert self.runner is not None
+        self.runner.handlers["alarm:"] = alarm.handle_callback
+        self.extra_loops.append(alarm.run)
+        log.info(t("alarm.status.on" if self.settings.alarm_enabled else "alarm.status.off", "en"))
 
     def _plug_in_domains(self) -> None:
         """Domains that listen to the core register here: each gets the runtime."""
@@ -71,6 +91,8 @@ class Runtime:
 
     def add_edge(self, edge) -> None:
         self.edges.append(edge)
+        if getattr(edge, "dialer", None) is not None and self.alarm is not None:
+            self.alarm.dialer = edge.dialer  # type: ignore[attr-defined]
         if edge.sender is not None:
             self.senders[edge.sender.platform] = edge.sender
 
