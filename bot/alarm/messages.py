@@ -46,23 +46,43 @@ MESSAGES = {
         "es": "Alarma telefónica: desactivada (Twilio y PUBLIC_URL sin configurar): no se llama a nadie.",
     },
     # timeline entries (the report describes events with engine.ev.{kind})
-    "engine.ev.call": {"en": "Phone call to {person} ({level})", "es": "Llamada telefónica a {person} ({level})"},
+    "engine.ev.call": {
+        "en": "Phone call to {person} ({level_text}), and an SMS",
+        "es": "Llamada telefónica a {person} ({level_text}), y un SMS",
+    },
     "engine.ev.call_result": {
-        "en": "Phone call to {person}: {result}",
-        "es": "Llamada telefónica a {person}: {result}",
+        "en": "Phone call to {person}: {result_text}",
+        "es": "Llamada telefónica a {person}: {result_text}",
     },
     "engine.ev.call_skipped": {
-        "en": "No phone call to {person}: {why}",
-        "es": "Sin llamada telefónica a {person}: {why}",
+        "en": "No phone call to {person}: {why_text}",
+        "es": "Sin llamada telefónica a {person}: {why_text}",
     },
-    # the simulator's print-out
-    "alarm.sim.call": {
-        "en": "  ☎ would call {person} ({level}) in {lang}; SMS too. Nobody answers: {result} after {seconds} s",
-        "es": "  ☎ llamaría a {person} ({level}) en {lang}; también SMS. Nadie contesta: {result} tras {seconds} s",
+    "alarm.level.role": {"en": "must acknowledge", "es": "debe confirmar"},
+    "alarm.level.escalation": {"en": "escalation", "es": "escalamiento"},
+    "alarm.result.no-answer": {"en": "no answer", "es": "no contestó"},
+    "alarm.result.busy": {"en": "busy", "es": "ocupado"},
+    "alarm.result.failed": {"en": "the call failed", "es": "la llamada falló"},
+    "alarm.result.canceled": {"en": "cancelled", "es": "cancelada"},
+    "alarm.result.completed": {
+        "en": "answered, not acknowledged",
+        "es": "contestó, sin confirmar",
     },
-    "alarm.sim.skipped": {
-        "en": "  ☎ would not call {person} ({level}): {why}",
-        "es": "  ☎ no llamaría a {person} ({level}): {why}",
+    "alarm.result.lost": {
+        "en": "no word from the telephone service in time",
+        "es": "sin noticias del servicio telefónico a tiempo",
+    },
+    "alarm.why.drill": {
+        "en": "a drill (start it with calls=yes to ring phones)",
+        "es": "un ejercicio (inícielo con calls=yes para hacer sonar teléfonos)",
+    },
+    "alarm.why.cap": {
+        "en": "the incident reached its limit of calls",
+        "es": "el incidente llegó a su límite de llamadas",
+    },
+    "alarm.why.person_cap": {
+        "en": "this person was called too often in the past hour",
+        "es": "a esta persona se le llamó demasiadas veces en la última hora",
     },
 }
 

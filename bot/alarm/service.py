@@ -34,6 +34,7 @@ from bot.alarm.plan import (
     CallPlan,
     Decision,
     Facts,
+    Note,
     advance,
     on_failed_to_place,
     on_status,
@@ -97,6 +98,22 @@ def callee_lang(person) -> str:
     return "es" if person.telegram_user is not None and not person.slack_user else "en"
 
 
+def note_event(note: Note, now: float, step: str) -> Event:
+    """A plan's note as a timeline entry: the machine-readable detail, and its words in both
+    languages (the report picks the reader's)."""
+    detail = dict(note.detail)
+    for field, prefix in (("level", "alarm.level."), ("result", "alarm.result."), ("why", "alarm.why.")):
+        if field in detail:
+            detail[field + "_text"] = {lang: t(prefix + str(detail[field]), lang) for lang in ("en", "es")}
+    return Event(at=now, kind=note.kind, who=note.who, step=step, detail=detail)
+
+
+def _sides(audience: list[str]) -> set[str] | None:
+    """The sides a step is posted to, when it is posted to sides only (`to: [mx]`)."""
+    sides = {a for a in audience if a in ("us", "mx")}
+    return sides if sides and len(sides) == len(audience) else None
+
+
 def spell(incident_id: str) -> str:
     """NOG-0142 -> "N, O, G, 0, 1, 4, 2": read out one character at a time."""
     return ", ".join(ch for ch in incident_id if ch.isalnum())
@@ -158,11 +175,16 @@ class Alarm:
             effects.also(write)
 
     # ---- the plan's transaction ----------------------------------------------------------------
-    def _callees(self, blm_id: str, role: str, level: str) -> list[Callee]:
+    def _callees(self, blm_id: str, role: str, level: str, sides: set[str] | None = None) -> list[Callee]:
+        """The people of the role with a phone, config order; for a step posted to one side only,
+        that side's people (and those of no side), unless that leaves nobody."""
+        people = [p for p in self.engine.people_with_role(blm_id, role) if p.phone]
+        if sides:
+            own = [p for p in people if p.side is None or p.side in sides]
+            people = own or people
         return [
             Callee(name=p.name, phone=p.phone, lang=callee_lang(p), level=level)  # type: ignore[arg-type]
-            for p in self.engine.people_with_role(blm_id, role)
-            if p.phone
+            for p in people
         ]
 
     async def run_plan(self, pid: str, change: Callable[[CallPlan], Decision] | None = None) -> Decision | None:
@@ -198,7 +220,7 @@ class Alarm:
                     else:
                         ack = state.acks.get(step_id)
                         people = {
-                            "role": self._callees(state.blm_id, step.role, "role"),
+                            "role": self._callees(state.blm_id, step.role, "role", _sides(step.to)),
                             "escalation": self._callees(state.blm_id, step.escalate_to, "escalation"),
                         }
                         phones = sorted({c.phone for cs in people.values() for c in cs})
@@ -274,22 +296,14 @@ class Alarm:
             pipe.expire(person_key, 7200)
         if d.notes:
             timeline = keys.incident_timeline(d.plan.incident)
-            pipe.rpush(
-                timeline,
-                *(
-                    Event(at=now, kind=n.kind, who=n.who, step=d.plan.step, detail=n.detail).model_dump_json()
-                    for n in d.notes
-                ),
-            )
+            pipe.rpush(timeline, *(note_event(n, now, d.plan.step).model_dump_json() for n in d.notes))
             pipe.expire(timeline, self.retention)
 
     def _to_sink(self, d: Decision, now: float) -> None:
         if self.sink is None:
             return
         for n in d.notes:
-            self.sink.append(
-                (now, "call", "post", Event(at=now, kind=n.kind, who=n.who, step=d.plan.step, detail=n.detail))
-            )
+            self.sink.append((now, "call", "post", note_event(n, now, d.plan.step)))
 
     def _tell_drill(self, effects: Effects, state: RunState, skipped: list[Callee]) -> None:
         """A drill that did not ask for calls says, as an exercise, whom the alarm would ring."""
