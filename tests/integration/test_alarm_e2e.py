@@ -183,3 +183,116 @@ async def test_forged_and_replayed_callbacks_change_nothing(
         assert [e.who for e in after if e.kind == "ack"] == ["Rosa Díaz"]
         assert [c.to for c in fake_twilio.placed] == [PAT, ROSA]
         assert ANA not in [c.to for c in fake_twilio.placed] and BOB not in [c.to for c in fake_twilio.placed]
+
+
+def exercise_posts(slack) -> list[str]:
+    return [m["text"] for m in slack.messages.get(SLACK_ROOM, []) if "telephone alarm would now ring" in m["text"]]
+
+
+async def test_a_drill_calls_nobody_and_says_whom_it_would_ring(
+    redis_url, fake_slack, fake_telegram, fake_twilio, tmp_path
+):
+    write_playbook(tmp_path)
+    clock = JumpClock()
+    settings = make_settings(
+        redis_url, fake_slack, fake_telegram, playbooks_dir=tmp_path, **twilio_settings(fake_twilio)
+    )
+    async with running_bot(settings, deployment_with_phones(), clock=clock) as bot:
+        fake_twilio.deliver_to = bot.url
+        await slack_command(bot, "/playbook", "drill ack-call", SLACK_ROOM, "U0BOB")
+        await fake_slack.wait_for(lambda f: any("Suspicious" in json.dumps(m) for m in f.messages.get(SLACK_ROOM, [])))
+        clock.advance(121)
+        await wait_for_fakes(
+            [fake_slack, fake_telegram],
+            lambda: exercise_posts(fake_slack) and any("llamaría ahora a" in x for x in fake_telegram.texts(TG_ROOM)),
+            timeout=30,
+            what="the drill says whom it would ring",
+        )
+        (text,) = exercise_posts(fake_slack)
+        assert "Pat Lee, Rosa Díaz" in text and "EXERCISE" in text
+        await bot.runtime.alarm.fire_due()
+        assert fake_twilio.placed == [] and fake_twilio.messages == []
+        assert fake_twilio.calls == []  # not one request to Twilio
+
+
+async def test_a_drill_started_with_calls_yes_rings_and_says_it_is_an_exercise_first(
+    redis_url, fake_slack, fake_telegram, fake_twilio, tmp_path
+):
+    write_playbook(tmp_path)
+    fake_twilio.script(PAT, "answer:1")
+    clock = JumpClock()
+    settings = make_settings(
+        redis_url, fake_slack, fake_telegram, playbooks_dir=tmp_path, **twilio_settings(fake_twilio)
+    )
+    async with running_bot(settings, deployment_with_phones(), clock=clock) as bot:
+        fake_twilio.deliver_to = bot.url
+        await slack_command(bot, "/playbook", "drill ack-call calls=yes", SLACK_ROOM, "U0BOB")
+        await fake_slack.wait_for(lambda f: any("Suspicious" in json.dumps(m) for m in f.messages.get(SLACK_ROOM, [])))
+        clock.advance(121)
+        call = await fake_twilio.wait_for(lambda f: next((c for c in f.placed if len(c.twiml) == 2), None), timeout=30)
+        first_words = spoken(call.twiml[0])[0]
+        assert first_words == ("en-US", "This is an exercise.")
+        assert fake_twilio.messages[0]["body"].startswith("EXERCISE. ")
+        await fake_slack.wait_for(
+            lambda f: any("acknowledged by phone by Pat Lee" in json.dumps(m) for m in f.messages.get(SLACK_ROOM, [])),
+            timeout=30,
+        )
+        assert exercise_posts(fake_slack) == []
+
+
+async def test_alarm_off_without_twilio_settings_calls_nobody_and_help_says_so(
+    redis_url, fake_slack, fake_telegram, fake_twilio, tmp_path
+):
+    write_playbook(tmp_path)
+    clock = JumpClock()
+    settings = make_settings(redis_url, fake_slack, fake_telegram, playbooks_dir=tmp_path)
+    assert not settings.alarm_enabled
+    async with running_bot(settings, deployment_with_phones(), clock=clock) as bot:
+        assert "twilio" not in [e.name for e in bot.runtime.edges]
+        await slack_command(bot, "/help", "", SLACK_ROOM, "U0PAT")
+        help_post = await fake_slack.wait_for(
+            lambda f: next(
+                (c for c in f.calls_to("chat.postEphemeral") if "Telephone alarm" in json.dumps(c.params)), None
+            )
+        )
+        assert "Telephone alarm: off" in json.dumps(help_post.params)
+        incident = await start_incident(bot, fake_slack, fake_telegram)
+        clock.advance(121)
+        await fake_slack.wait_for(
+            lambda f: any("REMINDER" in m["text"] for m in f.messages.get(SLACK_ROOM, [])), timeout=30
+        )
+        assert await bot.runtime.redis.exists(keys.alarm_plan(f"{incident}:confirm")) == 0
+        assert fake_twilio.calls == []
+
+
+async def test_twilio_refusals_reach_the_plan_with_twilio_error_codes(redis_url, fake_twilio):
+    from bot.alarm import DialError
+    from handlers.twilio import TwilioDialer
+
+    settings = make_settings(redis_url, **twilio_settings(fake_twilio))
+    dialer = TwilioDialer(settings)
+    fake_twilio.invalid_numbers.add(PAT)
+    try:
+        try:
+            await dialer.place_call(
+                PAT, voice_url="https://x/v", status_url="https://x/s", ring_seconds=25, time_limit=60
+            )
+        except DialError as exc:
+            assert exc.code == 21211 and "Invalid 'To' Phone Number" in exc.message
+        else:
+            raise AssertionError("an invalid number was accepted")
+        sid = await dialer.send_sms(ROSA, "hello")
+        assert sid.startswith("SM") and fake_twilio.messages[-1]["body"] == "hello"
+    finally:
+        await dialer.close()
+    wrong = TwilioDialer(make_settings(redis_url, **{**twilio_settings(fake_twilio), "twilio_auth_token": "wrong"}))
+    try:
+        try:
+            await wrong.send_sms(ROSA, "hello")
+        except DialError as exc:
+            assert exc.code == 20003
+        else:
+            raise AssertionError("a wrong auth token was accepted")
+    finally:
+        await wrong.close()
+    assert [c.status for c in fake_twilio.calls] == [400, 201, 401]
