@@ -52,6 +52,7 @@ class CallPlan(BaseModel):
     next: int = 0  # the next callee to consider
     current: Attempt | None = None
     history: list[Attempt] = Field(default_factory=list)
+    texted: list[str] = Field(default_factory=list)  # numbers already sent the SMS (one each)
     done: bool = False
     outcome: str | None = None  # acknowledged, closed, capped
     rev: int = 0
@@ -77,6 +78,7 @@ class Facts:
 class PlaceCall:
     token: str
     callee: Callee
+    sms: bool = True  # the first call to this number in this plan also sends the SMS
 
 
 @dataclass
@@ -158,7 +160,10 @@ def advance(plan: CallPlan, facts: Facts, now: float, new_token: Callable[[], st
             deadline=now + RING_SECONDS + CALL_LIMIT_SECONDS + GRACE_SECONDS,
         )
         p.next += 1
-        d.calls.append(PlaceCall(token=token, callee=callee))
+        first_to_number = callee.phone not in p.texted
+        if first_to_number:
+            p.texted.append(callee.phone)
+        d.calls.append(PlaceCall(token=token, callee=callee, sms=first_to_number))
         d.notes.append(Note("call", "bot", {"person": callee.name, "level": callee.level}))
         d.wake_at = p.current.deadline
         return d

@@ -257,7 +257,7 @@ class Alarm:
                     continue
             self._to_sink(decision, now)
             for call in decision.calls:
-                await self._place(pid, call.token, call.callee, call_records[call.token])
+                await self._place(pid, call.token, call.callee, call_records[call.token], call.sms)
             return decision
         raise RuntimeError(f"call plan {pid} kept changing under {MAX_RETRIES} attempts")
 
@@ -319,7 +319,7 @@ class Alarm:
                 )
             )
 
-    async def _place(self, pid: str, token: str, callee: Callee, record: dict) -> None:
+    async def _place(self, pid: str, token: str, callee: Callee, record: dict, sms: bool = True) -> None:
         if self.dialer is None:
             return
         base = self.public_url
@@ -339,6 +339,8 @@ class Alarm:
         self.placed += 1
         await self.redis.hset(keys.alarm_call(token), "sid", sid)
         log.info("%s: calling %s (%s), call %s", pid, callee.name, callee.level, sid)
+        if not sms:
+            return
         blm = get_blm(record["blm"])
         body = t(
             "alarm.sms",

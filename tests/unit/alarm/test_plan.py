@@ -132,3 +132,4 @@ def test_a_person_in_both_levels_is_rung_at_each():
     d = advance(new_plan(), both, 0.0, tokens())
     d = advance(on_status(d.plan, d.calls[0].token, "no-answer").plan, both, 30.0, tokens())
     assert [(c.callee.name, c.callee.level) for c in d.calls] == [("Pat Lee", "escalation")]
+    assert d.calls[0].sms is False  # one SMS to each person, not one per call
