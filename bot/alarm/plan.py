@@ -23,6 +23,10 @@ TERMINAL = ("completed", "busy", "no-answer", "failed", "canceled")
 RING_SECONDS = 25  # Twilio's `Timeout`: how long a phone rings before it counts as no answer
 CALL_LIMIT_SECONDS = 180  # Twilio's `TimeLimit`: the longest a call may last
 GRACE_SECONDS = 60  # then, with no word from Twilio, the call is taken as lost and the plan moves on
+# A call with no word at all from Twilio (not even "initiated": a worker died before placing it, or
+# Twilio never got it) is lost sooner; once Twilio reports it, it may last its whole time limit.
+FIRST_WORD_SECONDS = RING_SECONDS + GRACE_SECONDS
+FULL_CALL_SECONDS = RING_SECONDS + CALL_LIMIT_SECONDS + GRACE_SECONDS
 MAX_CALLS_PER_INCIDENT = 12
 MAX_CALLS_PER_PERSON_HOUR = 4
 
@@ -157,7 +161,7 @@ def advance(plan: CallPlan, facts: Facts, now: float, new_token: Callable[[], st
             token=token,
             callee=p.next,
             placed_at=now,
-            deadline=now + RING_SECONDS + CALL_LIMIT_SECONDS + GRACE_SECONDS,
+            deadline=now + FIRST_WORD_SECONDS,
         )
         p.next += 1
         first_to_number = callee.phone not in p.texted
@@ -181,6 +185,7 @@ def on_status(plan: CallPlan, token: str, status: str) -> Decision:
         _end_current(d, status)
     else:
         p.current.status = status
+        p.current.deadline = max(p.current.deadline, p.current.placed_at + FULL_CALL_SECONDS)
         if status == "in-progress":
             p.current.answered = True
     return d

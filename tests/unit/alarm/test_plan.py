@@ -5,9 +5,8 @@ from __future__ import annotations
 import itertools
 
 from bot.alarm.plan import (
-    CALL_LIMIT_SECONDS,
-    GRACE_SECONDS,
-    RING_SECONDS,
+    FIRST_WORD_SECONDS,
+    FULL_CALL_SECONDS,
     Callee,
     CallPlan,
     Facts,
@@ -19,7 +18,6 @@ from bot.alarm.plan import (
 PAT = Callee(name="Pat Lee", phone="+15205550101", lang="en", level="role")
 ROSA = Callee(name="Rosa Díaz", phone="+526315550102", lang="es", level="role")
 ANA = Callee(name="Ana Ruiz", phone="+526315550103", lang="es", level="escalation")
-DEADLINE = RING_SECONDS + CALL_LIMIT_SECONDS + GRACE_SECONDS
 
 
 def facts(levels=("role",), **over) -> Facts:
@@ -50,7 +48,7 @@ def test_rings_the_role_one_at_a_time_in_config_order_and_moves_on_when_nobody_a
     tok = tokens()
     d = advance(new_plan(), facts(), 100.0, tok)
     assert [c.callee.name for c in d.calls] == ["Pat Lee"]
-    assert d.wake_at == 100.0 + DEADLINE
+    assert d.wake_at == 100.0 + FIRST_WORD_SECONDS
     # nothing more while Pat's phone rings
     again = advance(d.plan, facts(), 110.0, tok)
     assert again.calls == [] and again.wake_at == d.wake_at
@@ -92,9 +90,18 @@ def test_a_status_for_another_or_an_old_call_changes_nothing():
 
 def test_no_word_from_twilio_by_the_deadline_moves_on():
     d = advance(new_plan(), facts(), 0.0, tokens())
-    late = advance(d.plan, facts(), DEADLINE + 1, tokens())
+    late = advance(d.plan, facts(), FIRST_WORD_SECONDS + 1, tokens())
     assert late.notes[0].detail["result"] == "lost"
     assert [c.callee.name for c in late.calls] == ["Rosa Díaz"]
+
+
+def test_a_call_twilio_reported_may_last_its_time_limit():
+    d = advance(new_plan(), facts(), 0.0, tokens())
+    talking = advance(on_status(d.plan, "t1", "in-progress").plan, facts(), FIRST_WORD_SECONDS + 1, tokens())
+    assert talking.calls == [] and talking.plan.current.answered
+    assert talking.wake_at == FULL_CALL_SECONDS
+    over = advance(talking.plan, facts(), FULL_CALL_SECONDS + 1, tokens())
+    assert over.notes[0].detail["result"] == "lost" and [c.callee.name for c in over.calls] == ["Rosa Díaz"]
 
 
 def test_refused_by_twilio_moves_on_at_once_with_the_reason():
