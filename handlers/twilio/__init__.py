@@ -118,12 +118,13 @@ class TwilioEdge:
             return checked
         record, form = checked
         token = request.query["t"]
+        ended = await self.inbox.plan_done(record["plan"])  # acknowledged meanwhile, or closed
         await self.inbox.accept("voice", token, record, form)  # durable before we answer
         digits = form.get("Digits")
-        if digits == "1":
-            body = twiml.said(record, "alarm.voice.acked")
-        elif await self.inbox.plan_done(record["plan"]):
+        if ended:
             body = twiml.said(record, "alarm.voice.ended")
+        elif digits == "1":
+            body = twiml.said(record, "alarm.voice.acked")
         else:
             body = twiml.alert(record, f"{self.public_url}/twilio/voice?t={token}")
         return web.Response(text=body, content_type="text/xml")
