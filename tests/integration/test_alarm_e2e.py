@@ -296,3 +296,42 @@ async def test_twilio_refusals_reach_the_plan_with_twilio_error_codes(redis_url,
     finally:
         await wrong.close()
     assert [c.status for c in fake_twilio.calls] == [400, 201, 401]
+
+
+async def test_an_ack_in_chat_during_a_call_cancels_the_later_calls_and_the_call_says_so(
+    redis_url, fake_slack, fake_telegram, fake_twilio, tmp_path
+):
+    write_playbook(tmp_path)
+    fake_twilio.script(PAT, "answer:hold")
+    clock = JumpClock()
+    settings = make_settings(
+        redis_url, fake_slack, fake_telegram, playbooks_dir=tmp_path, **twilio_settings(fake_twilio)
+    )
+    async with running_bot(settings, deployment_with_phones(), clock=clock) as bot:
+        fake_twilio.deliver_to = bot.url
+        incident = await start_incident(bot, fake_slack, fake_telegram)
+        clock.advance(121)
+        pat = await fake_twilio.wait_for(lambda f: next((c for c in f.placed if c.twiml), None), timeout=30)
+        await slack_command(bot, "/ack", "", SLACK_ROOM, "U0PAT")  # Pat acknowledges in Slack instead
+        await fake_slack.wait_for(
+            lambda f: any("acknowledged by Pat Lee" in json.dumps(m) for m in f.messages.get(SLACK_ROOM, [])),
+            timeout=30,
+        )
+        engine = get_engine(bot.runtime.core)
+        plan_key = keys.alarm_plan(f"{incident}:confirm")
+
+        async def plan_done():
+            raw = await bot.runtime.redis.get(plan_key)
+            return raw and json.loads(raw)["done"]
+
+        await bot.runtime.alarm.fire_due()  # the ack made the plan due now (whichever loop gets it)
+        assert await plan_done()
+        fake_twilio.press(pat.sid, "2")  # "hear it again": the alert is handled now
+        await fake_twilio.wait_for(lambda f: pat.status == "completed", timeout=30)
+        assert "needs no acknowledgement any more" in " ".join(t for _, t in spoken(pat.twiml[-1]))
+        for _ in range(3):
+            clock.advance(400)
+            await bot.runtime.alarm.fire_due()
+        assert [c.to for c in fake_twilio.placed] == [PAT]  # Rosa is never rung
+        acks = [e for e in await engine.timeline(incident) if e.kind == "ack"]
+        assert [(e.who, e.detail.get("via")) for e in acks] == [("Pat Lee", None)]
