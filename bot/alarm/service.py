@@ -386,7 +386,14 @@ class Alarm:
         state = await self.engine.get(record["incident"])
         if state is None:
             return
-        person = next((p for p in self.engine.rooms.deployment.people if p.name == record["person"]), None)
+        person = next(
+            (
+                p
+                for p in self.engine.rooms.deployment.people
+                if p.name == record["person"] and p.phone == record["phone"]
+            ),
+            None,
+        )
         try:
             step = (await self.engine.playbook_for(state)).step(record["step"])
         except LookupError:

@@ -4,6 +4,7 @@ the Slack, Telegram and Twilio fakes, a real redis-server, and the bot's clock j
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest_asyncio
 
@@ -241,14 +242,16 @@ async def test_a_drill_started_with_calls_yes_rings_and_says_it_is_an_exercise_f
 
 
 async def test_alarm_off_without_twilio_settings_calls_nobody_and_help_says_so(
-    redis_url, fake_slack, fake_telegram, fake_twilio, tmp_path
+    redis_url, fake_slack, fake_telegram, fake_twilio, tmp_path, caplog
 ):
+    caplog.set_level(logging.INFO, logger="bot.runtime")
     write_playbook(tmp_path)
     clock = JumpClock()
     settings = make_settings(redis_url, fake_slack, fake_telegram, playbooks_dir=tmp_path)
     assert not settings.alarm_enabled
     async with running_bot(settings, deployment_with_phones(), clock=clock) as bot:
         assert "twilio" not in [e.name for e in bot.runtime.edges]
+        assert any("Telephone alarm: off" in r.getMessage() for r in caplog.records)  # the start-up line
         await slack_command(bot, "/help", "", SLACK_ROOM, "U0PAT")
         help_post = await fake_slack.wait_for(
             lambda f: next(
