@@ -30,7 +30,7 @@ def test_the_alert_speaks_the_step_text_in_the_persons_language_spells_the_incid
     assert words[1] == "Paquete sospechoso en la garita."
     assert "Oprima 1 para confirmar. Oprima 2 para escucharlo de nuevo." in words
     assert gather_action(doc) == "https://bot.example.org/twilio/voice?t=abc"
-    assert 'numDigits="1"' in doc
+    assert 'numDigits="1"' in doc and 'voice="Polly.Mia"' in doc
     english = spoken(twiml.alert({**RECORD, "lang": "en", "drill": "1"}, "https://x"))
     assert english[0] == ("en-US", "This is an exercise.")
 
