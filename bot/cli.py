@@ -33,6 +33,7 @@ def _secrets(settings: Settings) -> list[str]:
         settings.telegram_bot_token,
         settings.telegram_webhook_secret,
         settings.redis_url,
+        settings.twilio_auth_token,  # the telephone alarm's
     ]
     return [v.get_secret_value() for v in values if v is not None]
 

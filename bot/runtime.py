@@ -36,6 +36,7 @@ class Runtime:
     deliverer: Deliverer | None = None
     extra_loops: list[LoopFactory] = field(default_factory=list)  # engine timers, advisory polling
     record_eraser: RecordEraser | None = None
+    alarm: object | None = None  # the telephone alarm (bot/alarm); its dialer comes with the Twilio edge
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
     @classmethod
@@ -65,7 +66,26 @@ class Runtime:
         # record (issue 18): the eraser of timeline content after the retention period
         rt.record_eraser = RecordEraser(redis, clock, deployment.retention_days)
         rt.extra_loops.append(rt.record_eraser.run)
+        rt._build_alarm()
         return rt
+
+    def _build_alarm(self) -> None:
+        """The telephone alarm (issue 17): its queue of Twilio callbacks and its wake-up loop."""
+        from bot.alarm import Alarm
+        from bot.engine import get_engine
+
+        alarm = Alarm(
+            self.redis,
+            self.clock,
+            get_engine(self.core),
+            public_url=self.settings.public_url,
+            retention_days=self.deployment.retention_days,
+        )
+        self.alarm = alarm
+        assert self.runner is not None
+        self.runner.handlers["alarm:"] = alarm.handle_callback
+        self.extra_loops.append(alarm.run)
+        log.info(t("alarm.status.on" if self.settings.alarm_enabled else "alarm.status.off", "en"))
 
     def _plug_in_domains(self) -> None:
         """Domains that listen to the core register here: each gets the runtime."""
@@ -76,6 +96,8 @@ class Runtime:
 
     def add_edge(self, edge) -> None:
         self.edges.append(edge)
+        if getattr(edge, "dialer", None) is not None and self.alarm is not None:
+            self.alarm.dialer = edge.dialer  # type: ignore[attr-defined]
         if edge.sender is not None:
             self.senders[edge.sender.platform] = edge.sender
 

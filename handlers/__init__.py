@@ -13,6 +13,10 @@ def build_edges(settings, core) -> list:
         from handlers.telegram import TelegramEdge
 
         edges.append(TelegramEdge(settings, core))
+    if settings.alarm_enabled:  # the telephone alarm (bot/alarm): calls and SMS out, callbacks in
+        from handlers.twilio import TwilioEdge
+
+        edges.append(TwilioEdge(settings, core))
     # Files relayed between platforms: each edge fetches its own, the other uploads them.
     from handlers.files import FileFetchers
 

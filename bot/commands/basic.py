@@ -24,9 +24,15 @@ def help_intro(ctx) -> str:
     return ctx.tr("help.intro.blm", blm=ctx.room.blm.name(ctx.lang), role=role)
 
 
+def alarm_line(ctx) -> str:
+    """Whether overdue acknowledgements ring phones (the texts are the telephone alarm's)."""
+    return ctx.tr("alarm.status.on" if ctx.core.settings.alarm_enabled else "alarm.status.off")
+
+
 @command("help", help_key="cmd.help")
 async def show_help(ctx, parsed) -> None:
-    ctx.reply(help_intro(ctx), title=ctx.tr("help.title"), lines=help_lines(ctx) + [ctx.tr("help.footer")])
+    lines = help_lines(ctx) + [alarm_line(ctx), ctx.tr("help.footer")]
+    ctx.reply(help_intro(ctx), title=ctx.tr("help.title"), lines=lines)
 
 
 @command("start", help_key="cmd.start")

@@ -61,6 +61,9 @@ async def playbook_list(ctx, parsed) -> None:
     ctx.reply(ctx.tr("engine.list.footer"), title=ctx.tr("engine.list.title"), lines=lines)
 
 
+DRILL_CALLS_YES = ("yes", "true", "1", "si", "sí")
+
+
 async def _start(ctx, parsed, drill: bool) -> None:
     blm_id = _blm(ctx, parsed)
     engine = get_engine(ctx.core)
@@ -79,7 +82,10 @@ async def _start(ctx, parsed, drill: bool) -> None:
         return
     try:
         # committed with the command's removal from the inbound queue: exactly once
-        state = await engine.start_run(lp, blm_id, dict(parsed.options), drill, who_of(ctx), ctx.effects)
+        given = dict(parsed.options)
+        # A drill rings phones only when it says so: `/playbook drill ID calls=yes` (telephone alarm)
+        drill_calls = drill and str(given.pop("calls", "no")).lower() in DRILL_CALLS_YES
+        state = await engine.start_run(lp, blm_id, given, drill, who_of(ctx), ctx.effects, drill_calls=drill_calls)
     except ParamError as exc:
         refuse(ctx, "bad parameter", ctx.tr(exc.key, **exc.values))
         return

@@ -60,6 +60,10 @@ MESSAGES = {
         "en": "{incident}: acknowledged by {who} at {when}",
         "es": "{incident}: confirmado por {who} a las {when}",
     },
+    "engine.ack.done_phone": {
+        "en": "{incident}: acknowledged by phone by {who} at {when}",
+        "es": "{incident}: confirmado por teléfono por {who} a las {when}",
+    },
     "engine.ack.dm": {
         "en": "You are needed: {incident} ({blm}) waits for an acknowledgement. Use the button in the room or /ack {incident} there.",
         "es": "Se le necesita: {incident} ({blm}) espera una confirmación. Use el botón en la sala o /ack {incident} allí.",
@@ -213,6 +217,10 @@ MESSAGES = {
         "es": "Solicitó confirmación ({to}) en {within} s: {text}",
     },
     "engine.ev.ack": {"en": "Acknowledged {step} after {after} s", "es": "Confirmó {step} después de {after} s"},
+    "engine.ev.ack_phone": {
+        "en": "Acknowledged {step} by phone after {after} s",
+        "es": "Confirmó {step} por teléfono después de {after} s",
+    },
     "engine.ev.reminder": {
         "en": "Reminder {attempt} for {step}; named: {role}",
         "es": "Recordatorio {attempt} de {step}; se mencionó a: {role}",

@@ -42,6 +42,8 @@ def describe(event: Event, lang: str) -> str:
     if kind in ("reminder", "escalation") and d.get("role") in ROLE_NAMES:
         values["role"] = t(f"role.{d['role']}", lang)  # the role's name, not its id
     key = f"engine.ev.{kind}"
+    if kind == "ack" and d.get("via") == "phone":  # a keypad press on the telephone alarm's call
+        key = "engine.ev.ack_phone"
     from bot.i18n import CATALOG
 
     if key not in CATALOG:

@@ -79,6 +79,9 @@ class Engine:
         self._snapshots: dict[str, Playbook] = {}
         self.sink: list | None = None  # simulate: (time, kind, op, OutboundMessage) as they are made
         self.chosen_langs: dict[str, str] = {}  # private chat room key -> the person's /lang choice
+        # The telephone alarm (bot/alarm) listens here: given (effects, state, transition), it adds
+        # its own writes to the same transaction (an overdue `call: true` step wakes its call plan).
+        self.transition_listeners: list[Callable[[Effects, RunState, Transition], None]] = []
 
     # ---- reading ---------------------------------------------------------------------------
     async def get(self, incident_id: str) -> RunState | None:
@@ -124,7 +127,15 @@ class Engine:
 
     # ---- starting --------------------------------------------------------------------------
     async def start_run(
-        self, playbook: LoadedPlaybook, blm_id: str, params: dict | None, drill: bool, started_by: str, effects: Effects
+        self,
+        playbook: LoadedPlaybook,
+        blm_id: str,
+        params: dict | None,
+        drill: bool,
+        started_by: str,
+        effects: Effects,
+        *,
+        drill_calls: bool = False,
     ) -> RunState:
         """Open an incident and run its first steps; everything goes into `effects`
         (the caller commits it). The incident number is taken now (INCR): a crash before the
@@ -142,6 +153,7 @@ class Engine:
             playbook_version=playbook.playbook.version,
             sha=sha,
             drill=drill,
+            drill_calls=drill and drill_calls,
             params=values,
             started_at=now,
             started_by=started_by,
@@ -269,6 +281,8 @@ class Engine:
         effects.also(write)
         for post in tr.posts:
             self.materialize(effects, state, post)
+        for listener in self.transition_listeners:
+            listener(effects, state, tr)
 
     # ---- outputs ---------------------------------------------------------------------------
     def people_with_role(self, blm_id: str, role_name: str):
@@ -382,8 +396,12 @@ class Engine:
                         self.sink.append((self.clock.now(), "dm", "post", effects.ops[-1].message))
 
     # ---- the things people do --------------------------------------------------------------
-    async def ack(self, incident_id: str, step_id: str | None, who: str, dedupe: str | None = None):
-        return await self._change(incident_id, lambda pb, s, now: steps.on_ack(pb, s, step_id, who, now), dedupe)
+    async def ack(
+        self, incident_id: str, step_id: str | None, who: str, dedupe: str | None = None, via: str | None = None
+    ):
+        return await self._change(
+            incident_id, lambda pb, s, now: steps.on_ack(pb, s, step_id, who, now, via=via), dedupe
+        )
 
     async def answer(self, incident_id: str, step_id: str | None, text: str, who: str, dedupe: str | None = None):
         return await self._change(

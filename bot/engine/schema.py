@@ -243,6 +243,9 @@ class AckStep(_Step):
     every: Duration | None = Field(None, description="Time between reminders (default: within)")
     escalate_to: str = Field("central", description="The role named when it reaches the central room")
     block: bool = Field(True, description="Wait for the acknowledgement before the next step")
+    call: bool = Field(
+        False, description="When overdue, ring the phones of `role`, then of `escalate_to` (telephone alarm)"
+    )
 
     _aud = field_validator("to")(_check_audience)
     _w = field_validator("within", "every", mode="before")(

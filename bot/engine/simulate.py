@@ -10,11 +10,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.alarm import Alarm
+from bot.alarm.simulated import SimulatedDialer
 from bot.clock import ManualClock
 from bot.config import Deployment
 from bot.delivery.outbox import Effects
 from bot.directory import BLMS, get_blm
 from bot.engine.loader import PlaybookLibrary, load_file
+from bot.engine.report import describe
 from bot.engine.runs import Engine
 from bot.engine.schema import AckStep
 from bot.engine.timers import TimerLoop
@@ -33,7 +36,14 @@ def sim_deployment(blm_id: str) -> Deployment:
             "central": {"slack_channel": "CCENTRAL", "telegram_chat": -1000000000001},
             "blms": {blm_id: {"slack_channel": "CBLM", "telegram_chat": -1000000000002}},
             "people": [
-                {"name": "US Liaison", "slack_user": "U0LIAISON", "role": "liaison", "blms": [blm_id], "side": "us"},
+                {
+                    "name": "US Liaison",
+                    "slack_user": "U0LIAISON",
+                    "role": "liaison",
+                    "blms": [blm_id],
+                    "side": "us",
+                    "phone": "+15555550101",
+                },
                 {
                     "name": "Enlace MX",
                     "telegram_user": 5550001,
@@ -41,6 +51,7 @@ def sim_deployment(blm_id: str) -> Deployment:
                     "blms": [blm_id],
                     "side": "mx",
                     "lang": "es",
+                    "phone": "+525555550102",
                 },
                 {
                     "name": "US Coordinator",
@@ -48,6 +59,7 @@ def sim_deployment(blm_id: str) -> Deployment:
                     "role": "coordinator",
                     "blms": [blm_id],
                     "side": "us",
+                    "phone": "+15555550103",
                 },
                 {
                     "name": "Coordinación MX",
@@ -56,8 +68,15 @@ def sim_deployment(blm_id: str) -> Deployment:
                     "blms": [blm_id],
                     "side": "mx",
                     "lang": "es",
+                    "phone": "+525555550104",
                 },
-                {"name": "Central Desk", "slack_user": "U0CENTRAL", "telegram_user": 5550003, "role": "central"},
+                {
+                    "name": "Central Desk",
+                    "slack_user": "U0CENTRAL",
+                    "telegram_user": 5550003,
+                    "role": "central",
+                    "phone": "+15555550105",
+                },
             ],
         }
     )
@@ -73,6 +92,8 @@ def _room_label(rooms: Rooms, ref, lang: str) -> str:
 
 
 def _render(rooms: Rooms, kind: str, op: str, message, lang: str) -> list[str]:
+    if kind == "call":  # the telephone alarm's timeline note (an Event): who would be rung
+        return [f"  ☎ {describe(message, lang)}"]
     head = _room_label(rooms, message.room, lang)
     mark = {"escalation": "!! ", "reminder": "! ", "dm": "✉ "}.get(kind, "")
     tag = f"[{op}] " if op != "post" else ""
@@ -117,6 +138,10 @@ async def simulate_async(
     engine = Engine(redis, clock, rooms, library)
     engine.sink = []
     timers = TimerLoop(engine)
+    # the telephone alarm, with a telephone that places nothing and that nobody answers
+    dialer = SimulatedDialer(clock)
+    alarm = Alarm(redis, clock, engine, public_url="https://simulate.invalid", dialer=dialer)
+    alarm.sink = engine.sink
     answers = dict(answers or {})
     out = [
         t("engine.sim.header", lang, playbook=lp.playbook.id, version=lp.playbook.version, blm=blm_obj.name(lang)),
@@ -162,7 +187,10 @@ async def simulate_async(
                     await engine.ack(state.id, pending[0], "US Liaison")
                     flush()
                     continue
-        due = await timers.next_due()
+        due = min(
+            (x for x in (await timers.next_due(), await alarm.next_due(), dialer.next_due()) if x is not None),
+            default=None,
+        )
         if due is None:
             if state.status != "running":
                 break
@@ -173,6 +201,9 @@ async def simulate_async(
             break
         clock.set(max(due, clock.now()))
         await timers.fire_due(clock.now())
+        await alarm.fire_due(clock.now())
+        for token in dialer.take_due(clock.now()):
+            await alarm.call_status(token, "no-answer")
         flush()
     state = await engine.get(state.id)
     out += ["", t("engine.sim.end", lang, status=t("engine.status." + state.status, lang))]

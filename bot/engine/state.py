@@ -39,6 +39,7 @@ class RunState(BaseModel):
     playbook_version: str
     sha: str  # content hash of the playbook snapshot (blm:pb:{sha})
     drill: bool = False
+    drill_calls: bool = False  # a drill that asked for real calls (`/playbook drill ID calls=yes`)
     params: dict = Field(default_factory=dict)
     answers: dict[str, str] = Field(default_factory=dict)
     timed_out: list[str] = Field(default_factory=list)  # ask steps that went on with their default
@@ -109,9 +110,18 @@ class Event(BaseModel):
     detail: dict = Field(default_factory=dict)
 
 
+class CallRequest(BaseModel):
+    """An overdue `call: true` acknowledgement: the telephone alarm rings this level's people."""
+
+    step: str
+    level: Literal["role", "escalation"]
+    role: str
+
+
 class Transition(BaseModel):
     state: RunState
     posts: list[Post] = Field(default_factory=list)
     set_timers: list[TimerSpec] = Field(default_factory=list)
     cancel_timers: list[str] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
+    calls: list[CallRequest] = Field(default_factory=list)  # for the telephone alarm (bot/alarm)

@@ -23,7 +23,18 @@ from bot.engine.schema import (
     Text,
     WaitStep,
 )
-from bot.engine.state import AckState, ButtonSpec, Event, Post, RunState, Tick, TimerSpec, Transition, Waiting
+from bot.engine.state import (
+    AckState,
+    ButtonSpec,
+    CallRequest,
+    Event,
+    Post,
+    RunState,
+    Tick,
+    TimerSpec,
+    Transition,
+    Waiting,
+)
 from bot.engine.times import short
 from bot.i18n import t
 from bot.model import Role
@@ -470,6 +481,8 @@ def _escalate(pb: Playbook, tr: Transition, step: AckStep, now: float) -> Transi
         return tr
     text = render_text(tr, step.text, step.id, now)
     waited = _minutes(int(now - ack.posted_at))
+    if step.call and ack.attempt == 0:  # the first time it is overdue: ring the role's phones
+        tr.calls.append(CallRequest(step=step.id, level="role", role=step.role))
     if ack.attempt < step.repeat:
         ack.attempt += 1
         tr.posts.append(
@@ -497,6 +510,8 @@ def _escalate(pb: Playbook, tr: Transition, step: AckStep, now: float) -> Transi
         )
         return tr
     ack.escalated = True
+    if step.call:
+        tr.calls.append(CallRequest(step=step.id, level="escalation", role=step.escalate_to))
     blm = get_blm(state.blm_id)
     where = ["blm"] if state.drill else ["central"]
     tr.posts.append(
@@ -519,8 +534,11 @@ def _escalate(pb: Playbook, tr: Transition, step: AckStep, now: float) -> Transi
     return tr
 
 
-def on_ack(pb: Playbook, state: RunState, step_id: str | None, who: str, now: float) -> Transition:
-    """Acknowledge `step_id`, or the oldest step waiting for it; cancels its escalation timers."""
+def on_ack(
+    pb: Playbook, state: RunState, step_id: str | None, who: str, now: float, via: str | None = None
+) -> Transition:
+    """Acknowledge `step_id`, or the oldest step waiting for it; cancels its escalation timers.
+    `via="phone"`: a keypad press on the telephone alarm's call, said so on the timeline and posts."""
     if not state.is_open:
         raise StepRefused("engine.refuse.not_open", incident=state.id)
     pending = state.pending_acks()
@@ -538,7 +556,11 @@ def on_ack(pb: Playbook, state: RunState, step_id: str | None, who: str, now: fl
     a.acked_by, a.acked_at = who, now
     _cancel_timers(tr, step_id)
     step = pb.step(step_id)
-    tr.events.append(Event(at=now, kind="ack", who=who, step=step_id, detail={"after": int(now - a.posted_at)}))
+    detail: dict = {"after": int(now - a.posted_at)}
+    if via:
+        detail["via"] = via
+    tr.events.append(Event(at=now, kind="ack", who=who, step=step_id, detail=detail))
+    done_key = "engine.ack.done_phone" if via == "phone" else "engine.ack.done"
     text = render_text(tr, step.text, step.id, now) if isinstance(step, AckStep) else {lang: "" for lang in LANGS}
     tr.posts.append(
         Post(
@@ -547,7 +569,7 @@ def on_ack(pb: Playbook, state: RunState, step_id: str | None, who: str, now: fl
             kind="ack",
             key=message_key(state, "ack", step_id),
             text=text,
-            title=_tmsg("engine.ack.done", incident=state.id, who=who, when=short(now, state.blm_id)),
+            title=_tmsg(done_key, incident=state.id, who=who, when=short(now, state.blm_id)),
         )
     )
     if a.escalated or a.attempt:
@@ -556,7 +578,7 @@ def on_ack(pb: Playbook, state: RunState, step_id: str | None, who: str, now: fl
             Post(
                 audience=["blm"] + (["central"] if a.escalated and not state.drill else []),
                 kind="ack",
-                text=_tmsg("engine.ack.done", incident=state.id, who=who, when=short(now, state.blm_id)),
+                text=_tmsg(done_key, incident=state.id, who=who, when=short(now, state.blm_id)),
             )
         )
     if tr.state.waiting and tr.state.waiting.kind == "ack" and tr.state.waiting.step == step_id:

@@ -41,6 +41,14 @@
 | blm:adv:digests              | set    | digests currently listing at least one BLM (their {event} hashes) |
 | blm:rec:signing-key          | string | the Ed25519 private key (PKCS#8 PEM) signing evidence bundles when REPORT_SIGNING_KEY is unset (SET NX once) |
 | blm:rec:erase                | zset   | incidents whose timeline content is to be erased, scored by when (last entry + retention) |
+| blm:alarm:plan:{inc}:{step}  | string | the telephone alarm's call plan of one `call: true` ack step (JSON), EX retention |
+| blm:alarm:levels:{inc}:{step} | set   | levels the engine opened for that plan: `role` (first overdue), `escalation` |
+| blm:alarm:due                | zset   | call plans by the time they next need looking at (a call's deadline, or now) |
+| blm:alarm:call:{token}       | hash   | one placed call, by its server-side token: plan, person, phone, lang, text, sid |
+| blm:alarm:count:{inc}        | string | calls placed for an incident (the per-incident cap) |
+| blm:alarm:person:{hash}:{hour} | string | calls placed to one number in one UTC hour (the per-person cap), EX 2 h |
+| blm:alarm:seen:{hash}        | string | a Twilio callback already queued (replays are dropped), EX 7 days |
+| blm:q:alarm:{inc}:{step}     | stream | a plan's queued Twilio callbacks (the queue machinery's group `alarm:{inc}:{step}`) |
 """
 
 from __future__ import annotations
@@ -196,3 +204,29 @@ ADVISORY_LOCK = "advisories"  # keys.lock(ADVISORY_LOCK): the one process pollin
 # eraser drops their content after the retention period and keeps their hashes.
 RECORD_SIGNING_KEY = f"{NS}rec:signing-key"
 RECORD_ERASE = f"{NS}rec:erase"
+# ---- telephone alarm (bot/alarm) ----------------------------------------------------------------
+def alarm_plan(plan_id: str) -> str:
+    return f"{NS}alarm:plan:{plan_id}"
+
+
+def alarm_levels(plan_id: str) -> str:
+    return f"{NS}alarm:levels:{plan_id}"
+
+
+ALARM_DUE = f"{NS}alarm:due"
+
+
+def alarm_call(token: str) -> str:
+    return f"{NS}alarm:call:{token}"
+
+
+def alarm_count(incident_id: str) -> str:
+    return f"{NS}alarm:count:{incident_id}"
+
+
+def alarm_person_hour(phone_hash: str, hour: int) -> str:
+    return f"{NS}alarm:person:{phone_hash}:{hour}"
+
+
+def alarm_seen(digest: str) -> str:
+    return f"{NS}alarm:seen:{digest}"
