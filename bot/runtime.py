@@ -34,6 +34,7 @@ class Runtime:
     runner: QueueRunner | None = None
     deliverer: Deliverer | None = None
     extra_loops: list[LoopFactory] = field(default_factory=list)  # engine timers, advisory polling
+    board: object = None  # the operations board (bot/board), mounted by bot/web.py
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
     @classmethod
@@ -60,7 +61,17 @@ class Runtime:
         rt.runner = QueueRunner(redis, clock, {"in:": core.handle_inbound, "out:": rt.deliverer.handle})
         core.on_enqueue = rt.runner.wake.set
         rt._plug_in_domains()
+        rt._build_board()
         return rt
+
+    def _build_board(self) -> None:
+        """The operations board (issue 16): its /board command, and its routes for bot/web.py."""
+        from bot.board import Board
+        from bot.commands import registry
+        from bot.engine import get_engine
+
+        self.board = Board(self.core, get_engine(self.core), self.settings)
+        registry.COMMANDS.update({(spec.name, spec.sub): spec for spec in self.board.commands})
 
     def _plug_in_domains(self) -> None:
         """Domains that listen to the core register here: each gets the runtime."""

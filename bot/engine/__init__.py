@@ -10,6 +10,7 @@ What the rest of the bot calls:
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -81,9 +82,18 @@ async def _note(engine: Engine, ctx, incident_id: str, kind: str, text: str) -> 
     from bot.store import keys
 
     who = ctx.person.name if ctx.person else (ctx.event.sender.display_name or ctx.event.sender.user_id)
-    event = Event(at=engine.clock.now(), kind=kind, who=who, detail={"text": text}).model_dump_json()
+    detail = {"text": text}
+    if getattr(ctx, "via", None):  # done from the board (bot/board), not in chat
+        detail["via"] = ctx.via
+    event = Event(at=engine.clock.now(), kind=kind, who=who, detail=detail).model_dump_json()
     key = keys.incident_timeline(incident_id)
-    ctx.effects.also(lambda pipe: pipe.rpush(key, event))
+    notice = json.dumps({"blm": ctx.blm_id, "inc": incident_id})
+
+    def write(pipe):
+        pipe.rpush(key, event)
+        pipe.publish(keys.BOARD_EVENTS, notice)  # the board's live pages
+
+    ctx.effects.also(write)
 
 
 def engine_loops(core) -> list[Callable[[object], Awaitable[None]]]:

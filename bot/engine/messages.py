@@ -86,6 +86,7 @@ MESSAGES = {
         "es": "{incident} no tiene ese punto en la lista.",
     },
     "engine.refuse.already_ticked": {"en": "Already ticked by {who} ({when}).", "es": "Ya lo marcó {who} ({when})."},
+    "engine.refuse.not_ticked": {"en": "That item is not ticked.", "es": "Ese punto no está marcado."},
     "engine.refuse.button_unknown": {
         "en": "This button has expired or is not valid. Use the commands instead (/help).",
         "es": "Este botón caducó o no es válido. Use los comandos (/help).",

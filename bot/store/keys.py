@@ -37,6 +37,9 @@
 | blm:adv:playbooks:{blm}:{chain} | string | playbooks already started for an alert chain (incident ids, JSON) |
 | blm:adv:src:{source}         | hash   | a source's HTTP state: etag, last_modified, failures, retry_at |
 | blm:adv:issued:{id}          | string | an advisory the bot issued (people), as Advisory JSON, for CAP output |
+| blm:board:link:{hash}        | string | a board sign-in link not yet used: SHA-256 of its token -> person key (`slack:U…`), EX 600 |
+| blm:board:session:{hash}     | hash   | a board session: SHA-256 of the cookie's id -> person, csrf, lang, flash; EX its lifetime |
+| blm:board:events             | pub/sub channel | a change the board shows (incident changed, note added): JSON {blm, inc} |
 """
 
 from __future__ import annotations
@@ -180,3 +183,15 @@ def adv_issued(identifier: str) -> str:
 
 
 ADVISORY_LOCK = "advisories"  # keys.lock(ADVISORY_LOCK): the one process polling advisory sources
+
+
+# ---- operations board (bot/board) -----------------------------------------------------------------
+def board_link(token_hash: str) -> str:
+    return f"{NS}board:link:{token_hash}"
+
+
+def board_session(session_hash: str) -> str:
+    return f"{NS}board:session:{session_hash}"
+
+
+BOARD_EVENTS = f"{NS}board:events"
