@@ -83,7 +83,9 @@ def secure(resp: R, *, private: bool = True) -> R:
     resp.headers["Content-Security-Policy"] = CSP
     resp.headers["X-Frame-Options"] = "DENY"
     resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Referrer-Policy"] = "no-referrer"  # a sign-in link's token never leaves in a Referer
+    # a sign-in link's token never leaves in a Referer; "no-referrer" would make Chromium send
+    # `Origin: null` on our own forms
+    resp.headers["Referrer-Policy"] = "same-origin"
     if private:
         resp.headers["Cache-Control"] = "no-store"
     return resp
@@ -209,11 +211,13 @@ class Board:
         accept = request.headers.get("Accept-Language", "").lower()
         return "es" if accept.startswith("es") else "en"
 
-    async def _page_values(self, session: Session, person: PersonConfig) -> dict:
+    async def _page_values(self, request: web.Request, session: Session, person: PersonConfig) -> dict:
+        # a live refresh (board.js) leaves the notice for the page the browser is navigating to
+        refresh = request.headers.get("X-Board-Refresh") == "1"
         return {
             "person": person,
             "csrf": session.csrf,
-            "flash": await self.sessions.pop_flash(session),
+            "flash": "" if refresh else await self.sessions.pop_flash(session),
         }
 
     async def _form(self, request: web.Request, session: Session) -> dict | None:
@@ -315,7 +319,7 @@ class Board:
             here="/board",
             role=person.role,
             **view,
-            **(await self._page_values(session, person)),
+            **(await self._page_values(request, session, person)),
         )
 
     async def _visible_incident(self, request: web.Request, person: PersonConfig):
@@ -348,7 +352,7 @@ class Board:
             can_close=state.is_open and role >= command_role("incident", "close"),
             can_report=role >= command_role("incident", "report"),
             reports=sorted(self.reports),
-            **(await self._page_values(session, person)),
+            **(await self._page_values(request, session, person)),
         )
 
     async def report(self, request: web.Request) -> web.StreamResponse:

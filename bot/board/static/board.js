@@ -30,7 +30,7 @@
   function refresh() {
     if (busy) { again = true; return; }
     busy = true;
-    fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+    fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html", "X-Board-Refresh": "1" } })
       .then(function (response) {
         if (response.redirected || !response.ok) { window.location.reload(); return null; }
         return response.text();
