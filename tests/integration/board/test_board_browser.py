@@ -15,15 +15,20 @@ from playwright.async_api import async_playwright, expect
 from bot.board.links import token_hash
 from bot.store import keys
 from tests.fakes._base import wait_for_fakes
+from tests.fakes.builders import slack_slash_command_form, tg_message_update
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.telegram_api import FakeTelegram
 from tests.integration.board.support import (
     ANA,
     LUIS,
     SLACK_ROOM,
     TG_ROOM,
     board_settings,
+    links_in,
     slack_start,
     telegram_link,
 )
+from tests.integration.cluster import Cluster, slack_channel
 from tests.integration.harness import running_bot
 
 pytestmark = pytest.mark.slow
@@ -211,3 +216,47 @@ async def test_accessibility_check_of_overview_and_incident(redis_url, fake_slac
                     results = await axe.run(page)
                     assert results.violations_count == 0, results.generate_report()
         await context.close()
+
+
+@pytest.fixture
+async def fakes():
+    slack, tg = FakeSlack(), FakeTelegram()
+    await slack.start()
+    await tg.start()
+    try:
+        yield slack, tg
+    finally:
+        await slack.stop()
+        await tg.stop()
+
+
+async def test_a_second_web_processs_event_reaches_a_page_served_by_the_first(fakes, redis_url, tmp_path, browser):
+    """Two `serve --no-worker` processes and a worker: the page on web 0 shows what web 1 did."""
+    slack, tg = fakes
+    cluster = Cluster(tmp_path, redis_url, slack, tg, extra_env={"PUBLIC_URL": "http://board.example.test"})
+    try:
+        await cluster.start(webs=2, workers=1)
+        web0, web1 = cluster.webs
+        update = tg_message_update(cluster.next_update_id(), ANA, ANA, "/board", chat_type="private")
+        assert await cluster.tg_post(update, web0) == 200
+        await wait_for_fakes([tg], lambda: links_in(tg.texts(ANA)), timeout=15, what="link sent")
+        context, first = await signed_in_page(browser, web0.url, links_in(tg.texts(ANA))[-1])
+        await live(first)
+        # a playbook started through web 1 (its worker runs it) shows on web 0's page
+        form = slack_slash_command_form("/playbook", "run drill-basic", slack_channel("nogales"), "U0BOB")
+        assert (await cluster.slack_post(form, web1))[0] == 200
+        await expect(first.get_by_role("link", name="NOG-0001")).to_be_visible(timeout=5000)
+        await first.get_by_role("link", name="NOG-0001").click()
+        await live(first)
+        # a tick made on web 1's board (same browser, same session in Redis) reaches web 0's page
+        second = await context.new_page()
+        await second.goto(web1.url + "/board/incident/NOG-0001")
+        await second.get_by_role("checkbox", name="Anote palabras exactas y hora").check()
+        await expect(second.get_by_role("status").filter(has_text="Marcado")).to_be_visible()
+        await expect(first.get_by_role("checkbox", name="Anote palabras exactas y hora")).to_be_checked(timeout=2000)
+        await context.close()
+    except Exception:
+        print(cluster.logs())
+        raise
+    finally:
+        await cluster.close()
