@@ -23,6 +23,7 @@ from bot.store import keys
 # The map: an equirectangular box around the border, in SVG units.
 MAP_W, MAP_H = 1000, 420
 LON_MIN, LON_MAX, LAT_MIN, LAT_MAX = -118.0, -96.5, 25.0, 33.5
+SEVERITIES = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
 DEAD_SCAN = 500  # dead letters looked at per page (the newest); the stream itself is capped
 
 
@@ -50,9 +51,19 @@ def border_map(statuses: dict[str, str], lang: str) -> dict:
     """The ten BLMs at the midpoint of their twin cities, and the border as the line through them
     (east of El Paso the border is the Rio Grande, which these points follow closely enough)."""
     points = []
-    for blm in sorted(BLMS, key=lambda b: (b.us_lon + b.mx_lon) / 2):
+    for i, blm in enumerate(sorted(BLMS, key=lambda b: (b.us_lon + b.mx_lon) / 2)):
         x, y = _xy((blm.us_lat + blm.mx_lat) / 2, (blm.us_lon + blm.mx_lon) / 2)
-        points.append({"id": blm.id, "name": blm.name(lang), "x": x, "y": y, "status": statuses.get(blm.id, "off")})
+        # labels clear of their neighbours: above/below along the east-west stretch, left/right
+        # where the Rio Grande runs south-east
+        if x < 560:
+            label = {"lx": x, "ly": y + (32 if i % 2 else -18), "anchor": "middle"}
+        elif x > MAP_W - 200:  # the last one, at the gulf: below, so it is not cut off
+            label = {"lx": x - 40, "ly": y + 32, "anchor": "middle"}
+        else:
+            label = {"lx": x + (18 if i % 2 else -18), "ly": y + 6, "anchor": "start" if i % 2 else "end"}
+        points.append(
+            {"id": blm.id, "name": blm.name(lang), "x": x, "y": y, "status": statuses.get(blm.id, "off"), **label}
+        )
     line = " ".join(f"{p['x']},{p['y']}" for p in points)
     return {"w": MAP_W, "h": MAP_H, "points": points, "line": line}
 
@@ -67,13 +78,22 @@ class BoardViews:
     async def overview(self, person, lang: str) -> dict:
         blms = []
         statuses = {}
+        dead = await self.dead_letters()
         for blm_id in visible_blms(self.rooms, person):
-            view = await self.blm(blm_id, lang)
+            view = await self.blm(blm_id, lang, dead)
             blms.append(view)
             statuses[blm_id] = view["status"]
         return {"blms": blms, "map": border_map(statuses, lang)}
 
-    async def blm(self, blm_id: str, lang: str) -> dict:
+    async def dead_letters(self) -> dict[str, int]:
+        """Operations that failed for good, per room key, among the newest DEAD_SCAN."""
+        dead: dict[str, int] = {}
+        for _id, fields in await self.redis.xrevrange(keys.DEAD, count=DEAD_SCAN):
+            room = fields.get("room", "")
+            dead[room] = dead.get(room, 0) + 1
+        return dead
+
+    async def blm(self, blm_id: str, lang: str, dead: dict[str, int]) -> dict:
         blm = get_blm(blm_id)
         incidents = [await self.summary(state, lang) for state in await self.engine.open_incidents(blm_id)]
         advisories = []
@@ -85,6 +105,9 @@ class BoardViews:
                 {
                     "event": info.event,
                     "severity": info.severity,
+                    "severity_text": t(f"adv.severity.{info.severity}", lang)
+                    if info.severity in SEVERITIES
+                    else info.severity,
                     "headline": info.headline or "",
                     "expires": short(adv.expires.timestamp(), blm_id) if adv.expires else "",
                 }
@@ -97,7 +120,7 @@ class BoardViews:
             "status": status,
             "incidents": incidents,
             "advisories": advisories,
-            "health": await self.health(blm_id, lang),
+            "health": await self.health(blm_id, lang, dead),
         }
 
     async def summary(self, state: RunState, lang: str) -> dict:
@@ -160,12 +183,9 @@ class BoardViews:
             "started": short(state.started_at, state.blm_id),
         }
 
-    async def health(self, blm_id: str, lang: str) -> list[dict]:
+    async def health(self, blm_id: str, lang: str, dead: dict[str, int]) -> list[dict]:
         """Per room: operations queued, whether sends wait on a rate limit or a 429, dead letters."""
         rooms = self.rooms.rooms_of(blm_id)
-        dead: dict[str, int] = {}
-        for _id, fields in await self.redis.xrevrange(keys.DEAD, count=DEAD_SCAN):
-            dead[fields.get("room", "")] = dead.get(fields.get("room", ""), 0) + 1
         out = []
         for room in rooms:
             rkey = room.room.key
