@@ -124,6 +124,13 @@ async def test_ticking_in_the_browser_edits_the_slack_and_telegram_posts(redis_u
         await expect(page.get_by_role("status").filter(has_text="Respuesta registrada")).to_be_visible()
         state = await bot.runtime.core.engine.get("NOG-0001")
         assert state.answers["where"] == "Carril 3"
+        await page.get_by_role("group", name="¿Evacuar el puerto?").get_by_role("radio", name="Sí").check()
+        await page.get_by_role("button", name="Responder").click()
+        # the playbook moves on to an acknowledgement: a button named for what it does
+        await page.get_by_role("button", name="Confirmar").click()
+        await expect(page.get_by_role("status").filter(has_text="Confirmado")).to_be_visible()
+        state = await bot.runtime.core.engine.get("NOG-0001")
+        assert state.answers["evacuate"] == "yes" and state.acks["confirm"].acked_by == "Ana Ruiz"
         await context.close()
 
 

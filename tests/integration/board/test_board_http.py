@@ -153,6 +153,24 @@ async def test_headers_csrf_and_acting_through_the_engine(redis_url, fake_slack,
                 assert resp.status == 303
             state = await bot.runtime.core.engine.get("NOG-0001")
             assert state.checks["tasks"] == {}
+            # a sitrep from the board: the /sitrep command's own path, to both central rooms
+            async with client.post(
+                bot.url + "/board/incident/NOG-0001/sitrep", data={"csrf": csrf, "text": "Puente cerrado"}
+            ) as resp:
+                assert "sala central" in await resp.text()
+            await wait_for_fakes(
+                [fake_slack, fake_telegram],
+                lambda: (
+                    any(
+                        c.params.get("channel") == "C0CENTRAL" and "Puente cerrado" in json.dumps(c.params)
+                        for c in fake_slack.calls_to("chat.postMessage")
+                    )
+                    and any("Puente cerrado" in t for t in fake_telegram.texts(-1001000000000))
+                ),
+                what="sitrep in both central rooms",
+            )
+            timeline = await bot.runtime.core.engine.timeline("NOG-0001")
+            assert [(e.who, e.detail.get("via")) for e in timeline if e.kind == "sitrep"] == [("Ana Ruiz", "board")]
             async with client.get(bot.url + "/board/incident/NOG-0001/report.json") as resp:
                 assert resp.status == 200
                 assert json.loads(await resp.text())
