@@ -67,7 +67,15 @@ class LiveHub:
                 if not first:
                     self._fan_out(RESYNC)  # notices sent while we were away are lost: refresh
                 first = False
+                confirmed = 0
                 async for message in pubsub.listen():
+                    if message.get("type") == "subscribe":
+                        # redis-py re-subscribes by itself after a lost connection; the server's
+                        # confirmation says notices may have been missed meanwhile
+                        confirmed += 1
+                        if confirmed > 1:
+                            self._fan_out(RESYNC)
+                        continue
                     if message.get("type") != "message":
                         continue
                     try:

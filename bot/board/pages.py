@@ -426,6 +426,14 @@ class Board:
         return redirect(f"/board/incident/{state.id}")
 
     # ---- live ----------------------------------------------------------------------------
+    async def _still_signed_in(self, session: Session) -> bool:
+        """False once the session is gone; while Redis cannot be asked, the stream stays open
+        (it only ever says "refresh"; the refresh itself checks the session)."""
+        try:
+            return await self.sessions.alive(session)
+        except Exception:
+            return True
+
     async def events(self, request: web.Request) -> web.StreamResponse:
         who = await self._who(request)
         if who is None:
@@ -445,7 +453,7 @@ class Board:
                 try:
                     notice = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
                 except TimeoutError:
-                    if not await self.sessions.alive(session):
+                    if not await self._still_signed_in(session):
                         await resp.write(b"event: signed-out\ndata: {}\n\n")
                         break
                     await resp.write(b": keepalive\n\n")

@@ -267,3 +267,15 @@ async def test_a_second_web_processs_event_reaches_a_page_served_by_the_first(fa
         raise
     finally:
         await cluster.close()
+
+
+async def test_a_page_reconnects_by_itself_and_keeps_updating(redis_url, fake_slack, fake_telegram, browser):
+    async with running_bot(board_settings(redis_url, fake_slack, fake_telegram)) as bot:
+        context, page = await signed_in_page(browser, bot.url, await telegram_link(bot, fake_telegram, ANA))
+        await live(page)
+        await bot.runtime.board.close()  # the server drops every open stream (as a restart would)
+        await expect(page.locator("body")).to_have_attribute("data-live", "off", timeout=5000)
+        await live(page)  # EventSource came back on its own
+        await slack_start(bot, fake_slack, fake_telegram)
+        await expect(page.get_by_role("link", name="NOG-0001")).to_be_visible(timeout=3000)
+        await context.close()

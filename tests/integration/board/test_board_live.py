@@ -1,5 +1,6 @@
 """The event stream: a signed-in page hears its own BLMs' changes, not another BLM's."""
 
+import asyncio
 import json
 
 import aiohttp
@@ -53,3 +54,17 @@ def test_sign_in_links_never_reach_the_logs():
 
     line = "send failed: Your sign-in link: http://board.example.test/board/link/" + "Ab3_-" * 8 + "xyz"
     assert "Ab3_-" not in Scrubber().scrub(line)
+
+
+async def test_pages_are_told_to_refresh_after_redis_comes_back(redis_url, redis_server, fake_slack, fake_telegram):
+    async with running_bot(board_settings(redis_url, fake_slack, fake_telegram)) as bot:
+        board = bot.runtime.board
+        cookie = await board.sessions.create("telegram:5550001", "es")
+        async with aiohttp.ClientSession(cookies={COOKIE: cookie}) as client:
+            async with client.get(bot.url + "/board/events") as resp:
+                await resp.content.readline()
+                await board.hub.subscribed.wait()
+                redis_server.stop()
+                redis_server.start()
+                # notices published while the subscription was down are lost: the page refreshes
+                assert await asyncio.wait_for(read_event(resp), timeout=15) == {"resync": True}
