@@ -417,11 +417,8 @@ class Board:
                 done = await self.actions.close(person, state, form.get("note", "").strip(), lang)
         except Refused as exc:
             log.info("board: %s refused %s on %s: %s", person.name, act, state.id, exc.text)
-            if request.headers.get("Accept", "").startswith("application/json"):
-                return secure(web.json_response({"ok": False, "message": exc.text}, status=403))
             await self.sessions.set_flash(session, exc.text)
-            resp = redirect(f"/board/incident/{state.id}")
-            return resp
+            return redirect(f"/board/incident/{state.id}")
         await self.sessions.set_flash(session, done)
         return redirect(f"/board/incident/{state.id}")
 

@@ -187,7 +187,11 @@ async def test_used_and_expired_links_forged_cookie_and_cross_site_post_are_refu
             f'<form id="f" method="post" action="{target}"><input name="note" value="pwned"></form>'
             "<script>document.getElementById('f').submit()</script>"
         )
-        evil.router.add_get("/", lambda request: web.Response(text=html, content_type="text/html"))
+
+        async def evil_page(request):
+            return web.Response(text=html, content_type="text/html")
+
+        evil.router.add_get("/", evil_page)
         runner = web.AppRunner(evil)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
