@@ -25,6 +25,7 @@ from bot.board import messages as _messages  # noqa: F401  (registers the texts)
 from bot.board.actions import BoardActions, Refused, command_role
 from bot.board.links import SignInLinks
 from bot.board.live import LiveHub
+from bot.board.messages import MESSAGES
 from bot.board.sessions import COOKIE, SESSION_SECONDS, Session, Sessions
 from bot.board.views import BoardViews, role_name, visible_blms
 from bot.commands.dispatch import refuse
@@ -351,7 +352,10 @@ class Board:
             can_sitrep=state.is_open and role >= command_role("sitrep"),
             can_close=state.is_open and role >= command_role("incident", "close"),
             can_report=role >= command_role("incident", "report"),
-            reports=sorted(self.reports),
+            reports=[
+                (fmt, t(f"board.inc.report_{fmt}", session.lang) if f"board.inc.report_{fmt}" in MESSAGES else fmt)
+                for fmt in sorted(self.reports)
+            ],
             **(await self._page_values(request, session, person)),
         )
 

@@ -7,9 +7,9 @@ and the central role (`Rooms.people_of`); the role a person acts with on a BLM i
 from __future__ import annotations
 
 from bot.advisories.publish import active_advisories
-from bot.board.messages import MESSAGES
 from bot.directory import BLMS, get_blm
 from bot.engine import templates
+from bot.engine.report import describe
 from bot.engine.runs import Engine
 from bot.engine.schema import AckStep, AskStep, ChecklistStep
 from bot.engine.state import Event, RunState
@@ -272,26 +272,13 @@ class BoardViews:
         return view
 
     def entry(self, event: Event, state: RunState, lang: str) -> dict:
+        """A timeline entry as the after-action report words it."""
         times = three(event.at, state.blm_id)
-        detail = event.detail or {}
-        parts = []
-        for name in ("text", "answer", "note", "title"):
-            value = detail.get(name)
-            if isinstance(value, dict):
-                value = value.get(lang) or value.get("en")
-            if value:
-                parts.append(str(value))
-        if event.kind in ("check", "uncheck") and not parts:
-            parts.append(str(detail.get("item", "")))
-        if detail.get("problem"):
-            parts.append(str(detail["problem"]))
         return {
             "utc": times["utc"],
             "us": times["us"],
             "mx": times["mx"],
             "who": event.who,
-            "kind": t(f"board.kind.{event.kind}", lang) if f"board.kind.{event.kind}" in MESSAGES else event.kind,
-            "step": event.step or "",
-            "text": " — ".join(parts),
-            "via_board": detail.get("via") == "board",
+            "text": describe(event, lang),
+            "via_board": (event.detail or {}).get("via") == "board",
         }
