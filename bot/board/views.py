@@ -165,11 +165,16 @@ class BoardViews:
                         total=len(step.items),
                     )
                 )
-        waiting = (
-            t(f"board.waiting.{state.waiting.kind}", lang, step=state.waiting.step)
-            if state.waiting
-            else t("board.waiting.none", lang)
-        )
+        waiting = t("board.waiting.none", lang)
+        if state.waiting:
+            # the question or request itself, in the reader's language; the step id for a timer
+            step = pb.step(state.waiting.step)
+            what = state.waiting.step
+            if isinstance(step, AskStep):
+                what = text_in(step.question, state, lang)
+            elif isinstance(step, AckStep):
+                what = text_in(step.text, state, lang)
+            waiting = t(f"board.waiting.{state.waiting.kind}", lang, step=what)
         return {
             "id": state.id,
             "blm": state.blm_id,
