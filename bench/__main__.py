@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.board import bench_board  # noqa: E402
 from tests.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers  # noqa: E402
 from tests.fakes.redis_server import RedisServer  # noqa: E402
 from tests.fakes.slack_api import FakeSlack  # noqa: E402
@@ -598,6 +599,9 @@ async def main(quick: bool) -> None:
         await bench_timers(redis, 1000 if quick else 10_000)
         print("processes…", flush=True)
         await bench_processes(redis)
+        print("board…", flush=True)
+        await fresh(redis)
+        row(*await bench_board(redis.url, 100 if quick else 500))
     finally:
         redis.stop()
     print()

@@ -18,6 +18,7 @@ _TOKEN_PATTERNS = [
     re.compile(r"xox[abposr]-[A-Za-z0-9-]{8,}"),  # Slack tokens
     re.compile(r"xapp-[A-Za-z0-9-]{8,}"),
     re.compile(r"(redis://[^:/@\s]*:)[^@\s]+@"),  # password in a Redis URL
+    re.compile(r"/board/link/[A-Za-z0-9_-]{43}"),  # an operations board sign-in link (bot/board)
 ]
 
 

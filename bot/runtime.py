@@ -37,6 +37,7 @@ class Runtime:
     extra_loops: list[LoopFactory] = field(default_factory=list)  # engine timers, advisory polling
     record_eraser: RecordEraser | None = None
     alarm: object | None = None  # the telephone alarm (bot/alarm); its dialer comes with the Twilio edge
+    board: object = None  # the operations board (bot/board), mounted by bot/web.py
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
     @classmethod
@@ -67,6 +68,7 @@ class Runtime:
         rt.record_eraser = RecordEraser(redis, clock, deployment.retention_days)
         rt.extra_loops.append(rt.record_eraser.run)
         rt._build_alarm()
+        rt._build_board()
         return rt
 
     def _build_alarm(self) -> None:
@@ -86,6 +88,15 @@ class Runtime:
         self.runner.handlers["alarm:"] = alarm.handle_callback
         self.extra_loops.append(alarm.run)
         log.info(t("alarm.status.on" if self.settings.alarm_enabled else "alarm.status.off", "en"))
+
+    def _build_board(self) -> None:
+        """The operations board (issue 16): its /board command, and its routes for bot/web.py."""
+        from bot.board import Board
+        from bot.commands import registry
+        from bot.engine import get_engine
+
+        self.board = Board(self.core, get_engine(self.core), self.settings)
+        registry.COMMANDS.update({(spec.name, spec.sub): spec for spec in self.board.commands})
 
     def _plug_in_domains(self) -> None:
         """Domains that listen to the core register here: each gets the runtime."""

@@ -52,6 +52,10 @@ def build_web_app(runtime, *, with_edges: bool = True) -> web.Application:
     from bot.advisories import add_routes as add_advisory_routes  # GET /advisories/{id}.cap
 
     add_advisory_routes(app)
+    board = getattr(runtime, "board", None)  # the operations board: GET /board and its pages
+    if board is not None:
+        app.add_routes(board.routes())
+        app.on_shutdown.append(board.close)
     if with_edges:
         for edge in runtime.edges:
             edge.add_routes(app)

@@ -10,6 +10,7 @@ What the rest of the bot calls:
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -81,10 +82,14 @@ async def _note(engine: Engine, ctx, incident_id: str, kind: str, text: str) -> 
     from bot.engine.interact import done_key
 
     who = ctx.person.name if ctx.person else (ctx.event.sender.display_name or ctx.event.sender.user_id)
+    detail = {"text": text}
+    if getattr(ctx, "via", None):  # done from the board (bot/board), not in chat
+        detail["via"] = ctx.via
 
     def note(pb, state, now):
-        return Transition(state=state, events=[Event(at=now, kind=kind, who=who, detail={"text": text})])
+        return Transition(state=state, events=[Event(at=now, kind=kind, who=who, detail=detail)])
 
+    # the change publishes to the board's live pages with its transaction (Engine._apply)
     await engine.mutate(incident_id, note, dedupe=done_key(ctx))
 
 

@@ -90,6 +90,7 @@ MESSAGES = {
         "es": "{incident} no tiene ese punto en la lista.",
     },
     "engine.refuse.already_ticked": {"en": "Already ticked by {who} ({when}).", "es": "Ya lo marcó {who} ({when})."},
+    "engine.refuse.not_ticked": {"en": "That item is not ticked.", "es": "Ese punto no está marcado."},
     "engine.refuse.button_unknown": {
         "en": "This button has expired or is not valid. Use the commands instead (/help).",
         "es": "Este botón caducó o no es válido. Use los comandos (/help).",
@@ -187,6 +188,7 @@ MESSAGES = {
     "engine.report.col_us": {"en": "US local", "es": "Hora local EUA"},
     "engine.report.col_mx": {"en": "Mexico local", "es": "Hora local México"},
     "engine.report.col_who": {"en": "Who", "es": "Quién"},
+    "engine.report.via_board": {"en": "(from the board)", "es": "(desde el tablero)"},
     "engine.report.col_what": {"en": "Activity", "es": "Actividad"},
     "engine.report.problems": {"en": "Problems during the run", "es": "Problemas durante la ejecución"},
     "engine.report.note": {"en": "Closing note", "es": "Nota de cierre"},
@@ -230,6 +232,10 @@ MESSAGES = {
         "es": "Escaló {step} a {to}; se mencionó a: {role}",
     },
     "engine.ev.check": {"en": "Ticked {item}: {text}", "es": "Marcó {item}: {text}"},
+    "engine.ev.uncheck": {
+        "en": "Took back the tick of {item} (by {was_by}): {text}",
+        "es": "Retiró la marca de {item} (de {was_by}): {text}",
+    },
     "engine.ev.branch": {"en": "Branch {step} → {goto}", "es": "Bifurcación {step} → {goto}"},
     "engine.ev.end": {"en": "All playbook steps done", "es": "Se completaron los pasos del protocolo"},
     "engine.ev.abort": {"en": "Aborted the run", "es": "Canceló la ejecución"},

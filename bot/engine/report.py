@@ -33,7 +33,7 @@ def describe(event: Event, lang: str) -> str:
     if kind == "start":
         key = "engine.ev.start_drill" if d.get("drill") else "engine.ev.start"
         return t(key, lang, playbook=d.get("playbook", ""), version=d.get("version", ""))
-    if kind == "check":
+    if kind in ("check", "uncheck"):
         values["text"] = _pick(d.get("text"), lang)
     if kind == "branch":
         values["goto"] = d.get("goto") or "—"
@@ -118,7 +118,8 @@ def build_report(state: RunState, events: list[Event], pb: Playbook | None, fmt:
     for ev in events:
         when = three(ev.at, state.blm_id)
         what = describe(ev, lang).replace("|", "\\|").replace("\n", " ")
-        out.append(f"| {when['utc']} | {when['us']} | {when['mx']} | {ev.who or '—'} | {what} |")
+        who = (ev.who or "—") + (" " + tr("engine.report.via_board") if ev.detail.get("via") == "board" else "")
+        out.append(f"| {when['utc']} | {when['us']} | {when['mx']} | {who} | {what} |")
     if state.problems:
         out += ["", f"## {tr('engine.report.problems')}", ""]
         out += [f"- {p}" for p in state.problems]

@@ -247,6 +247,7 @@ class Engine:
             more, head = chain.chain(state.id, head, [anchor.model_dump(mode="json")])
             events += more
             tr.posts.append(seal_post(state.id, sealed))
+        notice = json.dumps({"blm": state.blm_id, "inc": state.id, "rev": state.rev})
 
         def write(pipe):
             pipe.set(keys.incident(state.id), doc, ex=retention)
@@ -277,6 +278,8 @@ class Engine:
                 pipe.rpush(keys.incident_timeline(state.id), *events)
                 pipe.persist(keys.incident_timeline(state.id))
             pipe.zadd(keys.RECORD_ERASE, {state.id: now + retention})
+            # the operations board's live pages (bot/board/live.py): published with the change
+            pipe.publish(keys.BOARD_EVENTS, notice)
 
         effects.also(write)
         for post in tr.posts:
@@ -396,29 +399,57 @@ class Engine:
                         self.sink.append((self.clock.now(), "dm", "post", effects.ops[-1].message))
 
     # ---- the things people do --------------------------------------------------------------
-    async def ack(
-        self, incident_id: str, step_id: str | None, who: str, dedupe: str | None = None, via: str | None = None
+    # `via` says where a person did it when not in chat ("board", "phone"); it goes on their
+    # timeline events as detail["via"] (and a keypad acknowledgement says so in its posts).
+    async def ack(self, incident_id: str, step_id: str | None, who: str, dedupe: str | None = None, via=None):
+        return await self._change(
+            incident_id, lambda pb, s, now: steps.on_ack(pb, s, step_id, who, now, via=via), dedupe, who, via
+        )
+
+    async def answer(
+        self, incident_id: str, step_id: str | None, text: str, who: str, dedupe: str | None = None, via=None
     ):
         return await self._change(
-            incident_id, lambda pb, s, now: steps.on_ack(pb, s, step_id, who, now, via=via), dedupe
+            incident_id, lambda pb, s, now: steps.on_answer(pb, s, step_id, text, who, now), dedupe, who, via
         )
 
-    async def answer(self, incident_id: str, step_id: str | None, text: str, who: str, dedupe: str | None = None):
+    async def check(self, incident_id: str, step_id: str, item_id: str, who: str, dedupe: str | None = None, via=None):
         return await self._change(
-            incident_id, lambda pb, s, now: steps.on_answer(pb, s, step_id, text, who, now), dedupe
+            incident_id, lambda pb, s, now: steps.on_check(pb, s, step_id, item_id, who, now), dedupe, who, via
         )
 
-    async def check(self, incident_id: str, step_id: str, item_id: str, who: str, dedupe: str | None = None):
+    async def uncheck(
+        self, incident_id: str, step_id: str, item_id: str, who: str, dedupe: str | None = None, via=None
+    ):
         return await self._change(
-            incident_id, lambda pb, s, now: steps.on_check(pb, s, step_id, item_id, who, now), dedupe
+            incident_id, lambda pb, s, now: steps.on_uncheck(pb, s, step_id, item_id, who, now), dedupe, who, via
         )
 
-    async def end(self, incident_id: str, who: str, *, abort: bool, note: str | None = None, dedupe: str | None = None):
+    async def end(
+        self,
+        incident_id: str,
+        who: str,
+        *,
+        abort: bool,
+        note: str | None = None,
+        dedupe: str | None = None,
+        via: str | None = None,
+    ):
         return await self._change(
-            incident_id, lambda pb, s, now: steps.on_end(pb, s, who, now, abort=abort, note=note), dedupe
+            incident_id, lambda pb, s, now: steps.on_end(pb, s, who, now, abort=abort, note=note), dedupe, who, via
         )
 
-    async def _change(self, incident_id, change, dedupe):
+    async def _change(self, incident_id, change, dedupe, who: str = "", via: str | None = None):
+        if via:
+            inner = change
+
+            def change(pb, s, now):
+                tr = inner(pb, s, now)
+                for event in tr.events:
+                    if event.who == who:
+                        event.detail["via"] = via
+                return tr
+
         return await self.mutate(incident_id, change, dedupe=dedupe)
 
     # ---- timers ----------------------------------------------------------------------------

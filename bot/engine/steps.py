@@ -661,6 +661,31 @@ def on_check(pb: Playbook, state: RunState, step_id: str, item_id: str, who: str
     return tr
 
 
+def on_uncheck(pb: Playbook, state: RunState, step_id: str, item_id: str, who: str, now: float) -> Transition:
+    """Take back a tick (ticked by mistake): recorded, and the checklist edited in both rooms."""
+    if not state.is_open:
+        raise StepRefused("engine.refuse.not_open", incident=state.id)
+    step = pb.step(step_id)
+    if not isinstance(step, ChecklistStep) or step_id not in state.checks:
+        raise StepRefused("engine.refuse.no_checklist", incident=state.id)
+    if item_id not in state.checks[step_id]:
+        raise StepRefused("engine.refuse.not_ticked")
+    tr = _copy(state)
+    was = tr.state.checks[step_id].pop(item_id)
+    item = next(i for i in step.items if i.id == item_id)
+    tr.events.append(
+        Event(
+            at=now,
+            kind="uncheck",
+            who=who,
+            step=step_id,
+            detail={"item": item_id, "text": render_text(tr, item.text, step_id, now), "was_by": was.by},
+        )
+    )
+    tr.posts.append(checklist_post(pb, tr.state, step, now, op="edit", tr=tr))
+    return tr
+
+
 def on_end(
     pb: Playbook | None, state: RunState, who: str, now: float, *, abort: bool, note: str | None = None
 ) -> Transition:

@@ -75,7 +75,10 @@ MESSAGES = {
     },
     "menu.incident": {"en": "incidents: list, show, close, report", "es": "incidentes: listar, ver, cerrar, informe"},
     "menu.advisory": {"en": "advisories: active ones, or post one", "es": "avisos: vigentes, o publicar uno"},
-    "exercise.banner": {"en": "EXERCISE", "es": "SIMULACRO (EJERCICIO)"},  # review S-M5: Protección Civil says simulacro; PRODUCT.md marks drills EJERCICIO
+    "exercise.banner": {
+        "en": "EXERCISE",
+        "es": "SIMULACRO (EJERCICIO)",
+    },  # review S-M5: Protección Civil says simulacro; PRODUCT.md marks drills EJERCICIO
 }
 
 register(MESSAGES)

@@ -49,6 +49,9 @@
 | blm:alarm:person:{hash}:{hour} | string | calls placed to one number in one UTC hour (the per-person cap), EX 2 h |
 | blm:alarm:seen:{hash}        | string | a Twilio callback already queued (replays are dropped), EX 7 days |
 | blm:q:alarm:{inc}:{step}     | stream | a plan's queued Twilio callbacks (the queue machinery's group `alarm:{inc}:{step}`) |
+| blm:board:link:{hash}        | string | a board sign-in link not yet used: SHA-256 of its token -> person key (`slack:U…`), EX 600 |
+| blm:board:session:{hash}     | hash   | a board session: SHA-256 of the cookie's id -> person, csrf, lang, flash; EX its lifetime |
+| blm:board:events             | pub/sub channel | a change the board shows (incident changed, note added): JSON {blm, inc} |
 """
 
 from __future__ import annotations
@@ -204,6 +207,8 @@ ADVISORY_LOCK = "advisories"  # keys.lock(ADVISORY_LOCK): the one process pollin
 # eraser drops their content after the retention period and keeps their hashes.
 RECORD_SIGNING_KEY = f"{NS}rec:signing-key"
 RECORD_ERASE = f"{NS}rec:erase"
+
+
 # ---- telephone alarm (bot/alarm) ----------------------------------------------------------------
 def alarm_plan(plan_id: str) -> str:
     return f"{NS}alarm:plan:{plan_id}"
@@ -230,3 +235,15 @@ def alarm_person_hour(phone_hash: str, hour: int) -> str:
 
 def alarm_seen(digest: str) -> str:
     return f"{NS}alarm:seen:{digest}"
+
+
+# ---- operations board (bot/board) -----------------------------------------------------------------
+def board_link(token_hash: str) -> str:
+    return f"{NS}board:link:{token_hash}"
+
+
+def board_session(session_hash: str) -> str:
+    return f"{NS}board:session:{session_hash}"
+
+
+BOARD_EVENTS = f"{NS}board:events"

@@ -91,9 +91,7 @@ def test_render_uses_room_language_zone_and_key():
     adv = _adv(severity="Severe")
     m_us, m_mx = render(adv, blm, us), render(adv, blm, mx)
     assert m_us.key == m_mx.key == "adv:brownsville:s,x"  # sender,identifier
-    assert (
-        m_us.title == "Weather alert: Heat Advisory" and m_mx.title == "Alerta meteorológica: Advertencia de Calor"
-    )
+    assert m_us.title == "Weather alert: Heat Advisory" and m_mx.title == "Alerta meteorológica: Advertencia de Calor"
     assert "CDT (12:00 UTC)" in m_us.text and "Gravedad: Grave" in m_mx.text
     assert m_us.lang == "en" and m_mx.lang == "es"
 
