@@ -74,7 +74,9 @@ class TelegramEdge:
         try:
             data = json.loads(body)
             update = Update.de_json(data, self.bot)
-        except Exception:
+            if update is None:
+                raise ValueError("no update")
+        except Exception:  # not UTF-8, not JSON, nested past the parser (RecursionError), not an Update
             log.warning("telegram: unreadable webhook body refused")
             return web.Response(status=400, text="bad update")
         try:
@@ -85,7 +87,12 @@ class TelegramEdge:
         return web.Response(status=200, text="ok")
 
     async def accept(self, update: Update) -> None:
-        inbound = update_to_inbound(update, self.username)
+        try:
+            inbound = update_to_inbound(update, self.username)
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError) as exc:
+            # Readable JSON of a shape Telegram does not send: taken (200), so it is not resent.
+            log.warning("telegram: update of an unexpected shape dropped (%s)", type(exc).__name__)
+            return
         if inbound is None or inbound.sender.is_bot:
             return
         await self.core.accept(inbound)
