@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.clock import Clock
+from bot.delivery import budget as retry_budget
 from bot.delivery.queues import Done, Entry, RetryAt
 from bot.delivery.ratelimit import RateLimiter, limits_for_room
 from bot.delivery.relaymap import COALESCED, ORIGIN, THREAD, reply_target
@@ -41,6 +42,7 @@ class Deliverer:
     # order and whether to add the "delivery delayed" notice, returns one post op, or None.
     coalesce: Callable[[list[OutboundOp], bool], OutboundOp | None] | None = None
     coalesce_max: int = 20
+    budget: retry_budget.RetryBudget = field(default_factory=retry_budget.RetryBudget)
     limiter: RateLimiter = field(init=False)
 
     def __post_init__(self):
@@ -84,7 +86,9 @@ class Deliverer:
         except TransientError as exc:
             # Back off by this entry's failed sends, not by `attempts` (every head read, rate-limit
             # waits and 429 blocks included): one 5xx after a few rate-limit waits waited minutes.
-            failures = await self.redis.hincrby(keys.inflight(entry.group), _failures_field(entry), 1)
+            failures, first = await retry_budget.note_failure(self.redis, entry.group, entry.entry_id, now)
+            if self.budget.exhausted(failures, first, now):
+                return await self._out_of_budget(op, entry, f"{exc}; {self.budget.describe(failures, first, now)}")
             backoff = min(MAX_BACKOFF, 0.5 * 2 ** min(int(failures), 12))
             log.warning("delivery to %s failed (%s); retry in %.1fs", room.key, exc, backoff)
             return RetryAt(now + backoff, "transient")
@@ -97,7 +101,7 @@ class Deliverer:
             METRICS.coalesced.labels(*labels).inc(len(extra) + 1)
 
         def commit(pipe):
-            pipe.hdel(keys.inflight(entry.group), _failures_field(entry))
+            retry_budget.forget(pipe, entry.group, entry.entry_id)
             for stream, entry_id in extra:
                 pipe.xdel(stream, entry_id)
                 pipe.hdel(keys.inflight(entry.group), entry_id)
@@ -202,13 +206,29 @@ class Deliverer:
                 log.exception("could not report the failed delivery")
 
         def write(pipe):
-            pipe.hdel(keys.inflight(entry.group), _failures_field(entry))
-            pipe.xadd(
-                keys.DEAD,
-                {"room": room.key, "reason": exc.reason, "op": json.dumps(entry.payload)},
-                maxlen=10_000,
-                approximate=True,
-            )
+            retry_budget.forget(pipe, entry.group, entry.entry_id)
+            retry_budget.dead_letter(pipe, room.key, exc.reason, entry.payload)
+
+        return Done(write)
+
+    async def _out_of_budget(self, op: OutboundOp, entry: Entry, reason: str) -> Done:
+        """An entry that kept failing: set aside (dead-letter stream) so the room moves on, and the
+        room told once in a while (never about its own notice, so a dead room cannot loop)."""
+        from bot.delivery.outbox import Effects
+
+        room = op.message.room
+        METRICS.failed.labels(room.platform, room.key).inc()
+        log.error("delivery to %s set aside: %s", room.key, reason)
+        effects = Effects(self.clock.now())
+        if op.message.key != retry_budget.NOTICE_KEY and await self.redis.set(
+            keys.notice(f"dead:{room.key}"), "1", nx=True, ex=retry_budget.NOTICE_EVERY_SECONDS
+        ):
+            effects.post(retry_budget.notice_for(op, reason))
+
+        def write(pipe):
+            retry_budget.forget(pipe, entry.group, entry.entry_id)
+            retry_budget.dead_letter(pipe, room.key, reason, entry.payload)
+            effects.commit_into(pipe)
 
         return Done(write)
 
@@ -219,10 +239,6 @@ class Deliverer:
         for stream in group_streams(group):
             total += await self.redis.xlen(stream)
         return total
-
-
-def _failures_field(entry: Entry) -> str:
-    return f"{entry.entry_id}:failed"
 
 
 def _coalescable(op: OutboundOp, head: OutboundOp) -> bool:

@@ -17,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.metrics import METRICS
 from bot.store import keys
 from handlers.slack import listeners
+from handlers.slack.files import SlackFiles
 from handlers.slack.sender import SlackSender
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,8 @@ class SlackEdge:
             ignoring_self_events_enabled=False,  # we tell bots apart ourselves (needs auth.test first)
         )
         listeners.register(self.app, core, self.identity)
-        self.sender = SlackSender(self.client)
+        self.slack_files = SlackFiles(self.client, token, settings.slack_api_url)
+        self.sender = SlackSender(self.client, self.slack_files)
         self._secret = None if socket_mode else secret
         self._socket_handler = None
 
@@ -164,32 +166,8 @@ class SlackEdge:
         return await to_aiohttp_response(bolt_response)
 
     async def fetch_file(self, att) -> bytes:
-        """A Slack file's bytes (url_private, with the bot token); refused over Telegram's 50 MB
-        upload limit, since Telegram is where Slack files go."""
-        import aiohttp
-
-        from bot.model import TransientError
-        from handlers.files import FileTooBig, FileUnavailable
-
-        limit = 50 * 1024 * 1024
-        if att.size and att.size > limit:
-            raise FileTooBig(att.size, limit, "telegram")
-        headers = {"Authorization": f"Bearer {self.settings.slack_bot_token.get_secret_value()}"}
-        try:
-            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
-                async with session.get(att.file_ref, headers=headers) as resp:
-                    if resp.status >= 500 or resp.status == 429:
-                        raise TransientError(f"slack file: HTTP {resp.status}")
-                    if resp.status != 200:
-                        raise FileUnavailable(f"HTTP {resp.status}")
-                    data = bytearray()
-                    async for chunk in resp.content.iter_chunked(65536):
-                        data += chunk
-                        if len(data) > limit:
-                            raise FileTooBig(len(data), limit, "telegram")
-                    return bytes(data)
-        except (aiohttp.ClientError, OSError) as exc:
-            raise TransientError(f"slack file: {type(exc).__name__}") from None
+        """A Slack file's bytes, from Slack's own file hosts only (see handlers.slack.files)."""
+        return await self.slack_files.fetch(att)
 
     async def start(self, runtime, *, receive: bool) -> None:
         try:

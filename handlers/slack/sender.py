@@ -32,8 +32,9 @@ GONE_IGNORED = {"message_not_found", "cant_update_message", "cant_delete_message
 class SlackSender:
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient):
+    def __init__(self, client: AsyncWebClient, slack_files=None):
         self.client = client
+        self.slack_files = slack_files  # handlers.slack.files.SlackFiles: where an upload shows
 
     files = None  # handlers.files.FileFetchers, set by build_edges
 
@@ -86,9 +87,20 @@ class SlackSender:
             }
             if message.reply_to:
                 kwargs["thread_ts"] = message.reply_to
-            await self._call(self.client.files_upload_v2, **kwargs)
+            response = await self._call(self.client.files_upload_v2, **kwargs)
             comment = None  # once
+            ts = await self._upload_ts(response, message.room.chat_id)
+            if ts:
+                ids.append(ts)
         return SendResult(message_ids=ids)
+
+    async def _upload_ts(self, response, channel: str) -> str | None:
+        """The message an upload made (files_upload_v2 answers with the file, not the message)."""
+        files = (response.get("files") if hasattr(response, "get") else None) or []
+        file_id = (files[0] or {}).get("id") if files and isinstance(files[0], dict) else None
+        if not file_id or self.slack_files is None:
+            return None
+        return await self.slack_files.shared_ts(file_id, channel)
 
     async def edit(self, room: RoomRef, message_ids: list[str], message: OutboundMessage) -> SendResult:
         posts = render_posts(message)

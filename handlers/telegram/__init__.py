@@ -121,6 +121,10 @@ class TelegramEdge:
             tg_file = await self.bot.get_file(att.file_ref)
             if tg_file.file_size and tg_file.file_size > limit:
                 raise FileTooBig(tg_file.file_size, limit, "telegram")
+            # The download URL carries the token: only ever the Bot API's own file path.
+            own = f"{self.settings.telegram_api_url}/file/bot"
+            if not (tg_file.file_path or "").startswith(own) or ".." in (tg_file.file_path or ""):
+                raise FileUnavailable("telegram: file path off the Bot API's file host")
             return bytes(await tg_file.download_as_bytearray())
         except BadRequest as exc:
             if "too big" in exc.message.lower():

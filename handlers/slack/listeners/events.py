@@ -57,9 +57,12 @@ def _message_to_inbound(body: dict, identity) -> InboundEvent | None:
             name=f.get("name") or f.get("title") or "file",
             mime=f.get("mimetype", ""),
             size=f.get("size"),
-            file_ref=f.get("url_private_download") or f.get("url_private") or "",
+            # A Slack Connect stub (file_access: check_file_info) has only its id: the edge
+            # looks it up with files.info when it fetches the file.
+            file_ref=f.get("url_private_download") or f.get("url_private") or f.get("id") or "",
         )
         for f in msg.get("files") or []
+        if isinstance(f, dict) and f.get("mode") != "tombstone"
     ]
     ts = event.get("deleted_ts") if kind == "delete" else msg.get("ts")
     thread_ts = msg.get("thread_ts")
