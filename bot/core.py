@@ -66,8 +66,10 @@ class Context:
         buttons=None,
         key: str | None = None,
     ) -> None:
-        """Answer only the person who asked (Slack ephemeral; Telegram reply, private chat as is)."""
+        """Answer only the person who asked, never the room (see bot.delivery.private): Slack
+        ephemeral; Telegram the tap's answerCallbackQuery text, or their private chat."""
         ev = self.event
+        tap = ev.platform == "telegram" and ev.kind == "action" and bool(ev.text)
         self.effects.post(
             OutboundMessage(
                 room=ev.room,
@@ -75,8 +77,9 @@ class Context:
                 title=title,
                 lines=lines or [],
                 buttons=buttons or [],
-                ephemeral_to=None if ev.private else ev.sender.user_id,
-                reply_to=ev.message_id if ev.platform == "telegram" and not ev.private else None,
+                ephemeral_to=None if ev.private and not tap else ev.sender.user_id,
+                ephemeral_name=ev.sender.display_name or None,
+                tap_answer=ev.text if tap else None,
                 priority="interactive",
                 lang=self.lang,
                 key=key,
@@ -135,6 +138,17 @@ class Core:
         event = InboundEvent.model_validate(entry.payload)
         effects = Effects(self.clock.now())
         await self.dispatch(event, effects)
+        if event.platform == "telegram" and event.kind == "action" and event.text:
+            answered = any(op.message.tap_answer == event.text for op in effects.ops)
+            if not answered:  # every tap gets its one answer: it stops the spinner on their phone
+                effects.post(
+                    OutboundMessage(
+                        room=event.room,
+                        ephemeral_to=event.sender.user_id,
+                        tap_answer=event.text,
+                        priority="interactive",
+                    )
+                )
         return Done(effects.commit_into)
 
     async def dispatch(self, event: InboundEvent, effects: Effects) -> None:

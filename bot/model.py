@@ -125,7 +125,9 @@ class OutboundMessage(BaseModel):
     attribution: str | None = None  # relayed messages: who said it, shown bold before the text
     rich_text: str | None = None  # relayed text already converted for the destination (bridge)
     reply_to: str | None = None  # platform message id in this room to reply / thread under
-    ephemeral_to: str | None = None  # only this user sees it (Slack ephemeral; Telegram reply)
+    ephemeral_to: str | None = None  # only this user sees it (Slack ephemeral; Telegram private chat)
+    ephemeral_name: str | None = None  # their name, for the public line when the private chat is closed
+    tap_answer: str | None = None  # Telegram callback query id: answered with answerCallbackQuery text
     key: str | None = None  # logical id so it can be edited or deleted later
     priority: Literal["interactive", "chat", "bulk"] = "chat"
     exercise: bool = False  # drills: marked EXERCISE / EJERCICIO by the edge
@@ -172,3 +174,12 @@ class PermanentError(DeliveryError):
         super().__init__(reason)
         self.reason = reason
         self.credentials = credentials  # the platform rejected the bot's token
+
+
+class PersonUnreachable(PermanentError):
+    """A private answer cannot reach the person (Telegram: they never started the bot, or blocked
+    it). `hint` names where to open the private chat (the bot's @username)."""
+
+    def __init__(self, reason: str, hint: str = ""):
+        super().__init__(reason)
+        self.hint = hint

@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.delivery import budget as retry_budget
+from bot.delivery import private
+from bot.delivery.outbox import Effects
 from bot.delivery.queues import Done, Entry, RetryAt
-from bot.delivery.ratelimit import RateLimiter, limits_for_room
+from bot.delivery.ratelimit import RateLimiter
 from bot.delivery.relaymap import COALESCED, ORIGIN, THREAD, reply_target
 from bot.delivery.senders import RoomSender
 from bot.i18n import t
 from bot.metrics import METRICS
-from bot.model import OutboundOp, PermanentError, RateLimited, TransientError
+from bot.model import OutboundOp, PermanentError, PersonUnreachable, RateLimited, TransientError
 from bot.store import keys
 
 log = logging.getLogger(__name__)
@@ -60,12 +62,14 @@ class Deliverer:
         if sender is None:
             # The platform is not configured in this process: keep it queued, never drop it.
             return RetryAt(now + 30, f"no sender for {room.platform}")
-        blocked = await self.redis.get(keys.room_blocked(room.key))
+        # A private answer has the person's own budget (bot.delivery.private), never the room's.
+        lane_key, limits = private.lane(op.message, self.settings)
+        blocked = await self.redis.get(keys.room_blocked(lane_key))
         if blocked and float(blocked) > now:
             return RetryAt(float(blocked), "room blocked by 429")
-        wait = await self.limiter.acquire(limits_for_room(room.platform, room.chat_id, self.settings), now)
+        wait = await self.limiter.acquire(limits, now)
         if wait > 0:
-            await self.redis.set(keys.room_backlog(room.key), "1", ex=120)
+            await self.redis.set(keys.room_backlog(lane_key), "1", ex=120)
             return RetryAt(now + wait, "rate limit")
         extra: list[tuple[str, str]] = []  # (stream, entry id) of queued posts combined into this one
         if op.op == "post" and self.coalesce is not None and entry.stream.endswith(":lo"):
@@ -79,7 +83,7 @@ class Deliverer:
         except RateLimited as exc:
             until = now + max(exc.retry_after, 0.05)
             await self.redis.set(
-                keys.room_blocked(room.key), str(until), px=int(max(exc.retry_after, 0.05) * 1000) + 1000
+                keys.room_blocked(lane_key), str(until), px=int(max(exc.retry_after, 0.05) * 1000) + 1000
             )
             METRICS.rate_limited.labels(*labels).inc()
             return RetryAt(until, "429")
@@ -92,7 +96,11 @@ class Deliverer:
             backoff = min(MAX_BACKOFF, 0.5 * 2 ** min(int(failures), 12))
             log.warning("delivery to %s failed (%s); retry in %.1fs", room.key, exc, backoff)
             return RetryAt(now + backoff, "transient")
+        except PersonUnreachable as exc:
+            return await self._unreachable(op, exc, entry)
         except PermanentError as exc:
+            if private.is_private(op.message):
+                return await self._unreachable(op, exc, entry)  # one person's answer: not the room's failure
             return await self._give_up(op, exc, entry)
         METRICS.delivered.labels(*labels, op.op).inc()
         if op.enqueued_at:
@@ -211,11 +219,29 @@ class Deliverer:
 
         return Done(write)
 
+    async def _unreachable(self, op: OutboundOp, exc: PermanentError, entry: Entry) -> Done:
+        """A private answer that cannot reach its person: dropped (it may hold personal data, so
+        not dead-lettered), and when they never opened the bot, one short public line an hour."""
+        m = op.message
+        log.info("private answer to %s:%s not delivered: %s", m.room.platform, m.ephemeral_to, exc.reason)
+        effects = Effects(self.clock.now())
+        if isinstance(exc, PersonUnreachable) and await self.redis.set(
+            keys.notice(f"open-bot:{m.room.platform}:{m.ephemeral_to}"),
+            "1",
+            nx=True,
+            ex=private.OPEN_BOT_EVERY_SECONDS,
+        ):
+            effects.post(private.open_bot_line(m, exc.hint))
+
+        def write(pipe):
+            retry_budget.forget(pipe, entry.group, entry.entry_id)
+            effects.commit_into(pipe)
+
+        return Done(write)
+
     async def _out_of_budget(self, op: OutboundOp, entry: Entry, reason: str) -> Done:
         """An entry that kept failing: set aside (dead-letter stream) so the room moves on, and the
         room told once in a while (never about its own notice, so a dead room cannot loop)."""
-        from bot.delivery.outbox import Effects
-
         room = op.message.room
         METRICS.failed.labels(room.platform, room.key).inc()
         log.error("delivery to %s set aside: %s", room.key, reason)

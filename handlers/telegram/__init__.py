@@ -95,15 +95,8 @@ class TelegramEdge:
             return
         if inbound is None or inbound.sender.is_bot:
             return
+        # A tap is answered once, by the worker, with its answer's text (bot.delivery.private).
         await self.core.accept(inbound)
-        if update.callback_query is not None:
-            asyncio.create_task(self._answer_callback(update.callback_query.id))
-
-    async def _answer_callback(self, query_id: str) -> None:
-        try:
-            await self.bot.answer_callback_query(query_id)  # stops the spinner on the person's phone
-        except TelegramError:
-            log.debug("answerCallbackQuery failed (the click is queued anyway)")
 
     async def _migrated(self, old: str, new: str) -> None:
         old_ref, new_ref = RoomRef(platform="telegram", chat_id=old), RoomRef(platform="telegram", chat_id=new)

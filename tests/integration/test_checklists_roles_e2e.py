@@ -115,6 +115,12 @@ async def test_forged_replayed_and_unauthorised_buttons_change_nothing(redis_url
         tg_msg_id = tg_post.response["result"]["message_id"]
         tg_first = tg_buttons(tg_post)[0]["callback_data"]
 
+        def group_posts() -> int:
+            return len(
+                [c for c in fake_telegram.calls_to("sendMessage") if str(c.params.get("chat_id")) == str(TG_ROOM)]
+            )
+
+        posts_before = group_posts()
         await click_tg(bot, 60001, 5550003, "b:AAAAAAAAAAAAAAAA", tg_msg_id)  # forged token
         await click_tg(bot, 60002, 5550002, tg_first, tg_msg_id)  # Luis is a member: no role
         await click_slack(bot, "U0PAT", tg_first, slack_post.response["ts"])  # a Telegram token replayed in Slack
@@ -127,12 +133,14 @@ async def test_forged_replayed_and_unauthorised_buttons_change_nothing(redis_url
         refusals = [r[1] for r in await bot.runtime.redis.xrange("blm:refusals")]
         reasons = {r["reason"] for r in refusals}
         assert {"button unknown or expired", "role", "button from another room"} <= reasons
-        refused_tg = [
-            c.params["text"]
-            for c in fake_telegram.calls_to("sendMessage")
-            if c.params.get("reply_parameters") and str(c.params.get("chat_id")) == str(TG_ROOM)
-        ]
-        assert refused_tg  # the refusals answered the person who clicked, in the group, as replies
+        # The refusals answered the person who tapped alone (answerCallbackQuery text), never the group.
+        tapped = {
+            str(c.params.get("callback_query_id")): c.params.get("text")
+            for c in fake_telegram.calls_to("answerCallbackQuery")
+        }
+        assert len(tapped) == 3  # each tap answered once (the junk one without text: nothing to say)
+        assert sum(bool(text) for text in tapped.values()) == 2, tapped  # the forged and the role refusal
+        assert group_posts() == posts_before
 
 
 async def test_refusals_by_role_in_both_languages(redis_url, fake_slack, fake_telegram):
