@@ -19,6 +19,7 @@ from bot.delivery.queues import Done, Entry
 from bot.i18n import normalise_lang, t
 from bot.metrics import METRICS
 from bot.model import InboundEvent, Lang, OutboundMessage, Role, RoomRef
+from bot.names import PeopleNames
 from bot.rooms import RoomInfo, Rooms
 from bot.store import keys
 
@@ -111,6 +112,7 @@ class Core:
 
     def __post_init__(self):
         self.rooms = Rooms(self.deployment)
+        self.names = PeopleNames(self.redis)  # platform names of people not in the config
         self._moves_loaded = False
         self._accept = self.redis.register_script(_ACCEPT)
 

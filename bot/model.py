@@ -112,6 +112,13 @@ class Mention(BaseModel):
     name: str
 
 
+class Relayed(BaseModel):
+    """One relayed message inside a combined post: who (drawn by the edge) and what they wrote."""
+
+    attribution: str
+    rich_text: str = ""
+
+
 class OutboundMessage(BaseModel):
     """What the core wants shown in one room. `text` is plain text: edges escape it, nothing in it
     is ever interpreted as markup or a mention. Structure comes from the other fields."""
@@ -124,6 +131,7 @@ class OutboundMessage(BaseModel):
     mentions: list[Mention] = Field(default_factory=list)  # pinged, after the text
     attribution: str | None = None  # relayed messages: who said it, shown bold before the text
     rich_text: str | None = None  # relayed text already converted for the destination (bridge)
+    relayed: list[Relayed] = Field(default_factory=list)  # a combined post: each message, in order
     reply_to: str | None = None  # platform message id in this room to reply / thread under
     ephemeral_to: str | None = None  # only this user sees it (Slack ephemeral; Telegram private chat)
     ephemeral_name: str | None = None  # their name, for the public line when the private chat is closed

@@ -14,6 +14,7 @@
 | blm:msgmap:{room}:{key}      | string | logical message key -> platform message ids (JSON) |
 | blm:relay:{room}:{msg_id}    | hash   | relayed copies of a platform message: other room -> platform ids (JSON); on a copy `origin` (source), `coalesced` (JSON sources), and on Slack messages in a thread `thread` (root ts) |
 | blm:person:lang:{platform}:{user} | string | a person's /lang choice |
+| blm:person:name:{platform}:{user} | string | a platform name of someone not in the config (Slack users.info / user_change), EX 7 days |
 | blm:health:cred:{platform}   | string | set when the platform rejected the bot's credentials |
 | blm:notice:{name}            | string | one-time notices already given |
 | blm:tg:offset                | string | Telegram getUpdates offset (long polling) |
@@ -88,6 +89,10 @@ def relay(room_key: str, message_id: str) -> str:
 
 def person_lang(platform: str, user_id: str) -> str:
     return f"{NS}person:lang:{platform}:{user_id}"
+
+
+def person_name(platform: str, user_id: str) -> str:
+    return f"{NS}person:name:{platform}:{user_id}"
 
 
 def credentials_rejected(platform: str) -> str:

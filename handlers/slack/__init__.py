@@ -15,6 +15,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.metrics import METRICS
+from bot.names import slack_profile_name
 from bot.store import keys
 from handlers.slack import listeners
 from handlers.slack.files import SlackFiles
@@ -105,6 +106,7 @@ class SlackEdge:
             ignoring_self_events_enabled=False,  # we tell bots apart ourselves (needs auth.test first)
         )
         listeners.register(self.app, core, self.identity)
+        core.names.register("slack", self.user_name)  # names of people not in the config
         self.slack_files = SlackFiles(self.client, token, settings.slack_api_url)
         self.sender = SlackSender(self.client, self.slack_files)
         self._secret = None if socket_mode else secret
@@ -164,6 +166,11 @@ class SlackEdge:
         if bolt_response.status == 401:
             METRICS.refused.labels("slack", "signature").inc()
         return await to_aiohttp_response(bolt_response)
+
+    async def user_name(self, user_id: str) -> str | None:
+        """The name Slack shows for a user (users.info), for people not in the config."""
+        response = await self.client.users_info(user=user_id)
+        return slack_profile_name(response.get("user") or {})
 
     async def fetch_file(self, att) -> bytes:
         """A Slack file's bytes, from Slack's own file hosts only (see handlers.slack.files)."""

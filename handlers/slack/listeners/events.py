@@ -8,6 +8,7 @@ import logging
 from pydantic import ValidationError
 
 from bot.model import Attachment, InboundEvent, RoomRef, Sender
+from bot.names import slack_profile_name
 
 IGNORED_SUBTYPES = {
     "channel_join",
@@ -88,6 +89,13 @@ def register(app, core, identity) -> None:
         if inbound is None or inbound.sender.is_bot:
             return
         await core.accept(inbound)
+
+    @app.event("user_change")
+    async def on_user_change(body):
+        # https://api.slack.com/events/user_change: the whole user object; a cached name follows it.
+        user = (body.get("event") or {}).get("user")
+        if isinstance(user, dict) and isinstance(user.get("id"), str):
+            await core.names.remember("slack", user["id"], slack_profile_name(user), refresh_only=True)
 
     @app.event("app_mention")
     async def on_mention(body):
