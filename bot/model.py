@@ -96,6 +96,7 @@ class InboundEvent(BaseModel):
     action: str | None = None  # button payload (action value / callback_data)
     attachments: list[Attachment] = Field(default_factory=list)
     migrate_to_chat_id: str | None = None
+    forwarded_from: str | None = None  # a forwarded / shared message: where it came from (edge's words)
     received_at: float = 0.0  # unix seconds when the edge accepted it
 
 

@@ -4,6 +4,7 @@ from bot.i18n import register
 
 MESSAGES = {
     "bridge.edited": {"en": "edited", "es": "editado"},
+    "bridge.forwarded": {"en": "↪ forwarded from {origin}", "es": "↪ reenviado de {origin}"},
     "bridge.stranger": {
         "en": "{name} · ⚠️ not in the directory ({platform})",
         "es": "{name} · ⚠️ no está en el directorio ({platform})",

@@ -36,14 +36,18 @@ async def sender_attribution(ctx, lang: str) -> str:
     """Who wrote it, in `lang`: a configured person as the config names them; anyone else by
     their platform name, visibly marked as not in the directory (so choosing a configured
     person's name passes as nobody). The edge draws it apart from the body."""
-    if ctx.person is not None:
-        return attribution(ctx)
     ev = ctx.event
-    if ev.platform == "slack":
-        name = await ctx.core.names.name("slack", ev.sender.user_id, ev.sender.display_name)
+    if ctx.person is not None:
+        who = attribution(ctx)
     else:
-        name = clean_name(ev.sender.display_name) or ev.sender.user_id
-    return t("bridge.stranger", lang, name=name or "?", platform=ev.platform.capitalize())
+        if ev.platform == "slack" and not ev.sender.user_id.startswith("B"):  # B…: an app, not a user
+            name = await ctx.core.names.name("slack", ev.sender.user_id, ev.sender.display_name)
+        else:
+            name = clean_name(ev.sender.display_name) or ev.sender.user_id
+        who = t("bridge.stranger", lang, name=name or "?", platform=ev.platform.capitalize())
+    if ev.forwarded_from:
+        who += " · " + t("bridge.forwarded", lang, origin=clean_name(ev.forwarded_from) or "?")
+    return who
 
 
 def _lookups(ctx):
