@@ -88,6 +88,7 @@ class InboundEvent(BaseModel):
     private: bool = False  # a DM / private chat with the person
     sender: Sender
     text: str = ""  # message text in the platform's own markup; for commands, the argument text
+    typed_text: str | None = None  # the message exactly as the person typed it, without markup
     command: str | None = None  # "help", "lang", ... (no slash, no @botname)
     message_id: str | None = None  # the platform message this event is about
     reply_to: str | None = None  # platform message id this replies to (Telegram reply)

@@ -187,6 +187,7 @@ def update_to_inbound(update: Update, bot_username: str | None = None) -> Inboun
         private=private,
         sender=sender,
         text=text,
+        typed_text=message.text if message.text is not None else message.caption,
         message_id=str(message.message_id),
         reply_to=reply_to,
         attachments=_attachments(message),

@@ -7,6 +7,7 @@ import logging
 
 from pydantic import ValidationError
 
+from bot.bridge.convert import slack_mrkdwn_to_plain
 from bot.model import Attachment, InboundEvent, RoomRef, Sender
 from bot.names import slack_profile_name
 
@@ -95,6 +96,7 @@ def _message_to_inbound(body: dict, identity) -> InboundEvent | None:
         private=event.get("channel_type") == "im" or channel.startswith("D"),
         sender=Sender(user_id=user, display_name=display_name, is_bot=is_bot),
         text=text,
+        typed_text=slack_mrkdwn_to_plain(text),  # Slack escapes & < > and writes links as <url|label>
         message_id=ts,
         thread_root=thread_ts if thread_ts and thread_ts != ts else None,
         also_to_channel=subtype == "thread_broadcast",
