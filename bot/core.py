@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.config import Deployment, PersonConfig, Settings
+from bot.delivery.ordering import ACCEPT_IN_ORDER, sequence_of
 from bot.delivery.outbox import Effects
 from bot.delivery.queues import Done, Entry
 from bot.i18n import normalise_lang, t
@@ -115,6 +116,7 @@ class Core:
         self.names = PeopleNames(self.redis)  # platform names of people not in the config
         self._moves_loaded = False
         self._accept = self.redis.register_script(_ACCEPT)
+        self._accept_in_order = self.redis.register_script(ACCEPT_IN_ORDER)
 
     # ---- the edge side ---------------------------------------------------------------------
     async def accept(self, event: InboundEvent) -> bool:
@@ -123,10 +125,17 @@ class Core:
             event = event.model_copy(update={"received_at": self.clock.now()})
         payload = event.model_dump_json(exclude_defaults=True)
         group = in_group(event.room)
-        queued = await self._accept(
-            keys=[keys.dedupe(event.platform, event.event_id), keys.queue(group), keys.READY],
-            args=[DEDUPE_SECONDS, payload, self.clock.now(), group],
-        )
+        seq = sequence_of(event.platform, event.event_id)
+        if seq is not None:  # Telegram: in update_id order per chat, however requests overlap
+            queued = await self._accept_in_order(
+                keys=[keys.dedupe(event.platform, event.event_id), keys.queue(group), keys.READY, keys.lease(group)],
+                args=[DEDUPE_SECONDS, payload, self.clock.now(), group, seq],
+            )
+        else:
+            queued = await self._accept(
+                keys=[keys.dedupe(event.platform, event.event_id), keys.queue(group), keys.READY],
+                args=[DEDUPE_SECONDS, payload, self.clock.now(), group],
+            )
         if not queued:
             METRICS.duplicates.labels(event.platform).inc()
             return False
