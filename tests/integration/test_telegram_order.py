@@ -41,7 +41,7 @@ async def test_updates_arriving_out_of_order_are_relayed_in_update_id_order(redi
         await fake_slack.wait_for(lambda f: "upd-5007" in "\n".join(f.texts(SLACK_CH)), what="all relayed")
         words = [f"upd-{uid}" for uid in sorted(arrival)]
         got = positions(fake_slack.texts(SLACK_CH), words)
-        assert got == sorted(got), [w for _, w in sorted(zip(got, words))]
+        assert got == sorted(got), [w for _, w in sorted(zip(got, words, strict=True))]
 
 
 async def test_concurrent_webhook_requests_lose_and_double_nothing_with_the_worker_running(
