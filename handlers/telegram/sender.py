@@ -116,6 +116,8 @@ class TelegramSender:
 
     async def _post_privately(self, message: OutboundMessage) -> SendResult:
         """An answer for one person, in their private chat with the bot (user id = chat id)."""
+        if not (message.ephemeral_to or "").isdigit():  # nobody to answer (an update without `from`)
+            return SendResult(message_ids=[])
         private = message.model_copy(
             update={"room": RoomRef(platform="telegram", chat_id=message.ephemeral_to or ""), "ephemeral_to": None}
         )
