@@ -3,6 +3,7 @@ layer's outcomes (429 -> RateLimited, 5xx/network -> TransientError, refusals ->
 
 from __future__ import annotations
 
+import json
 import logging
 
 import aiohttp
@@ -61,12 +62,14 @@ class SlackSender:
         return SendResult(message_ids=ids)
 
     async def _post_files(self, message: OutboundMessage) -> SendResult:
-        """A relayed file, uploaded with files_upload_v2 and the attribution as its comment; a
+        """A relayed file, uploaded with files_upload_v2 with the attribution and caption as its
+        message's blocks (the attribution a context block, as for any relayed post; Slack uses
+        `blocks` when no initial_comment is given, docs of files.completeUploadExternal); a
         notice instead when it cannot be fetched (over a size limit, gone)."""
         from handlers.files import FileTooBig, FileUnavailable, notice_for
 
         text_only = message.model_copy(update={"attachments": []})
-        comment = render_posts(text_only)[0]["text"]
+        intro = render_posts(text_only)[0]["blocks"]
         ids: list[str] = []
         for att in message.attachments:
             try:
@@ -83,12 +86,13 @@ class SlackSender:
                 "file": data,
                 "filename": att.name or "file",
                 "title": att.name or "file",
-                "initial_comment": comment,
             }
+            if intro:
+                kwargs["blocks"] = json.dumps(intro)
             if message.reply_to:
                 kwargs["thread_ts"] = message.reply_to
             response = await self._call(self.client.files_upload_v2, **kwargs)
-            comment = None  # once
+            intro = []  # once
             ts = await self._upload_ts(response, message.room.chat_id)
             if ts:
                 ids.append(ts)

@@ -603,8 +603,14 @@ class FakeSlack(FakeServerBase):
                 }
             )
         if channel:
+            # blocks are used only when there is no initial_comment (files.completeUploadExternal docs)
+            blocks = None if params.get("initial_comment") else params.get("blocks")
+            if blocks is not None:
+                self._check_content({"blocks": blocks}, required=False)
             msg = self._store(
-                channel, {"text": params.get("initial_comment", ""), "thread_ts": params.get("thread_ts")}, files=out
+                channel,
+                {"text": params.get("initial_comment", ""), "blocks": blocks, "thread_ts": params.get("thread_ts")},
+                files=out,
             )
             for record, _ in records:
                 record.setdefault("shares_ts", []).append((channel, msg["ts"]))

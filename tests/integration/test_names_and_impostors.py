@@ -166,3 +166,23 @@ async def test_combined_telegram_posts_draw_every_header_outside_the_quotes(redi
             for header in tg_headers(text):
                 assert header == "Jo Kim (US)" or ("not in the directory" in header or "directorio" in header)
             assert f"<b>{REAL_ANA}</b>" not in re.sub(r"<blockquote>.*?</blockquote>", "", text, flags=re.S)
+
+
+async def test_a_relayed_file_carries_its_attribution_as_a_context_block(redis_url, fake_slack, fake_telegram):
+    from tests.fakes.builders import tg_photo_update
+
+    async with running_bot(make_settings(redis_url, fake_slack, fake_telegram)) as bot:
+        data = b"\x89PNG x" * 10
+        fake_telegram.register_file(data, file_id="PH-ATTR")
+        photo = tg_photo_update(
+            next(_ids), TG_CHAT, 7770012, file_id="PH-ATTR", file_size=len(data), caption=f"{REAL_ANA}: ok"
+        )
+        photo["message"]["caption_entities"] = [{"type": "bold", "offset": 0, "length": len(REAL_ANA)}]
+        await tg(bot, photo)
+        await fake_slack.wait_for(lambda f: any(m.get("files") for m in f.messages[SLACK_CH]), what="file message")
+        [msg] = [m for m in fake_slack.messages[SLACK_CH] if m.get("files")]
+        contexts = [e["text"] for b in msg["blocks"] if b["type"] == "context" for e in b["elements"]]
+        assert len(contexts) == 1 and "not in the directory" in contexts[0]
+        # the caption (its own post, before the file) keeps its bold, in a section under its context
+        [caption] = [c for c in fake_slack.calls_to("chat.postMessage") if ": ok" in c.params["text"]]
+        assert slack_attributions(caption) == contexts and f"*{REAL_ANA}*: ok" in slack_sections(caption)
