@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from yarl import URL
 
 from bot.model import Attachment, TransientError
 from handlers.files import FileTooBig, FileUnavailable
@@ -25,7 +26,8 @@ log = logging.getLogger(__name__)
 
 SLACK_FILE_HOSTS = {("https", "files.slack.com")}
 TELEGRAM_UPLOAD_LIMIT = 50 * 1024 * 1024  # Slack files go to Telegram
-SHARE_LOOKUPS = (0.0, 0.5, 1.0)  # files.info may show the share a moment after the upload
+SHARE_LOOKUPS = (0.0, 0.5, 1.0)
+MAX_REDIRECTS = 3  # files.info may show the share a moment after the upload
 
 
 def allowed_hosts(api_url: str) -> set[tuple[str, str]]:
@@ -61,17 +63,28 @@ class SlackFiles:
         headers = {"Authorization": f"Bearer {self._token}"}
         try:
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
-                async with session.get(url, headers=headers, allow_redirects=False) as resp:
-                    if resp.status >= 500 or resp.status == 429:
-                        raise TransientError(f"slack file: HTTP {resp.status}")
-                    if resp.status != 200:  # gone, no access, or a redirect off the file host
-                        raise FileUnavailable(f"HTTP {resp.status}")
-                    data = bytearray()
-                    async for chunk in resp.content.iter_chunked(65536):
-                        data += chunk
-                        if len(data) > limit:
-                            raise FileTooBig(len(data), limit, "telegram")
-                    return bytes(data)
+                # Redirects are followed by hand, and only on Slack's hosts: the token never
+                # follows one anywhere else.
+                for _ in range(MAX_REDIRECTS + 1):
+                    async with session.get(url, headers=headers, allow_redirects=False) as resp:
+                        if resp.status in (301, 302, 303, 307, 308) and resp.headers.get("Location"):
+                            url = str(resp.url.join(URL(resp.headers["Location"])))
+                            if not host_allowed(url, self.hosts):
+                                raise FileUnavailable("redirected off Slack's file host")
+                            continue
+                        if resp.status >= 500 or resp.status == 429:
+                            raise TransientError(f"slack file: HTTP {resp.status}")
+                        if resp.status != 200:  # gone, or no access
+                            raise FileUnavailable(f"HTTP {resp.status}")
+                        data = bytearray()
+                        async for chunk in resp.content.iter_chunked(65536):
+                            data += chunk
+                            if len(data) > limit:
+                                raise FileTooBig(len(data), limit, "telegram")
+                        return bytes(data)
+                raise FileUnavailable("too many redirects")
+        except ValueError:  # a Location that is not a URL
+            raise FileUnavailable("bad redirect") from None
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise TransientError(f"slack file: {type(exc).__name__}") from None
 

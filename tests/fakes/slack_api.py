@@ -25,6 +25,7 @@ JSON bodies (``Authorization: Bearer``), form or multipart bodies and query stri
   only from ``files.info`` (``file_not_found``); a file the bot uploaded has ``shares``
   (``public``/``private`` -> channel -> ``[{"ts", "channel_name", "team_id", ...}]``) naming
   the message that holds it, as ``files.info`` shows after ``files.completeUploadExternal``;
+  a hosted file's ``redirect`` (set it on ``files[id]``) answers its download with a 302 there;
 * ``response_url`` endpoints (slash commands, interactivity): ``new_response_url()``
   gives a URL on this fake; Slack accepts 5 uses of one, then answers 404 ``used_url``.
 
@@ -525,7 +526,7 @@ class FakeSlack(FakeServerBase):
         return self._file_object(self.files[file_id])
 
     def _file_object(self, record: dict) -> dict:
-        hidden = {"content", "completed", "length", "channels", "shares_ts"}
+        hidden = {"content", "completed", "length", "channels", "shares_ts", "redirect"}
         out = {k: v for k, v in record.items() if k not in hidden and v is not None}
         if record.get("content") is not None:
             out["size"] = len(record["content"])
@@ -562,6 +563,10 @@ class FakeSlack(FakeServerBase):
         record = self.files.get(file_id)
         auth = request.headers.get("Authorization", "")
         ok = record is not None and auth == f"Bearer {self.token}" and not self.token_revoked
+        if ok and record.get("redirect"):  # e.g. a file host moving a file: 302 and Location
+            call.status, call.ok = 302, True
+            self._notify()
+            return web.Response(status=302, headers={"Location": record["redirect"]})
         failure = self._take_failure("file_download") if ok else None
         if failure is not None:
             call.status, call.ok = failure.status, False

@@ -68,12 +68,15 @@ async def test_a_file_url_off_slacks_hosts_is_never_fetched_and_the_room_moves_o
             for url in (f"{root}/files-pri/T0TEAM-F1/x.pdf", "https://files.slack.com.evil.example/x", "ftp://x/y"):
                 forged = {**good, "url_private": url, "url_private_download": url}
                 await slack(bot, slack_message_event(SLACK_CH, "U0BOB", "", files=[forged], subtype="file_share"))
+            moved = fake_slack.add_file(b"moved", "moved.pdf")  # Slack's own host redirects off-Slack
+            fake_slack.files[moved["id"]]["redirect"] = f"{root}/elsewhere/moved.pdf"
+            await slack(bot, slack_message_event(SLACK_CH, "U0BOB", "", files=[moved], subtype="file_share"))
             await slack(bot, slack_message_event(SLACK_CH, "U0BOB", "after the forged files"))
             await fake_telegram.wait_for(
                 lambda f: any("after the forged files" in t for t in f.texts(TG_CHAT)), what="next message"
             )
             texts = fake_telegram.texts(TG_CHAT)
-            assert sum("could not be fetched" in t or "no se pudo obtener" in t for t in texts) == 3, texts
+            assert sum("could not be fetched" in t or "no se pudo obtener" in t for t in texts) == 4, texts
             assert other.seen == []  # no request at all, so no token
             # one try each: a bad URL is a permanent failure, not retried
             assert await bot.runtime.redis.xlen(keys.DEAD) == 0
