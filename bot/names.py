@@ -28,7 +28,11 @@ Fetch = Callable[[str], Awaitable["str | None"]]
 
 def clean_name(name: str | None) -> str:
     """One line, no control or format characters (bidi overrides, zero-width joiners), bounded."""
-    text = "".join(ch for ch in (name or "") if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs"))
+    text = "".join(
+        " " if ch.isspace() else ch
+        for ch in (name or "")
+        if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs")
+    )
     text = _SPACES.sub(" ", text).strip()
     return text[:NAME_LIMIT].rstrip()
 
