@@ -49,11 +49,13 @@ async def test_a_stranger_tapping_twenty_times_does_not_delay_the_room(redis_url
         await fake_telegram.wait_for(lambda f: len(f.calls_to("answerCallbackQuery")) == 20, what="20 tap answers")
         answers = [c.params.get("text") or "" for c in fake_telegram.calls_to("answerCallbackQuery")]
         assert all("integrante" in a or "member" in a for a in answers), answers  # the refusal, to the tapper
-        # the next relayed message reaches the group at once (a 3 s bound: nothing queued ahead of it)
+        # The next relayed message reaches the group as soon as the group's own budget allows: the
+        # drill's posts used its burst, so ~2 s, measured the same with and without the 20 taps
+        # (the taps spend none of it, asserted below). 5 s leaves room for a loaded machine.
         data, headers = slack_signed(SIGNING_SECRET, slack_message_event(SLACK_ROOM, "U0BOB", "gate 3 open"))
         assert (await bot.post("/slack/events", data, headers)).status == 200
         await fake_telegram.wait_for(
-            lambda f: any("gate 3 open" in t for t in f.texts(TG_ROOM)), timeout=3, what="relayed"
+            lambda f: any("gate 3 open" in t for t in f.texts(TG_ROOM)), timeout=5, what="relayed"
         )
         # the group's budget went to the room's own posts only: no refusal reached it
         assert not [c for c in group_sends(fake_telegram)[before:] if answers[0] in c.params["text"]]
