@@ -82,24 +82,28 @@ async def test_a_report_asked_in_the_group_goes_privately_or_as_one_short_line(r
     fake_telegram.started = set()  # nobody has opened a private chat with the bot yet
     async with running_bot(settings(redis_url, fake_slack, fake_telegram)) as bot:
         await start_drill_basic(bot, fake_slack, fake_telegram)
-        await bot.runtime.runner.drain_until_idle()
-        before = len(group_sends(fake_telegram))
         for i in range(3):
             await tg_command(bot, 52_000 + i, TG_ROOM, LIAISON, "/incident report")
+
+        def private_tries(f):
+            return [c for c in f.calls_to("sendMessage") if c.params.get("chat_id") == LIAISON]
+
+        def open_bot_lines(f):
+            return [c for c in group_sends(f) if "@blm_test_bot" in c.params["text"]]
+
+        await fake_telegram.wait_for(lambda f: len(private_tries(f)) == 3 and open_bot_lines(f), what="3 tries, a line")
         await bot.runtime.runner.drain_until_idle()
-        group = group_sends(fake_telegram)[before:]
-        assert len(group) == 1, [c.params["text"] for c in group]  # one short line, not three
-        line = group[0].params["text"]
-        assert "@blm_test_bot" in line and len(line) < 300 and "NOG-" not in line
-        assert f"tg://user?id={LIAISON}" in line  # addressed to the person who asked
-        blocked = [c for c in fake_telegram.calls_to("sendMessage") if c.params.get("chat_id") == LIAISON]
-        assert len(blocked) == 3 and all(c.status == 403 for c in blocked)
+        assert all(c.status == 403 for c in private_tries(fake_telegram))
+        [line] = [c.params["text"] for c in open_bot_lines(fake_telegram)]  # one short line, not three
+        assert len(line) < 300 and f"tg://user?id={LIAISON}" in line  # addressed to the person who asked
+        assert not [c for c in group_sends(fake_telegram) if "Informe" in c.params["text"]]  # no report there
         # once they press Start, the report arrives in their private chat and not in the group
         fake_telegram.start_bot(LIAISON)
         await tg_command(bot, 52_010, TG_ROOM, LIAISON, "/incident report")
         await fake_telegram.wait_for(lambda f: f.texts(LIAISON), what="private report")
         assert "NOG-0001" in "\n".join(fake_telegram.texts(LIAISON))
-        assert len(group_sends(fake_telegram)) == before + 1
+        assert len(open_bot_lines(fake_telegram)) == 1
+        assert not [c for c in group_sends(fake_telegram) if "Informe" in c.params["text"]]
 
 
 async def test_help_typed_in_the_group_answers_in_the_private_chat(redis_url, fake_slack, fake_telegram):
