@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.config import Deployment, PersonConfig, Settings
+from bot.delivery.ordering import ACCEPT_IN_ORDER, sequence_of
 from bot.delivery.outbox import Effects
 from bot.delivery.queues import Done, Entry
 from bot.i18n import normalise_lang, t
 from bot.metrics import METRICS
 from bot.model import InboundEvent, Lang, OutboundMessage, Role, RoomRef
+from bot.names import PeopleNames
 from bot.rooms import RoomInfo, Rooms
 from bot.store import keys
 
@@ -66,8 +68,10 @@ class Context:
         buttons=None,
         key: str | None = None,
     ) -> None:
-        """Answer only the person who asked (Slack ephemeral; Telegram reply, private chat as is)."""
+        """Answer only the person who asked, never the room (see bot.delivery.private): Slack
+        ephemeral; Telegram the tap's answerCallbackQuery text, or their private chat."""
         ev = self.event
+        tap = ev.platform == "telegram" and ev.kind == "action" and bool(ev.text)
         self.effects.post(
             OutboundMessage(
                 room=ev.room,
@@ -75,8 +79,9 @@ class Context:
                 title=title,
                 lines=lines or [],
                 buttons=buttons or [],
-                ephemeral_to=None if ev.private else ev.sender.user_id,
-                reply_to=ev.message_id if ev.platform == "telegram" and not ev.private else None,
+                ephemeral_to=None if ev.private and not tap else ev.sender.user_id,
+                ephemeral_name=ev.sender.display_name or None,
+                tap_answer=ev.text if tap else None,
                 priority="interactive",
                 lang=self.lang,
                 key=key,
@@ -108,8 +113,10 @@ class Core:
 
     def __post_init__(self):
         self.rooms = Rooms(self.deployment)
+        self.names = PeopleNames(self.redis)  # platform names of people not in the config
         self._moves_loaded = False
         self._accept = self.redis.register_script(_ACCEPT)
+        self._accept_in_order = self.redis.register_script(ACCEPT_IN_ORDER)
 
     # ---- the edge side ---------------------------------------------------------------------
     async def accept(self, event: InboundEvent) -> bool:
@@ -118,10 +125,17 @@ class Core:
             event = event.model_copy(update={"received_at": self.clock.now()})
         payload = event.model_dump_json(exclude_defaults=True)
         group = in_group(event.room)
-        queued = await self._accept(
-            keys=[keys.dedupe(event.platform, event.event_id), keys.queue(group), keys.READY],
-            args=[DEDUPE_SECONDS, payload, self.clock.now(), group],
-        )
+        seq = sequence_of(event.platform, event.event_id)
+        if seq is not None:  # Telegram: in update_id order per chat, however requests overlap
+            queued = await self._accept_in_order(
+                keys=[keys.dedupe(event.platform, event.event_id), keys.queue(group), keys.READY, keys.lease(group)],
+                args=[DEDUPE_SECONDS, payload, self.clock.now(), group, seq],
+            )
+        else:
+            queued = await self._accept(
+                keys=[keys.dedupe(event.platform, event.event_id), keys.queue(group), keys.READY],
+                args=[DEDUPE_SECONDS, payload, self.clock.now(), group],
+            )
         if not queued:
             METRICS.duplicates.labels(event.platform).inc()
             return False
@@ -135,6 +149,17 @@ class Core:
         event = InboundEvent.model_validate(entry.payload)
         effects = Effects(self.clock.now())
         await self.dispatch(event, effects)
+        if event.platform == "telegram" and event.kind == "action" and event.text:
+            answered = any(op.message.tap_answer == event.text for op in effects.ops)
+            if not answered:  # every tap gets its one answer: it stops the spinner on their phone
+                effects.post(
+                    OutboundMessage(
+                        room=event.room,
+                        ephemeral_to=event.sender.user_id,
+                        tap_answer=event.text,
+                        priority="interactive",
+                    )
+                )
         return Done(effects.commit_into)
 
     async def dispatch(self, event: InboundEvent, effects: Effects) -> None:

@@ -88,6 +88,7 @@ class InboundEvent(BaseModel):
     private: bool = False  # a DM / private chat with the person
     sender: Sender
     text: str = ""  # message text in the platform's own markup; for commands, the argument text
+    typed_text: str | None = None  # the message exactly as the person typed it, without markup
     command: str | None = None  # "help", "lang", ... (no slash, no @botname)
     message_id: str | None = None  # the platform message this event is about
     reply_to: str | None = None  # platform message id this replies to (Telegram reply)
@@ -96,6 +97,7 @@ class InboundEvent(BaseModel):
     action: str | None = None  # button payload (action value / callback_data)
     attachments: list[Attachment] = Field(default_factory=list)
     migrate_to_chat_id: str | None = None
+    forwarded_from: str | None = None  # a forwarded / shared message: where it came from (edge's words)
     received_at: float = 0.0  # unix seconds when the edge accepted it
 
 
@@ -112,6 +114,13 @@ class Mention(BaseModel):
     name: str
 
 
+class Relayed(BaseModel):
+    """One relayed message inside a combined post: who (drawn by the edge) and what they wrote."""
+
+    attribution: str
+    rich_text: str = ""
+
+
 class OutboundMessage(BaseModel):
     """What the core wants shown in one room. `text` is plain text: edges escape it, nothing in it
     is ever interpreted as markup or a mention. Structure comes from the other fields."""
@@ -124,8 +133,11 @@ class OutboundMessage(BaseModel):
     mentions: list[Mention] = Field(default_factory=list)  # pinged, after the text
     attribution: str | None = None  # relayed messages: who said it, shown bold before the text
     rich_text: str | None = None  # relayed text already converted for the destination (bridge)
+    relayed: list[Relayed] = Field(default_factory=list)  # a combined post: each message, in order
     reply_to: str | None = None  # platform message id in this room to reply / thread under
-    ephemeral_to: str | None = None  # only this user sees it (Slack ephemeral; Telegram reply)
+    ephemeral_to: str | None = None  # only this user sees it (Slack ephemeral; Telegram private chat)
+    ephemeral_name: str | None = None  # their name, for the public line when the private chat is closed
+    tap_answer: str | None = None  # Telegram callback query id: answered with answerCallbackQuery text
     key: str | None = None  # logical id so it can be edited or deleted later
     priority: Literal["interactive", "chat", "bulk"] = "chat"
     exercise: bool = False  # drills: marked EXERCISE / EJERCICIO by the edge
@@ -172,3 +184,12 @@ class PermanentError(DeliveryError):
         super().__init__(reason)
         self.reason = reason
         self.credentials = credentials  # the platform rejected the bot's token
+
+
+class PersonUnreachable(PermanentError):
+    """A private answer cannot reach the person (Telegram: they never started the bot, or blocked
+    it). `hint` names where to open the private chat (the bot's @username)."""
+
+    def __init__(self, reason: str, hint: str = ""):
+        super().__init__(reason)
+        self.hint = hint

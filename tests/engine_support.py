@@ -80,10 +80,10 @@ class Outbox:
     async def drain(self) -> dict[str, list[OutboundOp]]:
         new: dict[str, list[OutboundOp]] = {}
         async for key in self.redis.scan_iter(match=keys.queue("out:*")):
-            room = key[len(keys.queue("out:")) :].rsplit(":", 1)[0]
             for entry_id, fields in await self.redis.xrange(key):
                 op = OutboundOp.model_validate(json.loads(fields["p"]))
-                new.setdefault(room, []).append(op)
+                # by the room it is shown in (a private answer has its person's own queue)
+                new.setdefault(op.message.room.key, []).append(op)
                 await self.redis.xdel(key, entry_id)
         for room, ops in new.items():
             self.got.setdefault(room, []).extend(ops)

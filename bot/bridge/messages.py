@@ -4,6 +4,11 @@ from bot.i18n import register
 
 MESSAGES = {
     "bridge.edited": {"en": "edited", "es": "editado"},
+    "bridge.forwarded": {"en": "↪ forwarded from {origin}", "es": "↪ reenviado de {origin}"},
+    "bridge.stranger": {
+        "en": "{name} · ⚠️ not in the directory ({platform})",
+        "es": "{name} · ⚠️ no está en el directorio ({platform})",
+    },
     "bridge.delayed": {
         "en": "⏳ Delivery to this room is delayed by the platform's rate limit; several messages are combined below, each with its author, in order.",
         "es": "⏳ La entrega a esta sala se retrasa por el límite de envío de la plataforma; abajo se combinan varios mensajes, cada uno con su autor, en orden.",

@@ -13,7 +13,8 @@ import html
 from bot.bridge import convert
 from bot.delivery.relaymap import record_thread
 from bot.i18n import t
-from bot.model import Attachment, OutboundMessage, OutboundOp
+from bot.model import Attachment, OutboundMessage, OutboundOp, Relayed
+from bot.names import clean_name
 
 FILE_KINDS = {"photo", "file", "document", "voice", "audio", "video", "animation", "video_note"}
 MB = 1024 * 1024
@@ -23,11 +24,30 @@ UPLOAD_LIMIT = {"telegram": 50 * MB}
 
 
 def attribution(ctx) -> str:
+    """A configured person, as the config names them (their side, and agency where known)."""
     person = ctx.person
     name = (person.name if person else "") or ctx.event.sender.display_name or ctx.event.sender.user_id
     side = (person.side if person and person.side else ("us" if ctx.event.platform == "slack" else "mx")).upper()
     extra = f" · {person.agency}" if person and person.agency else ""
     return f"{name} ({side}{extra})"
+
+
+async def sender_attribution(ctx, lang: str) -> str:
+    """Who wrote it, in `lang`: a configured person as the config names them; anyone else by
+    their platform name, visibly marked as not in the directory (so choosing a configured
+    person's name passes as nobody). The edge draws it apart from the body."""
+    ev = ctx.event
+    if ctx.person is not None:
+        who = attribution(ctx)
+    else:
+        if ev.platform == "slack" and not ev.sender.user_id.startswith("B"):  # B…: an app, not a user
+            name = await ctx.core.names.name("slack", ev.sender.user_id, ev.sender.display_name)
+        else:
+            name = clean_name(ev.sender.display_name) or ev.sender.user_id
+        who = t("bridge.stranger", lang, name=name or "?", platform=ev.platform.capitalize())
+    if ev.forwarded_from:
+        who += " · " + t("bridge.forwarded", lang, origin=clean_name(ev.forwarded_from) or "?")
+    return who
 
 
 def _lookups(ctx):
@@ -130,11 +150,11 @@ async def relay_message(ctx) -> None:
         ctx.effects.also(lambda pipe: record_thread(pipe, ev.room.key, ev.message_id, ev.thread_root, ttl))
     replied = ev.thread_root or ev.reply_to
     reply_source = f"{ev.room.key}:{replied}" if replied else None
-    who = attribution(ctx)
     for other in ctx.core.rooms.rooms_of(ctx.room.blm_id):
         if other.room == ev.room:
             continue
         dest = other.room.platform
+        who = await sender_attribution(ctx, other.lang)
         if ev.kind == "delete":
             ctx.effects.delete(other.room, source=source)
             continue
@@ -212,6 +232,14 @@ def _block(op: OutboundOp) -> str:
     return f"{head}\n{body}" if body else head
 
 
+def _part(op: OutboundOp) -> Relayed:
+    m = op.message
+    body = m.rich_text
+    if body is None:
+        body = convert.slack_escape(m.text) if m.room.platform == "slack" else convert.tg_escape(m.text)
+    return Relayed(attribution=m.attribution or "", rich_text=body)
+
+
 def _visible(text: str, platform: str) -> int:
     return convert.html_visible_len(text) if platform == "telegram" else len(text)
 
@@ -232,15 +260,26 @@ def coalesce(ops: list[OutboundOp], notice: bool) -> OutboundOp | None:
             if platform == "telegram"
             else text
         )
+    parts: list[Relayed] = []
     for op in ops:
         block = _block(op)
         if sources and _visible("\n\n".join(blocks + [block]), platform) > limit:
             break
         blocks.append(block)
         sources.append(op.source or "")
+        parts.append(_part(op))
     if len(sources) < 2:
         return None
-    message = first.model_copy(update={"attribution": None, "rich_text": "\n\n".join(blocks), "text": ""})
+    # Each message keeps its own attribution, drawn by the edge apart from its body (a body cannot
+    # imitate the next message's header); the delay notice, if any, is the post's plain text.
+    message = first.model_copy(
+        update={
+            "attribution": None,
+            "rich_text": None,
+            "text": t("bridge.delayed", first.lang) if notice else "",
+            "relayed": parts,
+        }
+    )
     return OutboundOp(
         op="post",
         message=message,

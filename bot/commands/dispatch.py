@@ -79,9 +79,16 @@ async def run_command(ctx) -> None:
 
 
 def refuse(ctx, reason: str, text: str) -> None:
-    METRICS.commands.labels("/" + (ctx.event.command or "?"), "refused").inc()
+    METRICS.commands.labels(command_label(ctx.event.command), "refused").inc()
     ctx.core.record_refusal(ctx.effects, ctx.event, reason)
     ctx.reply(text)
+
+
+def command_label(name: str | None) -> str:
+    """The metrics label of a command: its own name when it is one of ours, else "other", so the
+    words strangers type after a slash never become new label values."""
+    name = (name or "").lower()
+    return "/" + name if name in registry.command_names() else "other"
 
 
 def allowed_commands(role: Role, in_room: bool) -> list[registry.CommandSpec]:

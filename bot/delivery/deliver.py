@@ -14,13 +14,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.clock import Clock
+from bot.delivery import budget as retry_budget
+from bot.delivery import private
+from bot.delivery.outbox import Effects
 from bot.delivery.queues import Done, Entry, RetryAt
-from bot.delivery.ratelimit import RateLimiter, limits_for_room
+from bot.delivery.ratelimit import RateLimiter
 from bot.delivery.relaymap import COALESCED, ORIGIN, THREAD, reply_target
 from bot.delivery.senders import RoomSender
 from bot.i18n import t
 from bot.metrics import METRICS
-from bot.model import OutboundOp, PermanentError, RateLimited, TransientError
+from bot.model import OutboundOp, PermanentError, PersonUnreachable, RateLimited, TransientError
 from bot.store import keys
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,7 @@ class Deliverer:
     # order and whether to add the "delivery delayed" notice, returns one post op, or None.
     coalesce: Callable[[list[OutboundOp], bool], OutboundOp | None] | None = None
     coalesce_max: int = 20
+    budget: retry_budget.RetryBudget = field(default_factory=retry_budget.RetryBudget)
     limiter: RateLimiter = field(init=False)
 
     def __post_init__(self):
@@ -58,12 +62,14 @@ class Deliverer:
         if sender is None:
             # The platform is not configured in this process: keep it queued, never drop it.
             return RetryAt(now + 30, f"no sender for {room.platform}")
-        blocked = await self.redis.get(keys.room_blocked(room.key))
+        # A private answer has the person's own budget (bot.delivery.private), never the room's.
+        lane_key, limits = private.lane(op.message, self.settings)
+        blocked = await self.redis.get(keys.room_blocked(lane_key))
         if blocked and float(blocked) > now:
             return RetryAt(float(blocked), "room blocked by 429")
-        wait = await self.limiter.acquire(limits_for_room(room.platform, room.chat_id, self.settings), now)
+        wait = await self.limiter.acquire(limits, now)
         if wait > 0:
-            await self.redis.set(keys.room_backlog(room.key), "1", ex=120)
+            await self.redis.set(keys.room_backlog(lane_key), "1", ex=120)
             return RetryAt(now + wait, "rate limit")
         extra: list[tuple[str, str]] = []  # (stream, entry id) of queued posts combined into this one
         if op.op == "post" and self.coalesce is not None and entry.stream.endswith(":lo"):
@@ -77,18 +83,24 @@ class Deliverer:
         except RateLimited as exc:
             until = now + max(exc.retry_after, 0.05)
             await self.redis.set(
-                keys.room_blocked(room.key), str(until), px=int(max(exc.retry_after, 0.05) * 1000) + 1000
+                keys.room_blocked(lane_key), str(until), px=int(max(exc.retry_after, 0.05) * 1000) + 1000
             )
             METRICS.rate_limited.labels(*labels).inc()
             return RetryAt(until, "429")
         except TransientError as exc:
             # Back off by this entry's failed sends, not by `attempts` (every head read, rate-limit
             # waits and 429 blocks included): one 5xx after a few rate-limit waits waited minutes.
-            failures = await self.redis.hincrby(keys.inflight(entry.group), _failures_field(entry), 1)
+            failures, first = await retry_budget.note_failure(self.redis, entry.group, entry.entry_id, now)
+            if self.budget.exhausted(failures, first, now):
+                return await self._out_of_budget(op, entry, f"{exc}; {self.budget.describe(failures, first, now)}")
             backoff = min(MAX_BACKOFF, 0.5 * 2 ** min(int(failures), 12))
             log.warning("delivery to %s failed (%s); retry in %.1fs", room.key, exc, backoff)
             return RetryAt(now + backoff, "transient")
+        except PersonUnreachable as exc:
+            return await self._unreachable(op, exc, entry)
         except PermanentError as exc:
+            if private.is_private(op.message):
+                return await self._unreachable(op, exc, entry)  # one person's answer: not the room's failure
             return await self._give_up(op, exc, entry)
         METRICS.delivered.labels(*labels, op.op).inc()
         if op.enqueued_at:
@@ -97,7 +109,7 @@ class Deliverer:
             METRICS.coalesced.labels(*labels).inc(len(extra) + 1)
 
         def commit(pipe):
-            pipe.hdel(keys.inflight(entry.group), _failures_field(entry))
+            retry_budget.forget(pipe, entry.group, entry.entry_id)
             for stream, entry_id in extra:
                 pipe.xdel(stream, entry_id)
                 pipe.hdel(keys.inflight(entry.group), entry_id)
@@ -202,13 +214,47 @@ class Deliverer:
                 log.exception("could not report the failed delivery")
 
         def write(pipe):
-            pipe.hdel(keys.inflight(entry.group), _failures_field(entry))
-            pipe.xadd(
-                keys.DEAD,
-                {"room": room.key, "reason": exc.reason, "op": json.dumps(entry.payload)},
-                maxlen=10_000,
-                approximate=True,
-            )
+            retry_budget.forget(pipe, entry.group, entry.entry_id)
+            retry_budget.dead_letter(pipe, room.key, exc.reason, entry.payload)
+
+        return Done(write)
+
+    async def _unreachable(self, op: OutboundOp, exc: PermanentError, entry: Entry) -> Done:
+        """A private answer that cannot reach its person: dropped (it may hold personal data, so
+        not dead-lettered), and when they never opened the bot, one short public line an hour."""
+        m = op.message
+        log.info("private answer to %s:%s not delivered: %s", m.room.platform, m.ephemeral_to, exc.reason)
+        effects = Effects(self.clock.now())
+        if isinstance(exc, PersonUnreachable) and await self.redis.set(
+            keys.notice(f"open-bot:{m.room.platform}:{m.ephemeral_to}"),
+            "1",
+            nx=True,
+            ex=private.OPEN_BOT_EVERY_SECONDS,
+        ):
+            effects.post(private.open_bot_line(m, exc.hint))
+
+        def write(pipe):
+            retry_budget.forget(pipe, entry.group, entry.entry_id)
+            effects.commit_into(pipe)
+
+        return Done(write)
+
+    async def _out_of_budget(self, op: OutboundOp, entry: Entry, reason: str) -> Done:
+        """An entry that kept failing: set aside (dead-letter stream) so the room moves on, and the
+        room told once in a while (never about its own notice, so a dead room cannot loop)."""
+        room = op.message.room
+        METRICS.failed.labels(room.platform, room.key).inc()
+        log.error("delivery to %s set aside: %s", room.key, reason)
+        effects = Effects(self.clock.now())
+        if op.message.key != retry_budget.NOTICE_KEY and await self.redis.set(
+            keys.notice(f"dead:{room.key}"), "1", nx=True, ex=retry_budget.NOTICE_EVERY_SECONDS
+        ):
+            effects.post(retry_budget.notice_for(op, reason))
+
+        def write(pipe):
+            retry_budget.forget(pipe, entry.group, entry.entry_id)
+            retry_budget.dead_letter(pipe, room.key, reason, entry.payload)
+            effects.commit_into(pipe)
 
         return Done(write)
 
@@ -219,10 +265,6 @@ class Deliverer:
         for stream in group_streams(group):
             total += await self.redis.xlen(stream)
         return total
-
-
-def _failures_field(entry: Entry) -> str:
-    return f"{entry.entry_id}:failed"
 
 
 def _coalescable(op: OutboundOp, head: OutboundOp) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.delivery.private import group_for
 from bot.delivery.queues import push
 from bot.model import OutboundMessage, OutboundOp, RoomRef
 
@@ -46,9 +47,7 @@ class Effects:
     def commit_into(self, pipe) -> None:
         for op in self.ops:
             priority = "hi" if op.message.priority == "interactive" else "lo"
-            push(
-                pipe, out_group(op.message.room), op.model_dump(mode="json", exclude_defaults=True), self.now, priority
-            )
+            push(pipe, group_for(op.message), op.model_dump(mode="json", exclude_defaults=True), self.now, priority)
         for write in self.writes:
             write(pipe)
 

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.clock import Clock
+from bot.delivery import budget as retry_budget
 from bot.store import keys
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ class QueueRunner:
     concurrency: int = 16
     poll_seconds: float = 0.2
     lease_ms: int = LEASE_MS
+    budget: retry_budget.RetryBudget = field(default_factory=retry_budget.RetryBudget)
     owner: str = field(default_factory=lambda: secrets.token_hex(8))
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     _active: set[str] = field(default_factory=set)
@@ -204,6 +206,8 @@ class QueueRunner:
                         raise
                     except Exception:
                         log.exception("handler failed on %s %s; retrying later", group, entry.entry_id)
+                        outcome = await self._poison(group, entry)
+                    if outcome is None:
                         # Soon: `attempts` counts every head read (rate-limit waits too), and the
                         # usual error here is a Redis connection dropped by a restart; backing off
                         # by 2**attempts (up to 60 s) stalled rooms for minutes after one.
@@ -240,10 +244,22 @@ class QueueRunner:
                 return Entry(group, stream, entry_id, json.loads(fields["p"]), int(attempts))
         return None
 
+    async def _poison(self, group: str, entry: Entry) -> Done | None:
+        """An entry its handler keeps failing on: within the retry budget None (try again soon),
+        beyond it set aside in the dead-letter stream, so one bad entry cannot hold its group."""
+        now = self.clock.now()
+        failures, first = await retry_budget.note_failure(self.redis, group, entry.entry_id, now)
+        if not self.budget.exhausted(failures, first, now):
+            return None
+        reason = f"handler error; {self.budget.describe(failures, first, now)}"
+        log.error("queue %s: entry %s set aside (%s)", group, entry.entry_id, reason)
+        return Done(lambda pipe: retry_budget.dead_letter(pipe, group, reason, entry.payload))
+
     async def _commit(self, group: str, entry: Entry, outcome: Done) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.xdel(entry.stream, entry.entry_id)
             pipe.hdel(keys.inflight(group), entry.entry_id)
+            retry_budget.forget(pipe, group, entry.entry_id)
             if outcome.commit:
                 outcome.commit(pipe)
             await pipe.execute()

@@ -91,7 +91,8 @@ async def on_reply(ctx) -> None:
     if ev.kind != "message" or ctx.room is None or ctx.room.is_central:
         return
     target = ev.reply_to or ev.thread_root
-    text = (ev.text or "").strip()
+    # the record keeps the person's exact words, not a platform's markup of them
+    text = (ev.typed_text if ev.typed_text is not None else ev.text or "").strip()
     if not target or not text:
         return
     engine = _engine(ctx)

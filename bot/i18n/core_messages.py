@@ -69,6 +69,14 @@ MESSAGES = {
         "en": "Messages can no longer be delivered to the {platform} room of {blm} ({reason}). An operator must check the bot there.",
         "es": "Ya no se pueden entregar mensajes a la sala de {platform} de {blm} ({reason}). Un operador debe revisar el bot en esa sala.",
     },
+    "notice.set_aside": {
+        "en": "⚠️ A message for this room{who} could not be delivered and was set aside for an operator ({reason}). The messages after it follow.",
+        "es": "⚠️ Un mensaje para esta sala{who} no se pudo entregar y quedó apartado para un operador ({reason}). Los mensajes siguientes continúan.",
+    },
+    "private.open_bot": {
+        "en": "I answer privately: open a chat with {bot}, press Start, and ask again.",
+        "es": "Respondo en privado: abra un chat con {bot}, pulse Iniciar y vuelva a preguntar.",
+    },
     "menu.playbook": {
         "en": "playbooks: list, run, drill, abort",
         "es": "protocolos: listar, ejecutar, simulacro, terminar",

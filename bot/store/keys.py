@@ -2,10 +2,10 @@
 
 | key | type | holds |
 |---|---|---|
-| blm:q:{queue}                | stream | an ordered queue: `in:{room}` inbound events, `out:{room}:hi|lo` outbound ops |
+| blm:q:{queue}                | stream | an ordered queue: `in:{room}` inbound events (Telegram's in update_id order, field `s`), `out:{room}:hi|lo` outbound ops, `out:private:{platform}:{user}:hi|lo` answers for one person |
 | blm:q:ready                  | zset   | queue groups with work, scored by the time they may next run |
 | blm:q:lease:{group}          | string | which process drains a queue group now (token, PX expiry) |
-| blm:q:inflight:{group}       | hash   | entry id -> attempts, for entries being sent (resend after a crash is counted) |
+| blm:q:inflight:{group}       | hash   | entry id -> attempts, for entries being sent (resend after a crash is counted); `{id}:failed` / `{id}:first` the retry budget used |
 | blm:dedupe:{platform}:{id}   | string | an inbound event already accepted (Slack event_id, Telegram update_id) |
 | blm:rate:{name}              | string | GCRA theoretical arrival time for one send-rate limit |
 | blm:room:blocked:{room}      | string | a room's 429 back-off deadline |
@@ -14,8 +14,9 @@
 | blm:msgmap:{room}:{key}      | string | logical message key -> platform message ids (JSON) |
 | blm:relay:{room}:{msg_id}    | hash   | relayed copies of a platform message: other room -> platform ids (JSON); on a copy `origin` (source), `coalesced` (JSON sources), and on Slack messages in a thread `thread` (root ts) |
 | blm:person:lang:{platform}:{user} | string | a person's /lang choice |
+| blm:person:name:{platform}:{user} | string | a platform name of someone not in the config (Slack users.info / user_change), EX 7 days |
 | blm:health:cred:{platform}   | string | set when the platform rejected the bot's credentials |
-| blm:notice:{name}            | string | one-time notices already given |
+| blm:notice:{name}            | string | one-time notices already given (`dead:{room}` set-aside entries, `open-bot:{platform}:{user}` the open-the-bot line) |
 | blm:tg:offset                | string | Telegram getUpdates offset (long polling) |
 | blm:lock:{name}              | string | a singleton job's lease (Telegram polling, advisory polling) |
 | blm:dead                     | stream | operations that failed for good, kept for operators |
@@ -103,6 +104,10 @@ def relay(room_key: str, message_id: str) -> str:
 
 def person_lang(platform: str, user_id: str) -> str:
     return f"{NS}person:lang:{platform}:{user_id}"
+
+
+def person_name(platform: str, user_id: str) -> str:
+    return f"{NS}person:name:{platform}:{user_id}"
 
 
 def credentials_rejected(platform: str) -> str:

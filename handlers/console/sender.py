@@ -36,6 +36,9 @@ def render_plain(message: OutboundMessage) -> str:
     body = _readable(message) if message.rich_text is not None else message.text
     if body:
         out.append(body)
+    for part in message.relayed:  # a combined post
+        out.append(f"{part.attribution}:")
+        out.append(_readable(message.model_copy(update={"rich_text": part.rich_text})))
     out += message.lines
     if message.mentions:
         out.append(" ".join("@" + m.name for m in message.mentions))

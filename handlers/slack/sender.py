@@ -3,6 +3,7 @@ layer's outcomes (429 -> RateLimited, 5xx/network -> TransientError, refusals ->
 
 from __future__ import annotations
 
+import json
 import logging
 
 import aiohttp
@@ -32,8 +33,9 @@ GONE_IGNORED = {"message_not_found", "cant_update_message", "cant_delete_message
 class SlackSender:
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient):
+    def __init__(self, client: AsyncWebClient, slack_files=None):
         self.client = client
+        self.slack_files = slack_files  # handlers.slack.files.SlackFiles: where an upload shows
 
     files = None  # handlers.files.FileFetchers, set by build_edges
 
@@ -60,12 +62,14 @@ class SlackSender:
         return SendResult(message_ids=ids)
 
     async def _post_files(self, message: OutboundMessage) -> SendResult:
-        """A relayed file, uploaded with files_upload_v2 and the attribution as its comment; a
+        """A relayed file, uploaded with files_upload_v2 with the attribution and caption as its
+        message's blocks (the attribution a context block, as for any relayed post; Slack uses
+        `blocks` when no initial_comment is given, docs of files.completeUploadExternal); a
         notice instead when it cannot be fetched (over a size limit, gone)."""
         from handlers.files import FileTooBig, FileUnavailable, notice_for
 
         text_only = message.model_copy(update={"attachments": []})
-        comment = render_posts(text_only)[0]["text"]
+        intro = render_posts(text_only)[0]["blocks"]
         ids: list[str] = []
         for att in message.attachments:
             try:
@@ -82,13 +86,25 @@ class SlackSender:
                 "file": data,
                 "filename": att.name or "file",
                 "title": att.name or "file",
-                "initial_comment": comment,
             }
+            if intro:
+                kwargs["blocks"] = json.dumps(intro)
             if message.reply_to:
                 kwargs["thread_ts"] = message.reply_to
-            await self._call(self.client.files_upload_v2, **kwargs)
-            comment = None  # once
+            response = await self._call(self.client.files_upload_v2, **kwargs)
+            intro = []  # once
+            ts = await self._upload_ts(response, message.room.chat_id)
+            if ts:
+                ids.append(ts)
         return SendResult(message_ids=ids)
+
+    async def _upload_ts(self, response, channel: str) -> str | None:
+        """The message an upload made (files_upload_v2 answers with the file, not the message)."""
+        files = (response.get("files") if hasattr(response, "get") else None) or []
+        file_id = (files[0] or {}).get("id") if files and isinstance(files[0], dict) else None
+        if not file_id or self.slack_files is None:
+            return None
+        return await self.slack_files.shared_ts(file_id, channel)
 
     async def edit(self, room: RoomRef, message_ids: list[str], message: OutboundMessage) -> SendResult:
         posts = render_posts(message)

@@ -74,7 +74,9 @@ class TelegramEdge:
         try:
             data = json.loads(body)
             update = Update.de_json(data, self.bot)
-        except Exception:
+            if update is None:
+                raise ValueError("no update")
+        except Exception:  # not UTF-8, not JSON, nested past the parser (RecursionError), not an Update
             log.warning("telegram: unreadable webhook body refused")
             return web.Response(status=400, text="bad update")
         try:
@@ -85,18 +87,16 @@ class TelegramEdge:
         return web.Response(status=200, text="ok")
 
     async def accept(self, update: Update) -> None:
-        inbound = update_to_inbound(update, self.username)
+        try:
+            inbound = update_to_inbound(update, self.username)
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError) as exc:
+            # Readable JSON of a shape Telegram does not send: taken (200), so it is not resent.
+            log.warning("telegram: update of an unexpected shape dropped (%s)", type(exc).__name__)
+            return
         if inbound is None or inbound.sender.is_bot:
             return
+        # A tap is answered once, by the worker, with its answer's text (bot.delivery.private).
         await self.core.accept(inbound)
-        if update.callback_query is not None:
-            asyncio.create_task(self._answer_callback(update.callback_query.id))
-
-    async def _answer_callback(self, query_id: str) -> None:
-        try:
-            await self.bot.answer_callback_query(query_id)  # stops the spinner on the person's phone
-        except TelegramError:
-            log.debug("answerCallbackQuery failed (the click is queued anyway)")
 
     async def _migrated(self, old: str, new: str) -> None:
         old_ref, new_ref = RoomRef(platform="telegram", chat_id=old), RoomRef(platform="telegram", chat_id=new)
@@ -114,6 +114,10 @@ class TelegramEdge:
             tg_file = await self.bot.get_file(att.file_ref)
             if tg_file.file_size and tg_file.file_size > limit:
                 raise FileTooBig(tg_file.file_size, limit, "telegram")
+            # The download URL carries the token: only ever the Bot API's own file path.
+            own = f"{self.settings.telegram_api_url}/file/bot"
+            if not (tg_file.file_path or "").startswith(own) or ".." in (tg_file.file_path or ""):
+                raise FileUnavailable("telegram: file path off the Bot API's file host")
             return bytes(await tg_file.download_as_bytearray())
         except BadRequest as exc:
             if "too big" in exc.message.lower():

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import (
+    Message,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+    Update,
+)
 
 from bot.model import Attachment, InboundEvent, RoomRef, Sender
 
@@ -59,6 +66,41 @@ def _attachments(message: Message) -> list[Attachment]:
     return out
 
 
+def _message_sender(message: Message) -> Sender:
+    """Who wrote a message. With `sender_chat` set a chat wrote it, not the bot in `from`: an
+    anonymous group admin (`from` GroupAnonymousBot, sender_chat = the group), someone posting as
+    a channel (`from` Channel_Bot), or a linked channel's post forwarded automatically into its
+    discussion group (`is_automatic_forward`, `from` 777000). Each is a person's message, named
+    by the chat's title and the author signature (https://core.telegram.org/bots/api#message)."""
+    chat = message.sender_chat
+    if chat is None:
+        return _sender(message.from_user)
+    name = chat.title or chat.username or str(chat.id)
+    if message.author_signature:
+        name = f"{name} ({message.author_signature})"
+    return Sender(user_id=f"chat{chat.id}", display_name=name, is_bot=False)
+
+
+def _forward_origin(message: Message) -> str | None:
+    """Where a forwarded message came from, for each kind of `forward_origin`."""
+    origin = message.forward_origin
+    if origin is None:
+        return None
+    if isinstance(origin, MessageOriginUser):
+        user = origin.sender_user
+        return " ".join(x for x in (user.first_name, user.last_name) if x) or user.username or str(user.id)
+    if isinstance(origin, MessageOriginHiddenUser):
+        return origin.sender_user_name or "?"
+    if isinstance(origin, MessageOriginChat):
+        chat, sig = origin.sender_chat, origin.author_signature
+    elif isinstance(origin, MessageOriginChannel):
+        chat, sig = origin.chat, origin.author_signature
+    else:
+        return "?"
+    name = chat.title or chat.username or str(chat.id)
+    return f"{name} ({sig})" if sig else name
+
+
 def _sender(user) -> Sender:
     if user is None:
         return Sender(user_id="", is_bot=False)
@@ -105,7 +147,7 @@ def update_to_inbound(update: Update, bot_username: str | None = None) -> Inboun
         return None
     room = RoomRef(platform="telegram", chat_id=str(message.chat.id))
     private = message.chat.type == "private"
-    sender = _sender(message.from_user)
+    sender = _message_sender(message)
     if message.migrate_to_chat_id:
         return InboundEvent(
             kind="migrate",
@@ -145,7 +187,10 @@ def update_to_inbound(update: Update, bot_username: str | None = None) -> Inboun
         private=private,
         sender=sender,
         text=text,
+        typed_text=message.text if message.text is not None else message.caption,
         message_id=str(message.message_id),
         reply_to=reply_to,
         attachments=_attachments(message),
+        # an automatic forward is the linked channel's own post, not a forward by a person
+        forwarded_from=None if message.is_automatic_forward else _forward_origin(message),
     )

@@ -19,6 +19,16 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def _header(who: str) -> str:
+    """Who wrote a relayed message: a bold line outside the quote. What people write is always
+    inside a blockquote (`_quoted`), which their text cannot close, so no body can draw this."""
+    return f"<b>{esc(who)}</b>"
+
+
+def _quoted(rich_html: str) -> str:
+    return f"<blockquote>{rich_html}</blockquote>" if rich_html else ""
+
+
 def render_parts(message: OutboundMessage) -> list[str]:
     """HTML texts, one per post (several only when the text is over Telegram's limit)."""
     head: list[str] = []
@@ -27,7 +37,7 @@ def render_parts(message: OutboundMessage) -> list[str]:
     if message.title:
         head.append(f"<b>{esc(message.title)}</b>")
     if message.attribution:
-        head.append(f"<b>{esc(message.attribution)}</b>")
+        head.append(_header(message.attribution))
     tail: list[str] = []
     if message.mentions:
         tail.append(
@@ -39,7 +49,15 @@ def render_parts(message: OutboundMessage) -> list[str]:
         )
     if message.rich_text is not None:
         # already Telegram HTML (converted by the bridge): split without breaking a tag
-        bodies = split_html(message.rich_text, PART_LIMIT) or [""]
+        bodies = split_html(_quoted(message.rich_text) if message.attribution else message.rich_text, PART_LIMIT)
+        bodies = bodies or [""]
+    elif message.relayed:  # a combined post: each message under its own header, in order
+        blocks = [esc(message.text)] if message.text else []
+        blocks += [
+            _header(part.attribution) + ("\n" + _quoted(part.rich_text) if part.rich_text else "")
+            for part in message.relayed
+        ]
+        bodies = split_html("\n".join(blocks), PART_LIMIT) or [""]
     else:
         plain = "\n".join(x for x in [message.text, *message.lines] if x)
         bodies = [esc(p) for p in split_text(plain, PART_LIMIT)] if plain else [""]

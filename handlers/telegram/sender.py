@@ -18,14 +18,33 @@ from telegram.error import (
 )
 
 from bot.bridge.convert import telegram_html_to_plain as html_to_plain
-from bot.model import OutboundMessage, PermanentError, RateLimited, RoomRef, SendResult, TransientError
+from bot.model import (
+    OutboundMessage,
+    PermanentError,
+    PersonUnreachable,
+    RateLimited,
+    RoomRef,
+    SendResult,
+    TransientError,
+)
 from handlers.telegram.render import esc, keyboard, render_parts
 
 CAPTION_LIMIT = 1024
 UPLOAD_LIMIT = 50 * 1024 * 1024
 PHOTO_LIMIT = 10 * 1024 * 1024
 
+TAP_TEXT_LIMIT = 200  # answerCallbackQuery text: 0-200 characters
+# Telegram's 403s when a private chat cannot be written to: never opened, blocked, account gone.
+UNREACHABLE = ("can't initiate conversation", "bot was blocked by the user", "user is deactivated", "chat not found")
+
 log = logging.getLogger(__name__)
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return cut + "…"
 
 
 class TelegramSender:
@@ -42,6 +61,10 @@ class TelegramSender:
     files = None  # handlers.files.FileFetchers, set by build_edges
 
     async def post(self, message: OutboundMessage) -> SendResult:
+        if message.tap_answer:
+            return await self._answer_tap(message)
+        if message.ephemeral_to and message.ephemeral_to != message.room.chat_id:
+            return await self._post_privately(message)
         if message.attachments:
             return await self._post_files(message)
         parts = render_parts(message)
@@ -67,6 +90,49 @@ class TelegramSender:
             )
             ids.append(str(sent.message_id))
         return SendResult(message_ids=ids)
+
+    async def _answer_tap(self, message: OutboundMessage) -> SendResult:
+        """The answer to a button tap: answerCallbackQuery text, seen by the tapper alone (an alert
+        when there is something to read). Too late for that (the query expired), a private post."""
+        text = html_to_plain("\n".join(render_parts(message.model_copy(update={"tap_answer": None})))).strip()
+        text = "" if text == "·" else text
+        try:
+            await self.bot.answer_callback_query(
+                message.tap_answer, text=_shorten(text, TAP_TEXT_LIMIT) or None, show_alert=bool(text)
+            )
+        except BadRequest as exc:
+            if not text:
+                return SendResult(message_ids=[])
+            log.info("telegram: tap answer failed (%s); answering privately", exc.message)
+            return await self._post_privately(message.model_copy(update={"tap_answer": None}))
+        except RetryAfter as exc:
+            ra = exc.retry_after
+            raise RateLimited(ra.total_seconds() if hasattr(ra, "total_seconds") else float(ra), "telegram") from None
+        except (TimedOut, NetworkError) as exc:
+            raise TransientError(f"telegram: {exc.message}") from None
+        if len(text) > TAP_TEXT_LIMIT:  # the rest, where it can be read whole
+            return await self._post_privately(message.model_copy(update={"tap_answer": None}))
+        return SendResult(message_ids=[])
+
+    async def _post_privately(self, message: OutboundMessage) -> SendResult:
+        """An answer for one person, in their private chat with the bot (user id = chat id)."""
+        if not (message.ephemeral_to or "").isdigit():  # nobody to answer (an update without `from`)
+            return SendResult(message_ids=[])
+        private = message.model_copy(
+            update={"room": RoomRef(platform="telegram", chat_id=message.ephemeral_to or ""), "ephemeral_to": None}
+        )
+        try:
+            return await self.post(private)
+        except PermanentError as exc:
+            if any(sign in exc.reason for sign in UNREACHABLE):
+                raise PersonUnreachable(exc.reason, hint=self._username()) from None
+            raise
+
+    def _username(self) -> str:
+        try:
+            return self.bot.username or ""
+        except RuntimeError:  # not initialised (getMe failed at start)
+            return ""
 
     async def _post_files(self, message: OutboundMessage) -> SendResult:
         """A relayed file: the attribution (and text) as its caption when short enough; over a

@@ -17,6 +17,15 @@ JSON bodies (``Authorization: Bearer``), form or multipart bodies and query stri
   ``files_upload_v2`` flow: ``files.getUploadURLExternal`` -> POST of the raw bytes to the
   returned ``upload_url`` (served by this fake at ``/upload/v1/<file_id>``, answering
   ``text/plain`` "OK - <size>") -> ``files.completeUploadExternal``;
+* hosted files: ``add_file()`` stores bytes served at ``url_private`` /
+  ``url_private_download`` (``/files-pri/<team>-<id>/[download/]<name>``, only with the bot
+  token as ``Authorization: Bearer``, else 404 as Slack's file host answers), and returns
+  the file object an event carries, or with ``stub=True`` the Slack Connect stub
+  (``{"id", "mode": "file_access", "file_access": "check_file_info"}``) whose details come
+  only from ``files.info`` (``file_not_found``); a file the bot uploaded has ``shares``
+  (``public``/``private`` -> channel -> ``[{"ts", "channel_name", "team_id", ...}]``) naming
+  the message that holds it, as ``files.info`` shows after ``files.completeUploadExternal``;
+  a hosted file's ``redirect`` (set it on ``files[id]``) answers its download with a 302 there;
 * ``response_url`` endpoints (slash commands, interactivity): ``new_response_url()``
   gives a URL on this fake; Slack accepts 5 uses of one, then answers 404 ``used_url``.
 
@@ -158,6 +167,7 @@ class FakeSlack(FakeServerBase):
     def _setup_routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/upload/v1/{file_id}", self._handle_upload)
+        app.router.add_get("/files-pri/{owner}/{rest:.+}", self._handle_file_download)
         app.router.add_post("/{kind:commands|actions}/{rest:.+}", self._handle_response_url)
 
     async def _read_params(self, request: web.Request) -> dict[str, Any]:
@@ -242,6 +252,7 @@ class FakeSlack(FakeServerBase):
             "reactions.add": self._reactions_add,
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
+            "files.info": self._files_info,
         }
 
     # -- helpers -----------------------------------------------------------------
@@ -474,6 +485,99 @@ class FakeSlack(FakeServerBase):
         }
         return {"upload_url": f"{self.root}/upload/v1/{file_id}", "file_id": file_id}
 
+    def add_file(
+        self,
+        data: bytes,
+        name: str = "report.pdf",
+        *,
+        mimetype: str = "application/pdf",
+        user: str = "U0BOB",
+        stub: bool = False,
+    ) -> dict:
+        """A file a person shared: its bytes are served at url_private, with the bot token.
+        Returns the file object as a message event carries it (the Slack Connect stub when
+        ``stub``: shared from another organisation, its details only through files.info)."""
+        file_id = f"F{next(self._ids):010d}"
+        base = f"{self.root}/files-pri/{self.team_id}-{file_id}"
+        self.files[file_id] = {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "mimetype": mimetype,
+            "filetype": name.rpartition(".")[2],
+            "user": user,
+            "size": len(data),
+            "mode": "hosted",
+            "url_private": f"{base}/{name}",
+            "url_private_download": f"{base}/download/{name}",
+            "content": data,
+            "channels": [],
+            "completed": True,
+        }
+        if stub:  # https://api.slack.com/apis/channels-between-orgs (files in Slack Connect)
+            return {
+                "id": file_id,
+                "mode": "file_access",
+                "file_access": "check_file_info",
+                "created": 0,
+                "timestamp": 0,
+                "user": user,
+            }
+        return self._file_object(self.files[file_id])
+
+    def _file_object(self, record: dict) -> dict:
+        hidden = {"content", "completed", "length", "channels", "shares_ts", "redirect"}
+        out = {k: v for k, v in record.items() if k not in hidden and v is not None}
+        if record.get("content") is not None:
+            out["size"] = len(record["content"])
+        shares: dict[str, dict] = {}
+        for channel, ts in record.get("shares_ts", []):
+            info = (self.channels or {}).get(channel, {})
+            kind = "private" if info.get("is_private") else "public"
+            shares.setdefault(kind, {}).setdefault(channel, []).append(
+                {
+                    "ts": ts,
+                    "channel_name": info.get("name", channel.lower()),
+                    "team_id": self.team_id,
+                    "reply_count": 0,
+                    "share_user_id": self.bot_user_id,
+                    "source": "UNKNOWN",
+                }
+            )
+        if shares:
+            out["shares"] = shares
+        if record.get("channels"):
+            out["channels"] = list(record["channels"])
+        return out
+
+    def _files_info(self, params: dict) -> dict:
+        record = self.files.get(params.get("file") or "")
+        if record is None or not record.get("completed"):
+            raise SlackError("file_not_found")
+        return {"file": self._file_object(record), "comments": [], "response_metadata": {"next_cursor": ""}}
+
+    async def _handle_file_download(self, request: web.Request) -> web.Response:
+        owner = request.match_info["owner"]
+        call = self._record("file_download", {"path": request.path}, request.headers)
+        file_id = owner.partition("-")[2]
+        record = self.files.get(file_id)
+        auth = request.headers.get("Authorization", "")
+        ok = record is not None and auth == f"Bearer {self.token}" and not self.token_revoked
+        if ok and record.get("redirect"):  # e.g. a file host moving a file: 302 and Location
+            call.status, call.ok = 302, True
+            self._notify()
+            return web.Response(status=302, headers={"Location": record["redirect"]})
+        failure = self._take_failure("file_download") if ok else None
+        if failure is not None:
+            call.status, call.ok = failure.status, False
+            self._notify()
+            return web.Response(status=failure.status, text="error")
+        call.status, call.ok = (200, True) if ok else (404, False)
+        self._notify()
+        if not ok:  # files.slack.com answers a missing or unauthorised file with a 404 page
+            return web.Response(status=404, text="file not found", content_type="text/html")
+        return web.Response(body=record["content"], content_type=record.get("mimetype") or "application/octet-stream")
+
     def _complete_upload(self, params: dict) -> dict:
         items = params.get("files")
         if not isinstance(items, list) or not items:
@@ -504,9 +608,17 @@ class FakeSlack(FakeServerBase):
                 }
             )
         if channel:
-            self._store(
-                channel, {"text": params.get("initial_comment", ""), "thread_ts": params.get("thread_ts")}, files=out
+            # blocks are used only when there is no initial_comment (files.completeUploadExternal docs)
+            blocks = None if params.get("initial_comment") else params.get("blocks")
+            if blocks is not None:
+                self._check_content({"blocks": blocks}, required=False)
+            msg = self._store(
+                channel,
+                {"text": params.get("initial_comment", ""), "blocks": blocks, "thread_ts": params.get("thread_ts")},
+                files=out,
             )
+            for record, _ in records:
+                record.setdefault("shares_ts", []).append((channel, msg["ts"]))
         return {"files": out}
 
     # -- non-API endpoints -------------------------------------------------------

@@ -13,7 +13,8 @@ values are JSON-encoded (``reply_markup``, ``reply_parameters``, ``allowed_updat
   ``message is too long``), ``can't parse entities``, inline keyboard checks
   (``BUTTON_DATA_INVALID`` for callback_data outside 1-64 bytes), ``chat not found``
   (when the chats are configured), 403 ``bot was kicked from the group chat`` (and the
-  supergroup / private variants), 400 ``group chat was upgraded to a supergroup chat`` with
+  supergroup / private variants), 403 ``bot can't initiate conversation with a user`` for a
+  private chat whose user never started the bot (once ``started`` is a set), 400 ``group chat was upgraded to a supergroup chat`` with
   ``parameters.migrate_to_chat_id``, ``message to be replied not found``; message ids
   increase per chat;
 * ``editMessageText`` / ``editMessageReplyMarkup`` (``message to edit not found``,
@@ -185,6 +186,10 @@ class FakeTelegram(FakeServerBase):
         self.require_https_webhook = require_https_webhook
         self.max_upload_bytes, self.max_download_bytes = max_upload_bytes, max_download_bytes
         self.kicked: set[int] = set()
+        # Private chats: None = every user has started the bot; a set = only these have, and a
+        # send to anyone else's private chat answers 403 "bot can't initiate conversation with a
+        # user" (https://core.telegram.org/bots/faq: a bot cannot message a user first).
+        self.started: set[int] | None = None
         self.migrated: dict[int, int] = {}
         self.messages: dict[int, list[dict]] = defaultdict(list)
         self._seen_ids: dict[int, set[int]] = defaultdict(set)
@@ -211,6 +216,12 @@ class FakeTelegram(FakeServerBase):
             chat["title"] = title or f"Chat {chat_id}"
         chat.update(extra)
         self.chats[chat_id] = chat
+
+    def start_bot(self, user_id: int) -> None:
+        """The user opened a private chat with the bot (pressed Start): the bot may write there."""
+        if self.started is None:
+            self.started = set()
+        self.started.add(user_id)
 
     def kick_bot(self, chat_id: int) -> None:
         """The bot is removed from the chat (or blocked by the user): sends answer 403."""
@@ -391,6 +402,8 @@ class FakeTelegram(FakeServerBase):
             chat["first_name" if chat["type"] == "private" else "title"] = f"Chat {chat_id}"
         else:
             raise bad("chat not found")
+        if chat["type"] == "private" and self.started is not None and chat_id not in self.started:
+            raise TgError(403, "Forbidden: bot can't initiate conversation with a user")
         if chat_id in self.kicked:
             kind = chat["type"]
             if kind == "private":

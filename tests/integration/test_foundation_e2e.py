@@ -88,7 +88,7 @@ async def test_telegram_help_by_webhook(redis_url, fake_telegram):
         resp = await bot.post("/telegram/webhook", json.dumps(update).encode(), tg_webhook_headers(TG_SECRET))
         assert resp.status == 200
         call = await fake_telegram.wait_for(lambda f: next(iter(f.calls_to("sendMessage")), None))
-        assert str(call.params["chat_id"]) == "-1001000000003"
+        assert str(call.params["chat_id"]) == "5550001"  # a private answer: the person's private chat
         assert "Lo que puede hacer aquí" in call.params["text"]
         assert "/playbook" not in call.params["text"] or "coordinación" in call.params["text"]
 

@@ -7,6 +7,7 @@ import re
 
 from pydantic import ValidationError
 
+from bot.bridge.convert import slack_unescape
 from bot.model import InboundEvent, RoomRef, Sender
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,8 @@ def _command_to_inbound(command: dict) -> InboundEvent | None:
         private=command.get("channel_name") == "directmessage" or channel.startswith("D"),
         sender=Sender(user_id=command.get("user_id", ""), display_name=command.get("user_name", "")),
         command=(command.get("command") or "/").lstrip("/").lower(),
-        text=command.get("text") or "",
+        # Slack escapes &, < and > in a command's text: the command reads what the person typed
+        text=slack_unescape(command.get("text") or ""),
     )
 
 

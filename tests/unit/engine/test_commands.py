@@ -87,6 +87,7 @@ async def test_checklist_buttons_edit_both_rooms(core, redis):
     # a member may not tick
     await _click(core, MX, "502", chk_mx, index=0)
     assert (await redis.xlen(keys.REFUSALS)) == 2
+    await out.drain()  # (each person's answers have their own queue: read them in turn)
     # an unknown token
     await handle(core, event("action", MX, "501", action="b:doesnotexist0000"))
     await out.drain()
