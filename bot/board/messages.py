@@ -12,10 +12,6 @@ MESSAGES = {
         "en": "Your sign-in link to the operations board (valid 10 minutes, usable once): {url}",
         "es": "Su enlace de acceso al tablero de operaciones (válido 10 minutos, un solo uso): {url}",
     },
-    "board.link.sent_private": {
-        "en": "I sent you a sign-in link in our private chat.",
-        "es": "Le envié un enlace de acceso en nuestro chat privado.",
-    },
     "board.link.not_in_config": {
         "en": "Only people in this deployment's configuration can sign in to the board.",
         "es": "Solo las personas de la configuración de este despliegue pueden entrar al tablero.",

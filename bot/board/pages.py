@@ -36,7 +36,7 @@ from bot.engine.evidence import incident_pdf
 from bot.engine.report import build_report
 from bot.engine.runs import Engine
 from bot.i18n import t
-from bot.model import OutboundMessage, Role, RoomRef
+from bot.model import Role
 from bot.store import keys
 
 log = logging.getLogger(__name__)
@@ -132,8 +132,7 @@ class Board:
 
     # ---- the /board command --------------------------------------------------------------
     async def board_command(self, ctx, parsed) -> None:
-        """A one-time link, privately: the private chat, a Slack ephemeral, or (from a Telegram
-        group, which has no private reply) the person's private chat with the bot."""
+        """A one-time link, privately, through the private-answer path every command uses."""
         if ctx.person is None:
             refuse(ctx, "board: not in the config", ctx.tr("board.link.not_in_config"))
             return
@@ -142,19 +141,9 @@ class Board:
             return
         ev = ctx.event
         url = await self.links.issue(f"{ev.platform}:{ev.sender.user_id}")
-        text = ctx.tr("board.link.sent", url=url)
-        if ev.private or ev.platform != "telegram":
-            ctx.reply(text)  # Slack: ephemeral to this person; console: shown to them
-            return
-        ctx.effects.post(
-            OutboundMessage(
-                room=RoomRef(platform="telegram", chat_id=ev.sender.user_id),
-                text=text,
-                priority="interactive",
-                lang=ctx.lang,
-            )
-        )
-        ctx.reply(ctx.tr("board.link.sent_private"))
+        # An answer for one person: Slack ephemeral, the Telegram private chat (from a group too),
+        # or, for someone who never started the bot, one short public line without the link.
+        ctx.reply(ctx.tr("board.link.sent", url=url))
 
     # ---- wiring --------------------------------------------------------------------------
     def routes(self) -> list[web.AbstractRouteDef]:
