@@ -127,7 +127,6 @@ async def bench_relay(redis: RedisServer, n_per_room: int) -> None:
             posts = len(slack.calls_to("chat.postMessage")) + len(tg.calls_to("sendMessage"))
             # one message at a time (no backlog): Slack -> Telegram, waiting for each to arrive
             single: list[float] = []
-            chat = tg_chat(BLM_IDS.index("nogales"))
             for i in range(30):
                 text = f"one-{i}"
                 data, headers = slack_signed(
@@ -137,7 +136,7 @@ async def bench_relay(redis: RedisServer, n_per_room: int) -> None:
                 t1 = time.time()
                 await bot.post("/slack/events", data, headers)
                 call = await tg.wait_for(
-                    lambda f: next(
+                    lambda f, before=before, text=text: next(
                         (c for c in f.calls_to("sendMessage")[before:] if text in str(c.params.get("text"))), None
                     ),
                     timeout=10,
@@ -269,7 +268,7 @@ async def bench_advisory(redis: RedisServer) -> None:
         telegram_group_msgs_per_min=20,
     )
     try:
-        async with running_bot(settings, DEPLOYMENT) as bot:
+        async with running_bot(settings, DEPLOYMENT):
             await asyncio.sleep(1.5)  # let a first (empty) poll pass
             now = datetime.now(UTC)
             # one alert per county (as NWS issues them), at each BLM's point
@@ -348,7 +347,6 @@ async def bench_timers(redis: RedisServer, runs: int) -> None:
     lp = parse_playbook(WAIT_PLAYBOOK, "bench-wait.yaml")
     settings = make_settings(redis.url, playbooks_dir=FIXTURE_PLAYBOOKS)
     rt = Runtime.build(settings, deployment=Deployment.model_validate(DEPLOYMENT), clock=Clock())
-    engine = rt.core.engine
     t0 = time.time()
     sem = asyncio.Semaphore(50)
 

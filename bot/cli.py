@@ -22,7 +22,7 @@ def _settings() -> Settings:
         for err in exc.errors(include_url=False):
             name = ".".join(str(p) for p in err["loc"]).upper()
             print(f"environment: {name}: {err['msg']}", file=sys.stderr)
-        raise SystemExit(2)
+        raise SystemExit(2) from None
 
 
 def _secrets(settings: Settings) -> list[str]:
@@ -46,7 +46,7 @@ def _build_runtime(settings: Settings):
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"start-up refused: {len(exc.problems)} problem(s) in the deployment config", file=sys.stderr)
-        raise SystemExit(2)
+        raise SystemExit(2) from None
 
 
 def _runtime_with_edges(settings: Settings):
@@ -58,7 +58,7 @@ def _runtime_with_edges(settings: Settings):
             rt.add_edge(edge)
     except ValueError as exc:
         print(f"start-up refused: {exc}", file=sys.stderr)
-        raise SystemExit(2)
+        raise SystemExit(2) from None
     return rt
 
 

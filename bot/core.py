@@ -7,6 +7,8 @@ in the worker, one event at a time per room, and commits its effects with the ev
 
 from __future__ import annotations
 
+from redis.asyncio import Redis
+
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -94,7 +96,7 @@ Listener = Callable[[Context], Awaitable[None]]
 class Core:
     settings: Settings
     deployment: Deployment
-    redis: object
+    redis: Redis
     clock: Clock = field(default_factory=Clock)
     rooms: Rooms = field(init=False)
     # Plug-in points: the bridge listens to messages, the engine to actions, and so on.
@@ -179,7 +181,7 @@ class Core:
 
     async def load_room_moves(self) -> None:
         """Apply the room moves recorded in Redis (old room key -> new room key)."""
-        moves = await self.redis.hgetall(keys.ROOM_MOVES)
+        moves = await self.redis.hgetall(keys.ROOM_MOVES)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
         for old, new in moves.items():
             self.rooms.move_room(RoomRef.from_key(old), RoomRef.from_key(new))
         self._moves_loaded = True
@@ -217,7 +219,7 @@ class Core:
         return "en" if event.platform == "slack" else "es"
 
     def record_refusal(self, effects: Effects, event: InboundEvent, reason: str) -> None:
-        record = {
+        record: dict[str, str] = {
             "at": str(self.clock.now()),
             "platform": event.platform,
             "room": event.room.key,
@@ -227,4 +229,4 @@ class Core:
             "reason": reason,
         }
         log.info("refused %s", json.dumps(record, ensure_ascii=False))
-        effects.also(lambda pipe: pipe.xadd(keys.REFUSALS, record, maxlen=100_000, approximate=True))
+        effects.also(lambda pipe: pipe.xadd(keys.REFUSALS, record, maxlen=100_000, approximate=True))  # type: ignore[arg-type]

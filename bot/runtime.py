@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from redis.asyncio import Redis
+
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
@@ -26,7 +28,7 @@ LoopFactory = Callable[[], Awaitable[None]]
 class Runtime:
     settings: Settings
     deployment: Deployment
-    redis: object
+    redis: Redis
     clock: Clock
     core: Core
     senders: dict[str, RoomSender] = field(default_factory=dict)

@@ -65,7 +65,7 @@ def _parse_feed(feed: Element, result: ParseResult) -> None:
             for alert in alerts:
                 _collect(result, label, lambda alert=alert: parse_alert(alert))
         elif _child(entry, "event") is not None:
-            _collect(result, label, lambda: _index_entry(entry, feed_author))
+            _collect(result, label, lambda entry=entry: _index_entry(entry, feed_author))
         else:
             result.problems.append(f"{label}: neither an embedded <alert> nor cap: elements")
 
@@ -121,8 +121,8 @@ def _info(info: Element) -> AdvisoryInfo:
 def _area(area: Element) -> Area:
     return Area(
         desc=_text(area, "areaDesc") or "",
-        polygons=[parse_polygon(p.text) for p in _children(area, "polygon") if (p.text or "").strip()],
-        circles=[parse_circle(c.text) for c in _children(area, "circle") if (c.text or "").strip()],
+        polygons=[parse_polygon(p.text or "") for p in _children(area, "polygon") if (p.text or "").strip()],
+        circles=[parse_circle(c.text or "") for c in _children(area, "circle") if (c.text or "").strip()],
         geocodes=_pairs(_children(area, "geocode"), split=True),
     )
 

@@ -106,7 +106,8 @@ def render(
     if state == "cancelled":
         framing.append(t("adv.line.cancelled", lang))
     elif state == "expired":
-        framing.append(t("adv.line.expired", lang, when=format_when(ended_at or advisory.expires, zone)))
+        ended = ended_at or advisory.expires  # an expired advisory has its expiry
+        framing.append(t("adv.line.expired", lang, when=format_when(ended, zone)))  # type: ignore[arg-type]
     elif state == "gone":
         framing.append(t("adv.line.gone", lang))
     elif state == "moved":
@@ -170,7 +171,7 @@ def describe_changes(old: Advisory, new: Advisory, lang: str, zone: ZoneInfo) ->
     for field, kind in (("event", None), ("severity", "severity"), ("urgency", "urgency"), ("certainty", "certainty")):
         va, vb = getattr(a, field), getattr(b, field)
         if va != vb:
-            shown = (lambda v: _value(kind, v, lang)) if kind else (lambda v: v)
+            shown = (lambda v, kind=kind: _value(kind, v, lang)) if kind else (lambda v: v)
             parts.append(f"{t('adv.field.' + field, lang)} {shown(va)} → {shown(vb)}")
     for field in ("onset", "expires"):
         va, vb = getattr(a, field), getattr(b, field)

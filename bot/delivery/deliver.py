@@ -7,6 +7,10 @@ permanent refusal moves the operation to the dead-letter stream and tells the se
 
 from __future__ import annotations
 
+from bot.config import Settings
+
+from redis.asyncio import Redis
+
 import json
 import logging
 import time
@@ -30,9 +34,9 @@ MAX_BACKOFF = 300.0
 
 @dataclass
 class Deliverer:
-    redis: object
+    redis: Redis
     clock: Clock
-    settings: object
+    settings: Settings
     senders: dict[str, RoomSender]
     map_ttl_seconds: int = 90 * 86400
     # Called once per room that fails for good, to tell the side that wrote to it.
@@ -84,7 +88,7 @@ class Deliverer:
         except TransientError as exc:
             # Back off by this entry's failed sends, not by `attempts` (every head read, rate-limit
             # waits and 429 blocks included): one 5xx after a few rate-limit waits waited minutes.
-            failures = await self.redis.hincrby(keys.inflight(entry.group), _failures_field(entry), 1)
+            failures = await self.redis.hincrby(keys.inflight(entry.group), _failures_field(entry), 1)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
             backoff = min(MAX_BACKOFF, 0.5 * 2 ** min(int(failures), 12))
             log.warning("delivery to %s failed (%s); retry in %.1fs", room.key, exc, backoff)
             return RetryAt(now + backoff, "transient")
@@ -138,7 +142,7 @@ class Deliverer:
         if not ids:
             log.info("%s of an unknown message in %s skipped (never posted or expired)", op.op, room.key)
             return []
-        combined = await self.redis.hget(keys.relay(room.key, ids[0]), COALESCED) if op.source else None
+        combined = await self.redis.hget(keys.relay(room.key, ids[0]), COALESCED) if op.source else None  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
         if op.op == "edit":
             if combined:
                 # The copy holds several people's messages: the edit follows as a reply, marked.
@@ -160,7 +164,7 @@ class Deliverer:
             raw = await self.redis.get(keys.msgmap(room.key, op.message.key))
             return json.loads(raw) if raw else []
         if op.source:
-            raw = await self.redis.hget(keys.relay(*_split_source(op.source)), room.key)
+            raw = await self.redis.hget(keys.relay(*_split_source(op.source)), room.key)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
             return json.loads(raw) if raw else []
         return []
 

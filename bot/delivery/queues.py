@@ -9,6 +9,9 @@ entry's removal in one MULTI, so a crash at any point either redoes the entry or
 
 from __future__ import annotations
 
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
+
 import asyncio
 import json
 import logging
@@ -50,7 +53,7 @@ return 0
 class Done:
     """Handled: run `commit(pipe)` (more writes) in the same transaction that removes the entry."""
 
-    commit: Callable[[object], None] | None = None
+    commit: Callable[[Pipeline], None] | None = None
 
 
 @dataclass
@@ -92,7 +95,7 @@ def push(pipe, group: str, payload: dict, now: float, priority: str = "lo") -> N
 class QueueRunner:
     """Drains ready groups with the handler chosen by group prefix."""
 
-    redis: object
+    redis: Redis
     clock: Clock
     handlers: dict[str, Handler]  # group prefix ("in:", "out:") -> handler
     concurrency: int = 16
@@ -236,7 +239,7 @@ class QueueRunner:
             items = await self.redis.xrange(stream, "-", "+", count=1)
             if items:
                 entry_id, fields = items[0]
-                attempts = await self.redis.hincrby(keys.inflight(group), entry_id, 1)
+                attempts = await self.redis.hincrby(keys.inflight(group), entry_id, 1)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
                 return Entry(group, stream, entry_id, json.loads(fields["p"]), int(attempts))
         return None
 

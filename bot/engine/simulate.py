@@ -17,6 +17,7 @@ from bot.directory import BLMS, get_blm
 from bot.engine.loader import PlaybookLibrary, load_file
 from bot.engine.runs import Engine
 from bot.engine.schema import AckStep
+from bot.engine.state import RunState
 from bot.engine.timers import TimerLoop
 from bot.engine.times import three
 from bot.i18n import t
@@ -103,9 +104,10 @@ async def simulate_async(
         from bot.config import Settings
 
         library = PlaybookLibrary.load(playbooks_dir or Settings().playbooks_dir)
-        lp = library.get(playbook_path_or_id)
-        if lp is None:
+        found = library.get(playbook_path_or_id)
+        if found is None:
             raise LookupError(f"unknown playbook {playbook_path_or_id!r}; known: {', '.join(library.ids()) or 'none'}")
+        lp = found
     blm_obj = get_blm(blm) if blm else BLMS[0]
     if ack not in ("all", "none"):
         raise ValueError("ack is all or none")
@@ -115,7 +117,8 @@ async def simulate_async(
     library = PlaybookLibrary()
     library.add(lp)
     engine = Engine(redis, clock, rooms, library)
-    engine.sink = []
+    sink: list = []
+    engine.sink = sink
     timers = TimerLoop(engine)
     answers = dict(answers or {})
     out = [
@@ -127,13 +130,13 @@ async def simulate_async(
 
     def flush():
         nonlocal printed, last_time
-        for at, kind, op, message in engine.sink[printed:]:
+        for at, kind, op, message in sink[printed:]:
             if at != last_time:
                 times = three(at, blm_obj.id)
                 out.append(f"{times['utc']} UTC · {times['us']} · {times['mx']}")
                 last_time = at
             out.extend(_render(rooms, kind, op, message, lang))
-        printed = len(engine.sink)
+        printed = len(sink)
 
     effects = Effects(clock.now())
     state = await engine.start_run(lp, blm_obj.id, params, False, "simulate", effects)
@@ -142,7 +145,7 @@ async def simulate_async(
     pb = lp.playbook
     acked: set[str] = set()
     for _ in range(MAX_EVENTS):
-        state = await engine.get(state.id)
+        state = await _reload(engine, state.id)
         if not state.is_open:
             break
         if state.waiting and state.waiting.kind == "ask" and state.waiting.step in answers:
@@ -174,9 +177,16 @@ async def simulate_async(
         clock.set(max(due, clock.now()))
         await timers.fire_due(clock.now())
         flush()
-    state = await engine.get(state.id)
+    state = await _reload(engine, state.id)
     out += ["", t("engine.sim.end", lang, status=t("engine.status." + state.status, lang))]
     if state.problems:
         out += [f"  ! {p}" for p in state.problems]
     await redis.aclose()
     return "\n".join(out) + "\n"
+
+
+async def _reload(engine: Engine, incident_id: str) -> RunState:
+    state = await engine.get(incident_id)
+    if state is None:  # the simulation's own incident: it cannot vanish
+        raise LookupError(f"no incident {incident_id}")
+    return state

@@ -91,7 +91,7 @@ class SlackEdge:
         )
         listeners.register(self.app, core, self.identity)
         self.sender = SlackSender(self.client)
-        self._verifier = None if socket_mode else SignatureVerifier(secret)
+        self._verifier = None if socket_mode else SignatureVerifier(secret or "")
         self._socket_handler = None
 
     def _make_authorize(self):

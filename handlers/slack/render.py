@@ -81,7 +81,7 @@ def render_posts(message: OutboundMessage) -> list[dict]:
         size += len(piece)
     if len(posts) > 1:
         marked = mark_parts(["\n".join(p) for p in posts])
-        posts = [[m[: m.index(" ") + 1] + p[0]] + p[1:] for m, p in zip(marked, posts)]
+        posts = [[m[: m.index(" ") + 1] + p[0]] + p[1:] for m, p in zip(marked, posts, strict=False)]
     out = []
     for i, post in enumerate(posts):
         blocks = [_section(piece) for piece in post if piece]

@@ -92,7 +92,7 @@ class SlackSender:
 
     async def edit(self, room: RoomRef, message_ids: list[str], message: OutboundMessage) -> SendResult:
         posts = render_posts(message)
-        for ts, kwargs in zip(message_ids, posts):
+        for ts, kwargs in zip(message_ids, posts, strict=False):
             await self._call(self.client.chat_update, channel=room.chat_id, ts=ts, **kwargs)
         return SendResult(message_ids=message_ids)
 

@@ -4,6 +4,8 @@ the delivery layer's outcomes. No PTB rate limiter: the send rates are kept in R
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import Bot, InputFile, ReplyParameters
 from telegram.error import (
@@ -55,15 +57,13 @@ class TelegramSender:
             )
             sent = await self._call(
                 message.room,
-                lambda chat: self.bot.send_message(
-                    chat_id=chat,
-                    text=text,
-                    parse_mode="HTML",
-                    reply_parameters=reply,
-                    reply_markup=keyboard(message) if last else None,
-                    link_preview_options=None,
-                    disable_notification=False,
-                ),
+                self.bot.send_message,
+                text=text,
+                parse_mode="HTML",
+                reply_parameters=reply,
+                reply_markup=keyboard(message) if last else None,
+                link_preview_options=None,
+                disable_notification=False,
             )
             ids.append(str(sent.message_id))
         return SendResult(message_ids=ids)
@@ -99,32 +99,39 @@ class TelegramSender:
             name = att.name or "file"
             cap = caption[0] if use_caption else None
             if att.kind == "photo" and len(data) <= PHOTO_LIMIT:
-                call = lambda chat: self.bot.send_photo(
-                    chat_id=chat, photo=data, caption=cap, parse_mode="HTML", reply_parameters=reply
+                sent = await self._call(
+                    message.room,
+                    self.bot.send_photo,
+                    photo=data,
+                    caption=cap,
+                    parse_mode="HTML",
+                    reply_parameters=reply,
                 )
             else:
-                call = lambda chat: self.bot.send_document(
-                    chat_id=chat,
+                sent = await self._call(
+                    message.room,
+                    self.bot.send_document,
                     document=InputFile(data, filename=name),
                     caption=cap,
                     parse_mode="HTML",
                     reply_parameters=reply,
                 )
-            sent = await self._call(message.room, call)
             ids.append(str(sent.message_id))
             use_caption = False  # the caption goes with the first file only
         return SendResult(message_ids=ids)
 
     async def edit(self, room: RoomRef, message_ids: list[str], message: OutboundMessage) -> SendResult:
         parts = render_parts(message)
-        for i, (mid, text) in enumerate(zip(message_ids, parts)):
+        for i, (mid, text) in enumerate(zip(message_ids, parts, strict=False)):
             markup = keyboard(message) if i == len(parts) - 1 else None
             try:
                 await self._call(
                     room,
-                    lambda chat: self.bot.edit_message_text(
-                        chat_id=chat, message_id=int(mid), text=text, parse_mode="HTML", reply_markup=markup
-                    ),
+                    self.bot.edit_message_text,
+                    message_id=int(mid),
+                    text=text,
+                    parse_mode="HTML",
+                    reply_markup=markup,
                 )
             except PermanentError as exc:
                 if "not modified" in exc.reason or "message to edit not found" in exc.reason:
@@ -135,23 +142,24 @@ class TelegramSender:
     async def delete(self, room: RoomRef, message_ids: list[str]) -> None:
         for mid in message_ids:
             try:
-                await self._call(room, lambda chat: self.bot.delete_message(chat_id=chat, message_id=int(mid)))
+                await self._call(room, self.bot.delete_message, message_id=int(mid))
             except PermanentError as exc:
                 if "not found" in exc.reason or "can't be deleted" in exc.reason:
                     continue
                 raise
 
-    async def _call(self, room: RoomRef, make_call):
+    async def _call(self, room: RoomRef, method: Callable[..., Awaitable[Any]], **params: Any) -> Any:
+        """`method(chat_id=..., **params)`, once more on the new id if the group became a supergroup."""
         try:
             try:
-                return await make_call(self._chat(room))
+                return await method(chat_id=self._chat(room), **params)
             except ChatMigrated as exc:
                 new_id = str(exc.new_chat_id)
                 log.warning("telegram: chat %s became supergroup %s", room.chat_id, new_id)
                 self.migrated[room.chat_id] = new_id
                 if self.on_migrated:
                     await self.on_migrated(room.chat_id, new_id)
-                return await make_call(int(new_id))
+                return await method(chat_id=int(new_id), **params)
         except RetryAfter as exc:
             ra = exc.retry_after
             seconds = ra.total_seconds() if hasattr(ra, "total_seconds") else float(ra)

@@ -34,8 +34,8 @@ from typing import Any
 
 from aiohttp import web
 
-from ._base import Call, FakeServerBase, TokenBucket, read_form, retry_after_seconds
-from .slack_blocks import validate_blocks
+from tests.fakes._base import Call, FakeServerBase, TokenBucket, read_form, retry_after_seconds
+from tests.fakes.slack_blocks import validate_blocks
 
 __all__ = ["FakeSlack", "Call", "SlackError"]
 

@@ -177,7 +177,7 @@ def test_playbook_loader_raises_only_its_documented_error(text):
 
 # ---- hostile YAML files ----------------------------------------------------------------
 ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+    f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=False)
 )
 DEEP = "x: " + "[" * 5000 + "]" * 5000 + "\n"
 DEEP_MAP = "".join("  " * i + f"k{i}:\n" for i in range(600)) + "  " * 600 + "v\n"

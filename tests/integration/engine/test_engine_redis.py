@@ -142,7 +142,7 @@ async def test_ack_racing_a_due_escalation_never_pages_after_the_ack(redis_clien
         ids.append(inc)
         clock.set(T0 + n * 1000 + 301)
 
-        async def ack(delay=n * 2):
+        async def ack(delay=n * 2, inc=inc):
             for _ in range(delay):
                 await asyncio.sleep(0)  # vary who gets ahead (scheduling, not timing)
             await acker.ack(inc, None, "Bob")

@@ -245,11 +245,11 @@ async def test_security_playbook_end_to_end(sc: Scenario, redis_url, fake_slack,
             shown_es = labels[recorded].es if recorded in labels else recorded
             if "blm" in pb.step(ask.step).to or "us" in pb.step(ask.step).to:
                 await fake_slack.wait_for(
-                    lambda f: any(f"Answer: {shown_en}" in m["text"] for m in b.slack_msgs()),
+                    lambda f, shown_en=shown_en: any(f"Answer: {shown_en}" in m["text"] for m in b.slack_msgs()),
                     what=f"answer to {ask.step} shown in Slack",
                 )
             await fake_telegram.wait_for(
-                lambda f: any(f"Respuesta: {shown_es}" in m.get("text", "") for m in b.tg_msgs()),
+                lambda f, shown_es=shown_es: any(f"Respuesta: {shown_es}" in m.get("text", "") for m in b.tg_msgs()),
                 what=f"answer to {ask.step} shown in Telegram",
             )
             assert (await engine.get("NOG-0001")).answers[ask.step] == recorded
