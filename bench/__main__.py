@@ -337,7 +337,6 @@ def _fips(blm_id: str) -> str:
 async def bench_timers(redis: RedisServer, runs: int) -> None:
     from bot.clock import Clock
     from bot.config import Deployment
-    from bot.engine import start_run
     from bot.engine.loader import parse_playbook
     from bot.engine.timers import TimerLoop
     from bot.runtime import Runtime
@@ -352,7 +351,7 @@ async def bench_timers(redis: RedisServer, runs: int) -> None:
 
     async def one(i):
         async with sem:
-            await start_run(rt.core, lp, BLM_IDS[i % len(BLM_IDS)])
+            await rt.engine.start_run(lp, BLM_IDS[i % len(BLM_IDS)])
 
     await asyncio.gather(*(one(i) for i in range(runs)))
     created = time.time() - t0
@@ -369,14 +368,14 @@ async def bench_timers(redis: RedisServer, runs: int) -> None:
     for _ in range(2):
         r = connect_store(redis.url)
         rt2 = Runtime.build(settings, deployment=Deployment.model_validate(DEPLOYMENT), redis=r, clock=Clock())
-        loops.append((rt2, TimerLoop(rt2.core.engine, poll_seconds=0.2)))
-    stop = asyncio.Event()
-    tasks = [asyncio.create_task(loop.run(stop)) for _, loop in loops]
+        loops.append((rt2, TimerLoop(rt2.engine.engine, poll_seconds=0.2)))
+    tasks = [asyncio.create_task(loop.run()) for _, loop in loops]
     while sum(loop.fired for _, loop in loops) < len(ids) and time.time() < due + 600:
         await asyncio.sleep(0.05)
     last = time.time() - due
-    stop.set()
-    await asyncio.gather(*tasks)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
     fired = sum(loop.fired for _, loop in loops)
     split = "/".join(str(loop.fired) for _, loop in loops)
     for rt2, _ in loops:

@@ -8,14 +8,15 @@ import logging
 import signal
 import sys
 
+from pydantic import ValidationError
+
 from bot.config import ConfigError, Settings
+from bot.logs import setup_logging
 
 log = logging.getLogger("bot")
 
 
 def _settings() -> Settings:
-    from pydantic import ValidationError
-
     try:
         return Settings()
     except ValidationError as exc:
@@ -38,7 +39,7 @@ def _secrets(settings: Settings) -> list[str]:
 
 
 def _build_runtime(settings: Settings):
-    from bot.runtime import Runtime
+    from bot.runtime import Runtime  # why: only this command needs it
 
     try:
         return Runtime.build(settings)
@@ -50,7 +51,7 @@ def _build_runtime(settings: Settings):
 
 
 def _runtime_with_edges(settings: Settings):
-    from handlers import build_edges
+    from handlers import build_edges  # why: only this command needs it
 
     rt = _build_runtime(settings)
     try:
@@ -74,9 +75,9 @@ async def _until_signalled() -> None:
 
 
 async def run_serve(settings: Settings, no_worker: bool) -> None:
-    from aiohttp import web
+    from aiohttp import web  # why: only this command needs it
 
-    from bot.web import build_web_app
+    from bot.web import build_web_app  # why: only this command needs it
 
     rt = _runtime_with_edges(settings)
     app = build_web_app(rt)
@@ -103,9 +104,9 @@ async def run_serve(settings: Settings, no_worker: bool) -> None:
 
 
 async def run_worker(settings: Settings) -> None:
-    from aiohttp import web
+    from aiohttp import web  # why: only this command needs it
 
-    from bot.web import build_worker_app
+    from bot.web import build_worker_app  # why: only this command needs it
 
     rt = _runtime_with_edges(settings)
     runner = web.AppRunner(build_worker_app(rt), handle_signals=False)
@@ -125,7 +126,7 @@ async def run_worker(settings: Settings) -> None:
 
 
 def cmd_validate(paths: list[str], settings: Settings) -> int:
-    from bot.validate import validate_paths
+    from bot.validate import validate_paths  # why: only this command needs it
 
     targets = paths or [str(settings.playbooks_dir)] + ([str(p)] if (p := settings.deployment_path()) else [])
     problems, checked = validate_paths(targets)
@@ -163,8 +164,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = _settings()
-    from bot.logs import setup_logging
-
     quiet = args.command in ("demo", "console", "validate", "simulate", "report", "schema")
     setup_logging("WARNING" if quiet else settings.log_level, settings.log_format, _secrets(settings))
 
@@ -175,24 +174,21 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(run_worker(settings))
         return 0
     if args.command == "demo":
-        from handlers.console.demo import run_demo
+        from handlers.console.demo import run_demo  # why: only this command needs it
 
         return asyncio.run(run_demo())
     if args.command == "console":
-        from handlers.console.repl import run_console
+        from handlers.console.repl import run_console  # why: only this command needs it
 
         return asyncio.run(run_console(settings))
     if args.command == "validate":
         return cmd_validate(args.paths, settings)
     if args.command == "report" and args.format == "cap":  # an advisory the bot issued, as CAP 1.2
-        from bot.advisories.report import run_cap_report
+        from bot.advisories.report import run_cap_report  # why: only this command needs it
 
         return asyncio.run(run_cap_report(args.id, settings))
     if args.command in ("simulate", "report", "schema"):
-        try:
-            from bot.engine import cli as engine_cli
-        except ModuleNotFoundError:
-            print(f"{args.command}: the playbook engine is not installed in this build", file=sys.stderr)
-            return 2
+        from bot.engine import cli as engine_cli  # why: only this command needs it
+
         return engine_cli.run(args, settings)
     return 2

@@ -7,14 +7,16 @@ in the worker, one event at a time per room, and commits its effects with the ev
 
 from __future__ import annotations
 
-from redis.asyncio import Redis
-
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
+from redis.asyncio import Redis
+
 from bot.clock import Clock
+from bot.commands.dispatch import run_command
+from bot.commands.registry import CommandRegistry
 from bot.config import Deployment, PersonConfig, Settings
 from bot.delivery.outbox import Effects
 from bot.delivery.queues import Done, Entry
@@ -59,6 +61,15 @@ class Context:
     def blm_id(self) -> str | None:
         return self.room.blm_id if self.room else None
 
+    @property
+    def actor(self) -> str:
+        """Who acted, as one name everywhere (timelines, sitreps, advisories, relayed posts): the
+        configured person's name, else the platform's display name, else "platform:user id"."""
+        if self.person:
+            return self.person.name
+        sender = self.event.sender
+        return sender.display_name or f"{self.event.platform}:{sender.user_id}"
+
     def reply(
         self,
         text: str = "",
@@ -90,26 +101,27 @@ class Context:
 
 
 Listener = Callable[[Context], Awaitable[None]]
+ActionListener = Callable[[Context], Awaitable[bool]]
 
 
 @dataclass
 class Core:
+    """Dispatch, as PTB's handler groups: a command goes to the one registry entry it names; a tap
+    goes to the action listeners in order until one returns True (it was its own); a message, an
+    edit or a deletion goes to every message listener, in order. All of it is given here, at
+    construction, by `Runtime.build`."""
+
     settings: Settings
     deployment: Deployment
     redis: Redis
     clock: Clock = field(default_factory=Clock)
-    rooms: Rooms = field(init=False)
-    # Plug-in points: the bridge listens to messages, the engine to actions, and so on.
-    message_listeners: list[Listener] = field(default_factory=list)
-    action_listeners: list[Callable[[Context], Awaitable[bool]]] = field(default_factory=list)
+    rooms: Rooms = field(kw_only=True)
+    commands: CommandRegistry = field(default_factory=CommandRegistry)
+    message_listeners: Sequence[Listener] = ()
+    action_listeners: Sequence[ActionListener] = ()
     on_enqueue: Callable[[], None] | None = None  # wakes this process's queue runner
-    # The engine plugs these in: a BLM's most recent open incident as (id, is_drill), and a way
-    # to note something (a sitrep) on an incident's timeline.
-    incident_lookup: Callable[[str], Awaitable[tuple[str, bool] | None]] | None = None
-    timeline_note: Callable[..., Awaitable[None]] | None = None
 
     def __post_init__(self):
-        self.rooms = Rooms(self.deployment)
         self._moves_loaded = False
         self._accept = self.redis.register_script(_ACCEPT)
 
@@ -168,12 +180,10 @@ class Core:
         lang = await self.language_of(event, person, room)
         ctx = Context(self, event, room, person, role, lang, effects)
         if event.kind == "command" and event.command:
-            from bot.commands.dispatch import run_command
-
             await run_command(ctx)
         elif event.kind == "action":
-            for listener in self.action_listeners:
-                if await listener(ctx):
+            for on_action in self.action_listeners:
+                if await on_action(ctx):
                     break
         elif event.kind in ("message", "edit", "delete"):
             for listener in self.message_listeners:

@@ -1,5 +1,5 @@
-"""Shared by the engine's unit and integration tests: a Core for Nogales, events, and an outbox
-reader standing in for the Slack/Telegram senders (it collects what each room got)."""
+"""Shared by the engine's unit and integration tests: a bot (Runtime) for Nogales, events, and an
+outbox reader standing in for the Slack/Telegram senders (it collects what each room got)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import json
 
 from bot.clock import ManualClock
 from bot.config import Deployment, Settings
-from bot.core import Core
 from bot.delivery.outbox import Effects
-from bot.engine import PlaybookLibrary, register
+from bot.engine import PlaybookLibrary
 from bot.model import InboundEvent, OutboundOp, RoomRef, Sender
+from bot.runtime import Runtime
 from bot.store import keys
 from tests.unit.engine.helpers import FIXTURES, T0
 
@@ -38,12 +38,15 @@ DEPLOYMENT = {
 _ids = itertools.count(1)
 
 
-def make_core(redis, clock=None, playbooks=FIXTURES) -> Core:
-    core = Core(
-        Settings(playbooks_dir=playbooks), Deployment.model_validate(DEPLOYMENT), redis, clock or ManualClock(T0)
+def make_core(redis, clock=None, playbooks=FIXTURES) -> Runtime:
+    """The whole bot (no workers started): `.core` dispatches, `.engine` runs playbooks."""
+    return Runtime.build(
+        Settings(playbooks_dir=playbooks),
+        Deployment.model_validate(DEPLOYMENT),
+        redis,
+        clock or ManualClock(T0),
+        library=PlaybookLibrary.load(playbooks),
     )
-    register(core, PlaybookLibrary.load(playbooks))
-    return core
 
 
 def event(kind: str, room: RoomRef, user: str, **kw) -> InboundEvent:
@@ -62,11 +65,11 @@ def command(room: RoomRef, user: str, text: str) -> InboundEvent:
     return event("command", room, user, command=name, text=rest)
 
 
-async def handle(core: Core, ev: InboundEvent) -> Effects:
+async def handle(bot: Runtime, ev: InboundEvent) -> Effects:
     """What the worker does with one inbound event: dispatch, commit the effects."""
-    effects = Effects(core.clock.now())
-    await core.dispatch(ev, effects)
-    await effects.commit(core.redis)
+    effects = Effects(bot.clock.now())
+    await bot.core.dispatch(ev, effects)
+    await effects.commit(bot.redis)
     return effects
 
 

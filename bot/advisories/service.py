@@ -12,12 +12,16 @@ import logging
 import secrets
 
 import aiohttp
+from redis.asyncio import Redis
 
 from bot.advisories.fetch import ConditionalFetcher
 from bot.advisories.publish import Publisher, StartPlaybooks
 from bot.advisories.source_cap import fetch_cap_feed
 from bot.advisories.source_nws import Fetched, fetch_nws
+from bot.clock import Clock
+from bot.config import Deployment, Settings
 from bot.directory import get_blm
+from bot.rooms import Rooms
 from bot.store import keys
 
 log = logging.getLogger(__name__)
@@ -57,28 +61,29 @@ class Lease:
 
 
 class AdvisoryService:
-    def __init__(self, core, settings, start_playbooks: StartPlaybooks | None = None):
-        self.core = core
+    def __init__(
+        self,
+        redis: Redis,
+        clock: Clock,
+        rooms: Rooms,
+        settings: Settings,
+        deployment: Deployment,
+        start_playbooks: StartPlaybooks | None = None,
+    ):
+        self.redis = redis
+        self.rooms = rooms
         self.settings = settings
-        self.clock = core.clock
-        self.publisher = Publisher(core, start_playbooks)
+        self.clock = clock
+        self.publisher = Publisher(redis, clock, rooms, deployment, start_playbooks)
         period = float(settings.advisory_poll_seconds or 0)
-        self.lease = Lease(core.redis, keys.ADVISORY_LOCK, ttl_seconds=max(60, int(period * 3)))
+        self.lease = Lease(redis, keys.ADVISORY_LOCK, ttl_seconds=max(60, int(period * 3)))
         self._session: aiohttp.ClientSession | None = None
         self.polls = 0  # completed polls in this process (tests, metrics)
-
-    @property
-    def start_playbooks(self) -> StartPlaybooks | None:
-        return self.publisher._start_playbooks
-
-    @start_playbooks.setter
-    def start_playbooks(self, value: StartPlaybooks | None) -> None:
-        self.publisher._start_playbooks = value
 
     def _fetcher(self) -> ConditionalFetcher:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(raise_for_status=False)
-        return ConditionalFetcher(self.core.redis, self.clock, self._session)
+        return ConditionalFetcher(self.redis, self.clock, self._session)
 
     async def tick(self) -> bool:
         """Poll once if this process holds (or gets) the lease. Returns whether it polled."""
@@ -92,7 +97,7 @@ class AdvisoryService:
         is logged (and backs off) and never stops the others."""
         fetcher = self._fetcher()
         user_agent = self.settings.nws_user_agent
-        for blm_id in self.core.rooms.configured_blms():
+        for blm_id in self.rooms.configured_blms():
             blm = get_blm(blm_id)
             await self._run_source(
                 f"NWS {blm_id}",
@@ -126,7 +131,7 @@ class AdvisoryService:
                 log.debug("advisory lease renewal failed", exc_info=True)
 
     async def run(self) -> None:
-        """The worker loop (a `runtime.extra_loops` factory)."""
+        """The worker loop: polls until the runtime cancels it, then lets the lease go."""
         period = float(self.settings.advisory_poll_seconds or 0)
         if period <= 0:
             log.info("advisory polling is off (ADVISORY_POLL_SECONDS=0)")

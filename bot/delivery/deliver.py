@@ -7,18 +7,17 @@ permanent refusal moves the operation to the dead-letter stream and tells the se
 
 from __future__ import annotations
 
-from bot.config import Settings
-
-from redis.asyncio import Redis
-
 import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from redis.asyncio import Redis
+
 from bot.clock import Clock
-from bot.delivery.queues import Done, Entry, RetryAt
+from bot.config import Settings
+from bot.delivery.queues import Done, Entry, RetryAt, group_streams
 from bot.delivery.ratelimit import RateLimiter, limits_for_room
 from bot.delivery.relaymap import COALESCED, ORIGIN, THREAD, reply_target
 from bot.delivery.senders import RoomSender
@@ -126,7 +125,7 @@ class Deliverer:
         if len(ops) < 2 or not _coalescable(op, op):
             return op, []
         first_notice = bool(await self.redis.set(keys.notice(f"delayed:{room.key}"), "1", nx=True, ex=900))
-        combined = self.coalesce(ops, first_notice)
+        combined = self.coalesce(ops, first_notice) if self.coalesce else None
         if combined is None:
             return op, []
         # Keep only as many as the combiner took (it stops at the size limit).
@@ -217,8 +216,6 @@ class Deliverer:
         return Done(write)
 
     async def _depth(self, group: str) -> int:
-        from bot.delivery.queues import group_streams
-
         total = 0
         for stream in group_streams(group):
             total += await self.redis.xlen(stream)

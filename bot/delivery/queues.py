@@ -9,15 +9,15 @@ entry's removal in one MULTI, so a crash at any point either redoes the entry or
 
 from __future__ import annotations
 
-from redis.asyncio import Redis
-from redis.asyncio.client import Pipeline
-
 import asyncio
 import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from bot.clock import Clock
 from bot.store import keys

@@ -6,6 +6,14 @@ import asyncio
 import json
 import sys
 
+from bot.clock import Clock
+from bot.config import ConfigError, load_deployment
+from bot.engine.domain import EngineDomain
+from bot.engine.schema import json_schema
+from bot.engine.simulate import simulate
+from bot.rooms import Rooms
+from bot.store import connect_store
+
 
 def _pairs(items: list[str], what: str) -> dict[str, str]:
     out = {}
@@ -19,13 +27,9 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
 
 def run(args, settings) -> int:
     if args.command == "schema":
-        from bot.engine import json_schema
-
         print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
         return 0
     if args.command == "simulate":
-        from bot.engine import simulate
-
         try:
             text = simulate(
                 args.playbook,
@@ -47,11 +51,6 @@ def run(args, settings) -> int:
 
 
 async def _report(args, settings) -> int:
-    from bot.config import ConfigError, load_deployment
-    from bot.core import Core
-    from bot.engine import report
-    from bot.store import connect_store
-
     if settings.redis_url is None:
         print("report: incidents live in Redis; set REDIS_URL to the bot's Redis", file=sys.stderr)
         return 2
@@ -62,8 +61,10 @@ async def _report(args, settings) -> int:
         return 2
     redis = connect_store(settings.redis_url.get_secret_value())
     try:
-        core = Core(settings, deployment, redis)
-        print(await report(core, args.id.upper(), fmt=args.format, lang=args.lang))
+        engine = EngineDomain.from_dir(
+            redis, Clock(), Rooms(deployment), settings.playbooks_dir, deployment.retention_days
+        )
+        print(await engine.incident_report(args.id.upper(), fmt=args.format, lang=args.lang))
         return 0
     except LookupError as exc:
         print(f"report: {exc}", file=sys.stderr)

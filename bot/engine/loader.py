@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from bot.engine.schema import (
     PostStep,
     Text,
 )
+from bot.engine.state import RunState
+from bot.engine.steps import scope as make_scope
 from bot.yamlload import LoadedYaml, YamlProblem, load_yaml
 
 log = logging.getLogger(__name__)
@@ -134,9 +137,6 @@ def check_playbook(pb: Playbook, loaded: LoadedYaml | None, filename: str) -> li
                 at(loc + (lang,), problem)
 
     # a sample scope with the defaults, to catch undefined names in checklist items early
-    from bot.engine.state import RunState
-    from bot.engine.steps import scope as make_scope
-
     sample = RunState(
         id="XXX-0000",
         blm_id="nogales",
@@ -317,8 +317,6 @@ class PlaybookLibrary:
 
 
 def _norm(name: str) -> str:
-    import unicodedata
-
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return " ".join(folded.lower().split())
 

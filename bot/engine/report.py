@@ -8,7 +8,7 @@ from bot.directory import get_blm
 from bot.engine.schema import AskStep, ChecklistStep, Playbook
 from bot.engine.state import Event, RunState
 from bot.engine.times import iso, three
-from bot.i18n import t
+from bot.i18n import CATALOG, t
 
 
 def _audience(to, lang: str) -> str:
@@ -37,8 +37,6 @@ def describe(event: Event, lang: str) -> str:
     if kind == "branch":
         values["goto"] = d.get("goto") or "—"
     key = f"engine.ev.{kind}"
-    from bot.i18n import CATALOG
-
     if key not in CATALOG:
         return f"{kind}: {json.dumps(d, ensure_ascii=False)}"
     return t(key, lang, **values)

@@ -9,13 +9,12 @@ Telegram) cannot both commit on the same state: the loser retries on the new sta
 
 from __future__ import annotations
 
-from redis.asyncio import Redis
-from redis.asyncio.client import Pipeline
-
 import json
 import logging
 from collections.abc import Awaitable, Callable
 
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 from redis.exceptions import WatchError
 
 from bot.buttons import make_button

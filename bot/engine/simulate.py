@@ -7,11 +7,12 @@ mentions and private-chat notices show who would be paged.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.clock import ManualClock
-from bot.config import Deployment
+from bot.config import Deployment, Settings
 from bot.delivery.outbox import Effects
 from bot.directory import BLMS, get_blm
 from bot.engine.loader import PlaybookLibrary, load_file
@@ -101,8 +102,6 @@ async def simulate_async(
     if path.suffix in (".yaml", ".yml") or path.is_file():
         lp = load_file(path, playbook_path_or_id)  # raises PlaybookError with file:line problems
     else:
-        from bot.config import Settings
-
         library = PlaybookLibrary.load(playbooks_dir or Settings().playbooks_dir)
         found = library.get(playbook_path_or_id)
         if found is None:
@@ -190,3 +189,16 @@ async def _reload(engine: Engine, incident_id: str) -> RunState:
     if state is None:  # the simulation's own incident: it cannot vanish
         raise LookupError(f"no incident {incident_id}")
     return state
+
+
+def simulate(
+    playbook_path_or_id: str,
+    blm: str | None = None,
+    params: dict | None = None,
+    answers: dict | None = None,
+    ack: str = "none",
+    lang: str = "en",
+    playbooks_dir=None,
+) -> str:
+    """`python -m bot simulate`: the run on a virtual clock, as text. No Redis server needed."""
+    return asyncio.run(simulate_async(playbook_path_or_id, blm, params, answers, ack, lang, playbooks_dir))

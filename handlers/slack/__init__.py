@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import Settings
+from bot.core import Core
 from bot.metrics import METRICS
+from bot.model import TransientError
 from bot.store import keys
+from handlers.files import FileFetchers, FileTooBig, FileUnavailable
 from handlers.slack import listeners
 from handlers.slack.sender import SlackSender
 
@@ -68,10 +75,10 @@ class SlackIdentity:
 class SlackEdge:
     name = "slack"
 
-    def __init__(self, settings, core):
+    def __init__(self, settings: Settings, core: Core, files: FileFetchers | None = None):
         self.settings = settings
         self.core = core
-        token = settings.slack_bot_token.get_secret_value()
+        token = settings.slack_bot_token.get_secret_value()  # type: ignore[union-attr]  # built only when set
         # Our delivery layer owns retries (and counts them): no hidden resends inside the client.
         self.client = AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=15, retry_handlers=[])
         self.identity = SlackIdentity()
@@ -90,9 +97,9 @@ class SlackEdge:
             ignoring_self_events_enabled=False,  # we tell bots apart ourselves (needs auth.test first)
         )
         listeners.register(self.app, core, self.identity)
-        self.sender = SlackSender(self.client)
+        self.sender = SlackSender(self.client, files)
         self._verifier = None if socket_mode else SignatureVerifier(secret or "")
-        self._socket_handler = None
+        self._socket_handler: Any = None  # slack_bolt AsyncSocketModeHandler, in Socket Mode
 
     def _make_authorize(self):
         identity, client = self.identity, self.client
@@ -147,15 +154,10 @@ class SlackEdge:
     async def fetch_file(self, att) -> bytes:
         """A Slack file's bytes (url_private, with the bot token); refused over Telegram's 50 MB
         upload limit, since Telegram is where Slack files go."""
-        import aiohttp
-
-        from bot.model import TransientError
-        from handlers.files import FileTooBig, FileUnavailable
-
         limit = 50 * 1024 * 1024
         if att.size and att.size > limit:
             raise FileTooBig(att.size, limit, "telegram")
-        headers = {"Authorization": f"Bearer {self.settings.slack_bot_token.get_secret_value()}"}
+        headers = {"Authorization": f"Bearer {self.settings.slack_bot_token.get_secret_value()}"}  # type: ignore[union-attr]
         try:
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
                 async with session.get(att.file_ref, headers=headers) as resp:
@@ -181,17 +183,13 @@ class SlackEdge:
             await runtime.redis.delete(keys.credentials_rejected("slack"))
             log.info("slack: signed in as %s in team %s", auth.get("user"), auth.get("team"))
         except Exception as exc:
-            from slack_sdk.errors import SlackApiError
-
-            from handlers.slack.sender import SlackSender as _S
-
             if isinstance(exc, SlackApiError):
-                err = _S._classify(exc)
+                err = SlackSender._classify(exc)
                 if getattr(err, "credentials", False):
                     await runtime.redis.set(keys.credentials_rejected("slack"), str(err))
             log.error("slack: auth.test failed (%s); will keep trying on each send", type(exc).__name__)
         if receive and self.settings.slack_app_token:
-            from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+            from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler  # why: only in Socket Mode
 
             self._socket_handler = AsyncSocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value())
             await self._socket_handler.connect_async()

@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.model import OutboundMessage, PermanentError, RateLimited, RoomRef, SendResult, TransientError
+from handlers.files import FileFetchers, FileTooBig, FileUnavailable, notice_for
 from handlers.slack.render import escape, render_posts
 
 log = logging.getLogger(__name__)
@@ -32,10 +33,9 @@ GONE_IGNORED = {"message_not_found", "cant_update_message", "cant_delete_message
 class SlackSender:
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient):
+    def __init__(self, client: AsyncWebClient, files: FileFetchers | None = None):
         self.client = client
-
-    files = None  # handlers.files.FileFetchers, set by build_edges
+        self.files = files  # fetches a relayed file from the platform it came from
 
     async def post(self, message: OutboundMessage) -> SendResult:
         if message.attachments and not message.ephemeral_to:
@@ -62,8 +62,6 @@ class SlackSender:
     async def _post_files(self, message: OutboundMessage) -> SendResult:
         """A relayed file, uploaded with files_upload_v2 and the attribution as its comment; a
         notice instead when it cannot be fetched (over a size limit, gone)."""
-        from handlers.files import FileTooBig, FileUnavailable, notice_for
-
         text_only = message.model_copy(update={"attachments": []})
         comment = render_posts(text_only)[0]["text"]
         ids: list[str] = []

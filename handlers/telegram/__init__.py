@@ -18,9 +18,12 @@ from telegram import Update
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
 
+from bot.config import Settings
+from bot.core import Core
 from bot.metrics import METRICS
-from bot.model import RoomRef
+from bot.model import RoomRef, TransientError
 from bot.store import keys
+from handlers.files import FileFetchers, FileTooBig, FileUnavailable
 from handlers.telegram.inbound import update_to_inbound
 from handlers.telegram.menu import register_menus
 from handlers.telegram.sender import TelegramSender
@@ -35,7 +38,7 @@ POLL_LOCK = "telegram-poll"
 class TelegramEdge:
     name = "telegram"
 
-    def __init__(self, settings, core):
+    def __init__(self, settings: Settings, core: Core, files: FileFetchers | None = None):
         self.settings = settings
         self.core = core
         if settings.telegram_webhook_url and not settings.telegram_webhook_secret:
@@ -43,14 +46,14 @@ class TelegramEdge:
         root = settings.telegram_api_url
         self.application = (
             Application.builder()
-            .token(settings.telegram_bot_token.get_secret_value())
+            .token(settings.telegram_bot_token.get_secret_value())  # type: ignore[union-attr]  # built only when set
             .base_url(f"{root}/bot")
             .base_file_url(f"{root}/file/bot")
             .updater(None)
             .build()
         )
         self.bot = self.application.bot
-        self.sender = TelegramSender(self.bot, on_migrated=self._migrated)
+        self.sender = TelegramSender(self.bot, on_migrated=self._migrated, files=files)
         self.username: str | None = None
         self._poll_task: asyncio.Task | None = None
         self._stopping = asyncio.Event()
@@ -101,12 +104,10 @@ class TelegramEdge:
     async def _migrated(self, old: str, new: str) -> None:
         old_ref, new_ref = RoomRef(platform="telegram", chat_id=old), RoomRef(platform="telegram", chat_id=new)
         if self.core.rooms.move_room(old_ref, new_ref):
-            await self.core.redis.hset(keys.ROOM_MOVES, old_ref.key, new_ref.key)
+            await self.core.redis.hset(keys.ROOM_MOVES, old_ref.key, new_ref.key)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
 
     async def fetch_file(self, att) -> bytes:
         """A Telegram file's bytes (bots may download up to 20 MB)."""
-        from handlers.files import FileTooBig, FileUnavailable
-
         limit = 20 * 1024 * 1024
         if att.size and att.size > limit:
             raise FileTooBig(att.size, limit, "telegram")
@@ -120,8 +121,6 @@ class TelegramEdge:
                 raise FileTooBig(att.size, limit, "telegram") from None
             raise FileUnavailable(f"telegram: {exc.message}") from None
         except (TimedOut, NetworkError) as exc:
-            from bot.model import TransientError
-
             raise TransientError(f"telegram file: {exc.message}") from None
 
     # ---- lifecycle ------------------------------------------------------------------------
@@ -143,7 +142,7 @@ class TelegramEdge:
         if self.settings.telegram_webhook_url and receive:
             await self.bot.set_webhook(
                 url=self.settings.telegram_webhook_url,
-                secret_token=self.settings.telegram_webhook_secret.get_secret_value(),
+                secret_token=self.settings.telegram_webhook_secret.get_secret_value(),  # type: ignore[union-attr]  # checked in __init__
                 allowed_updates=ALLOWED_UPDATES,
                 max_connections=1,  # one update at a time keeps each chat's order
             )

@@ -21,6 +21,7 @@ from telegram.error import (
 
 from bot.bridge.convert import telegram_html_to_plain as html_to_plain
 from bot.model import OutboundMessage, PermanentError, RateLimited, RoomRef, SendResult, TransientError
+from handlers.files import FileFetchers, FileTooBig, FileUnavailable, notice_for
 from handlers.telegram.render import esc, keyboard, render_parts
 
 CAPTION_LIMIT = 1024
@@ -33,15 +34,14 @@ log = logging.getLogger(__name__)
 class TelegramSender:
     platform = "telegram"
 
-    def __init__(self, bot: Bot, on_migrated=None):
+    def __init__(self, bot: Bot, on_migrated=None, files: FileFetchers | None = None):
         self.bot = bot
+        self.files = files  # fetches a relayed file from the platform it came from
         self.on_migrated = on_migrated  # async (old_chat_id, new_chat_id) -> None
         self.migrated: dict[str, str] = {}
 
     def _chat(self, room: RoomRef) -> int:
         return int(self.migrated.get(room.chat_id, room.chat_id))
-
-    files = None  # handlers.files.FileFetchers, set by build_edges
 
     async def post(self, message: OutboundMessage) -> SendResult:
         if message.attachments:
@@ -71,8 +71,6 @@ class TelegramSender:
     async def _post_files(self, message: OutboundMessage) -> SendResult:
         """A relayed file: the attribution (and text) as its caption when short enough; over a
         limit or unavailable, a notice in its place, never silence."""
-        from handlers.files import FileTooBig, FileUnavailable, notice_for
-
         ids: list[str] = []
         text_only = message.model_copy(update={"attachments": []})
         caption = render_parts(text_only)

@@ -40,7 +40,7 @@ class PlaybookStub:
     def __init__(self):
         self.calls: list[tuple] = []
 
-    def __call__(self, core, event_names, blm_id, chain_id, effects):
+    def __call__(self, event_names, blm_id, chain_id, effects):
         self.calls.append((tuple(event_names), blm_id, chain_id))
         from bot.directory import get_blm
 
@@ -72,11 +72,11 @@ class Harness:
             deployment=Deployment.model_validate(deployment or DEPLOYMENT),
             redis=redis,
             clock=clock or self.clock,
+            advisory_playbooks=self.playbooks,
         )
         rt.senders.update(
             {"slack": ConsoleSender("slack", echo=None), "telegram": ConsoleSender("telegram", echo=None)}
         )
-        rt.advisory_service.start_playbooks = self.playbooks
         self.runtimes.append(rt)
         return rt
 

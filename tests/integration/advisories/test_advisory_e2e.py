@@ -210,7 +210,7 @@ async def test_the_worker_runs_the_poller_loop(nws):
     nws.set_point(EL_PASO_POINT, [nws_feature(HEAT_ID, sent=now, expires=now + timedelta(days=1))])
     h = Harness(nws, fakeredis.FakeServer(version=(7, 0)), Clock(), PlaybookStub())
     rt = h.runtime(poll=3600)
-    assert rt.advisory_service.run in rt.extra_loops
+    assert rt.advisory_service in rt.loops
     await rt.start_workers()
     try:
 
@@ -227,6 +227,6 @@ async def test_the_worker_runs_the_poller_loop(nws):
 async def test_polling_off_registers_no_loop(harness):
     rt = harness.runtime(poll=0)
     service = rt.advisory_service
-    assert all(getattr(loop, "__self__", None) is not service for loop in rt.extra_loops)
+    assert service not in rt.loops
     polling = harness.runtime(poll=120)
-    assert any(getattr(loop, "__self__", None) is polling.advisory_service for loop in polling.extra_loops)
+    assert polling.advisory_service in polling.loops

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.clock import Clock
-from bot.engine import TimerLoop, get_engine
+from bot.engine import TimerLoop
 from tests.fakes.builders import (
     slack_block_action,
     slack_message_event,
@@ -210,7 +210,7 @@ async def test_security_playbook_end_to_end(sc: Scenario, redis_url, fake_slack,
     clock = MovableClock()
     async with running_bot(make_settings(redis_url, fake_slack, fake_telegram), DEPLOYMENT, clock=clock) as running:
         b = Bot(running, fake_slack, fake_telegram)
-        engine = get_engine(running.runtime.core)
+        engine = running.runtime.engine.engine
         assert engine.clock is clock
         timers = TimerLoop(engine)
 
