@@ -79,7 +79,8 @@ class Runtime:
         rooms = Rooms(deployment)
 
         # The domains, each with what it needs.
-        bridge = Bridge()
+        map_ttl = deployment.message_map_days * 86400
+        bridge = Bridge(redis, map_ttl)
         if library is None:
             engine = EngineDomain.from_dir(redis, clock, rooms, settings.playbooks_dir, deployment.retention_days)
         else:
@@ -111,9 +112,9 @@ class Runtime:
             clock,
             settings,
             senders,
-            map_ttl_seconds=deployment.message_map_days * 86400,
+            map_ttl_seconds=map_ttl,
             on_permanent_failure=TellSenderSide(rooms, redis, clock),
-            coalesce=bridge.coalesce,
+            hooks=bridge.delivery_hooks,
         )
         runner = QueueRunner(redis, clock, {"in:": core.handle_inbound, "out:": deliverer.handle}, wake=wake)
         return cls(

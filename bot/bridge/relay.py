@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 from bot.bridge import convert
-from bot.delivery.relaymap import record_thread
+from bot.bridge.relaymap import record_thread
 from bot.i18n import t
 from bot.model import Attachment, OutboundMessage, OutboundOp
 

@@ -83,6 +83,11 @@ def group_streams(group: str) -> list[str]:
     return [keys.queue(group)]
 
 
+def is_low_priority(stream: str) -> bool:
+    """The `:lo` stream of an outbound group: chat that may wait (and be combined) behind the rest."""
+    return stream.endswith(":lo")
+
+
 def push(pipe, group: str, payload: dict, now: float, priority: str = "lo") -> None:
     """Queue `payload` on `group` inside the caller's pipeline (so it commits with other writes)."""
     streams = group_streams(group)
