@@ -20,7 +20,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from bot.clock import Clock
-from bot.store import keys
+from bot.store import keys, lease
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +36,6 @@ for i = 2, #KEYS do
 end
 redis.call('ZREM', KEYS[1], ARGV[1])
 return 1
-"""
-
-_RELEASE_LEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
-
-_RENEW_LEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0
 """
 
 
@@ -113,8 +103,8 @@ class QueueRunner:
 
     def __post_init__(self):
         self._retire = self.redis.register_script(_RETIRE_IF_EMPTY)
-        self._release = self.redis.register_script(_RELEASE_LEASE)
-        self._renew = self.redis.register_script(_RENEW_LEASE)
+        self._release = self.redis.register_script(lease.RELEASE)  # the one lease's Lua, per group key
+        self._renew = self.redis.register_script(lease.RENEW)
         self._sem = asyncio.Semaphore(self.concurrency)
         self._tasks: set[asyncio.Task] = set()
 

@@ -15,6 +15,7 @@ import asyncio
 import logging
 import secrets
 
+from bot.aio import cancel_requested
 from bot.engine.runs import Engine
 from bot.metrics import METRICS
 from bot.store import keys
@@ -101,7 +102,7 @@ class TimerLoop:
 
     async def run(self) -> None:
         """Fire due timers until the runtime cancels this loop."""
-        while True:
+        while not cancel_requested():
             try:
                 await self.fire_due()
             except asyncio.CancelledError:

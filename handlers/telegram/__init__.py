@@ -11,7 +11,6 @@ import asyncio
 import hmac
 import json
 import logging
-import secrets
 
 from aiohttp import web
 from telegram import Update
@@ -23,6 +22,7 @@ from bot.core import Core
 from bot.metrics import METRICS
 from bot.model import RoomRef, TransientError
 from bot.store import keys
+from bot.store.lease import Lease
 from handlers.files import FileFetchers, FileTooBig, FileUnavailable
 from handlers.telegram.inbound import update_to_inbound
 from handlers.telegram.menu import register_menus
@@ -41,6 +41,7 @@ class TelegramEdge:
     def __init__(self, settings: Settings, core: Core, files: FileFetchers | None = None):
         self.settings = settings
         self.core = core
+        self.redis = core.redis
         if settings.telegram_webhook_url and not settings.telegram_webhook_secret:
             raise ValueError("TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set")
         root = settings.telegram_api_url
@@ -125,7 +126,6 @@ class TelegramEdge:
 
     # ---- lifecycle ------------------------------------------------------------------------
     async def start(self, runtime, *, receive: bool) -> None:
-        self.redis = runtime.redis
         try:
             await self.application.initialize()  # getMe
             self.username = self.bot.username
@@ -163,16 +163,13 @@ class TelegramEdge:
     async def poll_forever(self) -> None:
         """Long polling by one process at a time (a Redis lease); the offset lives in Redis and
         moves only after the updates are queued, so a crash re-reads rather than loses."""
-        token = secrets.token_hex(8)
-        lock = keys.lock(POLL_LOCK)
+        lease = Lease(self.redis, keys.lock(POLL_LOCK), ttl_ms=60_000)
         deleted_webhook = False
         while not self._stopping.is_set():
             try:
-                holder = await self.redis.set(lock, token, nx=True, ex=60) or await self.redis.get(lock) == token
-                if not holder:
+                if not await lease.acquire():  # taken, or renewed by its holder, in one atomic step
                     await _wait(self._stopping, 5)
                     continue
-                await self.redis.expire(lock, 60)
                 if not deleted_webhook:
                     await self.bot.delete_webhook(drop_pending_updates=False)
                     deleted_webhook = True
