@@ -1,7 +1,7 @@
 """`python -m bench [--quick]`: every benchmark, one table, baselines measured in the same run.
 
 Needs `redis-server` on the PATH (a private one is started on a free port) and the test fakes
-(tests/fakes); talks only to loopback. See bench/README.md.
+(testing/fakes); talks only to loopback. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -19,14 +19,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers  # noqa: E402
-from tests.fakes.redis_server import RedisServer  # noqa: E402
-from tests.fakes.slack_api import FakeSlack  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
-from tests.integration.cluster import (  # noqa: E402
+from testing.cluster import (
     BLM_IDS,
     DEPLOYMENT,
     FIXTURE_PLAYBOOKS,
@@ -36,7 +29,11 @@ from tests.integration.cluster import (  # noqa: E402
     slack_channel,
     tg_chat,
 )
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot  # noqa: E402
+from testing.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
+from testing.fakes.redis_server import RedisServer
+from testing.fakes.slack_api import FakeSlack
+from testing.fakes.telegram_api import FakeTelegram
+from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 ROWS: list[tuple[str, str, str, str]] = []  # (benchmark, figure, baseline, ratio / target)
 
@@ -247,8 +244,8 @@ async def bench_ack_processes(redis: RedisServer, per_room: int) -> None:
 
 # ---- 3: advisory fan-out with the default rate limits ----------------------------------------
 async def bench_advisory(redis: RedisServer) -> None:
-    from tests.fakes.alerts import nws_feature
-    from tests.fakes.nws_api import FakeNWS
+    from testing.fakes.alerts import nws_feature
+    from testing.fakes.nws_api import FakeNWS
 
     await fresh(redis)
     slack, tg, nws = FakeSlack(rate_limit=True), FakeTelegram(rate_limit=True), FakeNWS()

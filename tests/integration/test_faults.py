@@ -10,11 +10,11 @@ import time
 import pytest
 
 from bot.store import keys
-from tests.fakes._base import wait_for_fakes
-from tests.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
-from tests.fakes.redis_server import RedisServer
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
-from tests.integration.test_scale_out import posts_in_order
+from testing.cluster import posts_in_order
+from testing.fakes._base import wait_for_fakes
+from testing.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
+from testing.fakes.redis_server import RedisServer
+from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 

@@ -15,11 +15,11 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from tests.fakes import builders as b
-from tests.fakes import netguard
-from tests.fakes.netguard import NetworkAccessDenied
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.telegram_api import FakeTelegram
+from testing.fakes import builders as b
+from testing.fakes import netguard
+from testing.fakes.netguard import NetworkAccessDenied
+from testing.fakes.slack_api import FakeSlack
+from testing.fakes.telegram_api import FakeTelegram
 
 SLACK_TOKEN = "xoxb-test-token"
 TG_TOKEN = "123456:TEST-token"

@@ -10,8 +10,8 @@ from bot.advisories.publish import active_advisories
 from bot.advisories.source_nws import source_key
 from bot.directory import get_blm
 from bot.store import keys
-from tests.fakes.alerts import EL_PASO_POINT, T0, nws_feature
-from tests.integration.advisories.conftest import EP_SLACK, EP_TG, LR_SLACK, LR_TG
+from testing.advisories import EP_SLACK, EP_TG, LR_SLACK, LR_TG
+from testing.fakes.alerts import EL_PASO_POINT, T0, nws_feature
 
 HEAT_ID = "urn:oid:2.49.0.1.840.0.aaaa.001.1"
 
@@ -180,7 +180,7 @@ async def test_recorded_expired_fixture_is_not_posted(harness, nws, caplog):
 
 
 async def test_deployment_filters_drop_minor_and_denied_events(harness, nws):
-    from tests.integration.advisories.conftest import DEPLOYMENT
+    from testing.advisories import DEPLOYMENT
 
     deployment = {**DEPLOYMENT, "advisories": {"min_severity": "Moderate", "events_deny": ["Dust Advisory"]}}
     nws.set_point(
@@ -204,7 +204,7 @@ async def test_the_worker_runs_the_poller_loop(nws):
     import fakeredis
 
     from bot.clock import Clock
-    from tests.integration.advisories.conftest import Harness, PlaybookStub
+    from testing.advisories import Harness, PlaybookStub
 
     now = datetime.now(UTC)
     nws.set_point(EL_PASO_POINT, [nws_feature(HEAT_ID, sent=now, expires=now + timedelta(days=1))])

@@ -5,8 +5,8 @@ import asyncio
 from bot.clock import ManualClock
 from bot.engine import TimerLoop
 from bot.store import keys
-from tests.engine_support import CENTRAL_US, MX, US, Outbox, command, event, handle, make_core
-from tests.unit.engine.helpers import T0
+from testing.engine import CENTRAL_US, MX, US, Outbox, command, event, handle, make_core
+from testing.playbooks import T0
 
 
 async def test_full_run_checklist_ask_ack_escalation(redis_client):

@@ -16,7 +16,7 @@ import pytest
 
 from bot.clock import Clock
 from bot.engine import TimerLoop
-from tests.fakes.builders import (
+from testing.fakes.builders import (
     slack_block_action,
     slack_message_event,
     slack_signed,
@@ -25,7 +25,7 @@ from tests.fakes.builders import (
     tg_message_update,
     tg_webhook_headers,
 )
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
+from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 SLACK_ROOM, TG_ROOM = "C0NOGALES", -1001000000003
 SLACK_CENTRAL, TG_CENTRAL = "C0CENTRAL", -1001000000000

@@ -9,8 +9,8 @@ import fakeredis
 import pytest
 
 from bot.clock import ManualClock
-from tests.fakes.alerts import EL_PASO_POINT, LAREDO_POINT, T0, nws_feature
-from tests.integration.advisories.conftest import EP_SLACK, EP_TG, LR_SLACK, LR_TG, Harness
+from testing.advisories import EP_SLACK, EP_TG, LR_SLACK, LR_TG, Harness
+from testing.fakes.alerts import EL_PASO_POINT, LAREDO_POINT, T0, nws_feature
 
 HEAT_ID = "urn:oid:2.49.0.1.840.0.weather.heat.1"
 

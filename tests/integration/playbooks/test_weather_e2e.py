@@ -15,7 +15,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.engine import TimerLoop
 from bot.engine.report import build_report
-from tests.fakes.builders import (
+from testing.fakes.builders import (
     slack_block_action,
     slack_signed,
     slack_slash_command_form,
@@ -23,7 +23,7 @@ from tests.fakes.builders import (
     tg_message_update,
     tg_webhook_headers,
 )
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
+from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 PLAYBOOKS = Path(__file__).resolve().parents[3] / "playbooks"
 ELP_SLACK, ELP_TG = "C0ELPASO", -1001000000005

@@ -16,7 +16,7 @@ from bot.bridge.convert import (
 from bot.model import OutboundMessage, RoomRef
 from handlers.slack.render import render_posts
 from handlers.telegram.render import render_parts
-from tests.fakes.telegram_text import parse_html
+from testing.fakes.telegram_text import parse_html
 
 SLACK_PEOPLE = {"U0BOB": ("Bob Carter", "5550003"), "U0JO": ("Jo Kim", None)}
 TG_PEOPLE = {"5550001": ("Ana Ruiz", "U0ANA"), "5550002": ("Luis Peña", None)}

@@ -5,7 +5,7 @@ from fakeredis import FakeAsyncRedis, FakeServer
 
 from bot.delivery.outbox import Effects
 from bot.store import keys
-from tests.engine_support import CENTRAL_US, MX, US, Outbox, command, event, handle, make_core
+from testing.engine import CENTRAL_US, MX, US, Outbox, command, event, handle, make_core
 
 
 @pytest.fixture
