@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from bot import limits
 from bot.i18n import t
 from bot.model import Attachment
 
-MB = 1024 * 1024
+MB = limits.MB
 
 
 class FileTooBig(Exception):

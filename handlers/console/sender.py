@@ -10,8 +10,8 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.bridge.convert import slack_mrkdwn_to_plain, telegram_html_to_plain
 from bot.i18n import t
+from bot.markup import slack_mrkdwn_to_plain, telegram_html_to_plain
 from bot.model import OutboundMessage, RoomRef, SendResult
 
 

@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import limits
 from bot.config import Settings
 from bot.core import Core
 from bot.metrics import METRICS
@@ -154,7 +155,7 @@ class SlackEdge:
     async def fetch_file(self, att) -> bytes:
         """A Slack file's bytes (url_private, with the bot token); refused over Telegram's 50 MB
         upload limit, since Telegram is where Slack files go."""
-        limit = 50 * 1024 * 1024
+        limit = limits.TELEGRAM_UPLOAD_BYTES  # it goes to Telegram
         if att.size and att.size > limit:
             raise FileTooBig(att.size, limit, "telegram")
         headers = {"Authorization": f"Bearer {self.settings.slack_bot_token.get_secret_value()}"}  # type: ignore[union-attr]

@@ -6,21 +6,16 @@ only mentions rendered are the explicit `Mention`s the core asked for.
 
 from __future__ import annotations
 
-from bot.bridge.convert import neutralise_broadcasts, split_mrkdwn
 from bot.i18n import t
+from bot.markup import mark_parts, split_mrkdwn, split_text
+from bot.markup import slack_escape as escape
 from bot.model import OutboundMessage
-from bot.textsplit import mark_parts, split_text
 
 SECTION_LIMIT = 3000
 BLOCKS_PER_POST = 48  # Slack allows 50
 BUTTONS_PER_ACTIONS = 25
 BUTTON_TEXT = 75
 TEXT_LIMIT = 40_000
-
-
-def escape(text: str) -> str:
-    """Escape people's text; also `@channel` typed as a word never reads as a broadcast."""
-    return neutralise_broadcasts(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def _section(mrkdwn: str) -> dict:

@@ -17,6 +17,7 @@ from telegram import Update
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
 
+from bot import limits
 from bot.config import Settings
 from bot.core import Core
 from bot.metrics import METRICS
@@ -109,7 +110,7 @@ class TelegramEdge:
 
     async def fetch_file(self, att) -> bytes:
         """A Telegram file's bytes (bots may download up to 20 MB)."""
-        limit = 20 * 1024 * 1024
+        limit = limits.TELEGRAM_DOWNLOAD_BYTES
         if att.size and att.size > limit:
             raise FileTooBig(att.size, limit, "telegram")
         try:

@@ -19,14 +19,15 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.bridge.convert import telegram_html_to_plain as html_to_plain
+from bot import limits
+from bot.markup import telegram_html_to_plain as html_to_plain
 from bot.model import OutboundMessage, PermanentError, RateLimited, RoomRef, SendResult, TransientError
 from handlers.files import FileFetchers, FileTooBig, FileUnavailable, notice_for
 from handlers.telegram.render import esc, keyboard, render_parts
 
-CAPTION_LIMIT = 1024
-UPLOAD_LIMIT = 50 * 1024 * 1024
-PHOTO_LIMIT = 10 * 1024 * 1024
+CAPTION_LIMIT = limits.TELEGRAM_CAPTION_CHARS
+UPLOAD_LIMIT = limits.TELEGRAM_UPLOAD_BYTES
+PHOTO_LIMIT = limits.TELEGRAM_PHOTO_BYTES
 
 log = logging.getLogger(__name__)
 

@@ -5,14 +5,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.bridge.convert import (
-    ZWJ,
-    slack_to_telegram,
-    split_html,
-    split_mrkdwn,
-    telegram_html_to_plain,
-    telegram_to_slack,
-)
+from bot.bridge.convert import slack_to_telegram, telegram_to_slack
+from bot.markup import ZWJ, split_html, split_mrkdwn, telegram_html_to_plain
 from bot.model import OutboundMessage, RoomRef
 from handlers.slack.render import render_posts
 from handlers.telegram.render import render_parts
