@@ -59,6 +59,7 @@ class TelegramEdge:
         self.username: str | None = None
         self._poll_task: asyncio.Task | None = None
         self._stopping = asyncio.Event()
+        self._answering: set[asyncio.Task] = set()
 
     # ---- inbound -------------------------------------------------------------------------
     def add_routes(self, app: web.Application) -> None:
@@ -95,7 +96,9 @@ class TelegramEdge:
             return
         await self.core.accept(inbound)
         if update.callback_query is not None:
-            asyncio.create_task(self._answer_callback(update.callback_query.id))
+            task = asyncio.create_task(self._answer_callback(update.callback_query.id))
+            self._answering.add(task)  # kept until done: asyncio holds only a weak reference
+            task.add_done_callback(self._answering.discard)
 
     async def _answer_callback(self, query_id: str) -> None:
         try:
