@@ -1,7 +1,7 @@
 """`python -m bench [--quick]`: every benchmark, one table, baselines measured in the same run.
 
 Needs `redis-server` on the PATH (a private one is started on a free port) and the test fakes
-(tests/fakes); talks only to loopback. See bench/README.md.
+(testing/fakes); talks only to loopback. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -19,15 +19,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.board import bench_board  # noqa: E402
-from tests.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers  # noqa: E402
-from tests.fakes.redis_server import RedisServer  # noqa: E402
-from tests.fakes.slack_api import FakeSlack  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
-from tests.integration.cluster import (  # noqa: E402
+from bench.board import bench_board
+from testing.cluster import (
     BLM_IDS,
     DEPLOYMENT,
     FIXTURE_PLAYBOOKS,
@@ -37,7 +30,11 @@ from tests.integration.cluster import (  # noqa: E402
     slack_channel,
     tg_chat,
 )
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot  # noqa: E402
+from testing.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
+from testing.fakes.redis_server import RedisServer
+from testing.fakes.slack_api import FakeSlack
+from testing.fakes.telegram_api import FakeTelegram
+from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 ROWS: list[tuple[str, str, str, str]] = []  # (benchmark, figure, baseline, ratio / target)
 
@@ -128,7 +125,6 @@ async def bench_relay(redis: RedisServer, n_per_room: int) -> None:
             posts = len(slack.calls_to("chat.postMessage")) + len(tg.calls_to("sendMessage"))
             # one message at a time (no backlog): Slack -> Telegram, waiting for each to arrive
             single: list[float] = []
-            chat = tg_chat(BLM_IDS.index("nogales"))
             for i in range(30):
                 text = f"one-{i}"
                 data, headers = slack_signed(
@@ -138,7 +134,7 @@ async def bench_relay(redis: RedisServer, n_per_room: int) -> None:
                 t1 = time.time()
                 await bot.post("/slack/events", data, headers)
                 call = await tg.wait_for(
-                    lambda f: next(
+                    lambda f, before=before, text=text: next(
                         (c for c in f.calls_to("sendMessage")[before:] if text in str(c.params.get("text"))), None
                     ),
                     timeout=10,
@@ -249,8 +245,8 @@ async def bench_ack_processes(redis: RedisServer, per_room: int) -> None:
 
 # ---- 3: advisory fan-out with the default rate limits ----------------------------------------
 async def bench_advisory(redis: RedisServer) -> None:
-    from tests.fakes.alerts import nws_feature
-    from tests.fakes.nws_api import FakeNWS
+    from testing.fakes.alerts import nws_feature
+    from testing.fakes.nws_api import FakeNWS
 
     await fresh(redis)
     slack, tg, nws = FakeSlack(rate_limit=True), FakeTelegram(rate_limit=True), FakeNWS()
@@ -270,7 +266,7 @@ async def bench_advisory(redis: RedisServer) -> None:
         telegram_group_msgs_per_min=20,
     )
     try:
-        async with running_bot(settings, DEPLOYMENT) as bot:
+        async with running_bot(settings, DEPLOYMENT):
             await asyncio.sleep(1.5)  # let a first (empty) poll pass
             now = datetime.now(UTC)
             # one alert per county (as NWS issues them), at each BLM's point
@@ -331,8 +327,8 @@ async def bench_advisory_playbook(redis: RedisServer) -> None:
     enforcing them. From the start of the poll to each of the 20 rooms' advisory; which post each
     room got first; 429s until every room's queue has drained (the playbook's posts included)."""
     from bot.store import keys
-    from tests.fakes.alerts import nws_feature
-    from tests.fakes.nws_api import FakeNWS
+    from testing.fakes.alerts import nws_feature
+    from testing.fakes.nws_api import FakeNWS
 
     await fresh(redis)
     slack, tg, nws = FakeSlack(rate_limit=True), FakeTelegram(rate_limit=True), FakeNWS()
@@ -443,7 +439,6 @@ def _fips(blm_id: str) -> str:
 async def bench_timers(redis: RedisServer, runs: int) -> None:
     from bot.clock import Clock
     from bot.config import Deployment
-    from bot.engine import start_run
     from bot.engine.loader import parse_playbook
     from bot.engine.timers import TimerLoop
     from bot.runtime import Runtime
@@ -453,13 +448,12 @@ async def bench_timers(redis: RedisServer, runs: int) -> None:
     lp = parse_playbook(WAIT_PLAYBOOK, "bench-wait.yaml")
     settings = make_settings(redis.url, playbooks_dir=FIXTURE_PLAYBOOKS)
     rt = Runtime.build(settings, deployment=Deployment.model_validate(DEPLOYMENT), clock=Clock())
-    engine = rt.core.engine
     t0 = time.time()
     sem = asyncio.Semaphore(50)
 
     async def one(i):
         async with sem:
-            await start_run(rt.core, lp, BLM_IDS[i % len(BLM_IDS)])
+            await rt.engine.start_run(lp, BLM_IDS[i % len(BLM_IDS)])
 
     await asyncio.gather(*(one(i) for i in range(runs)))
     created = time.time() - t0
@@ -476,14 +470,14 @@ async def bench_timers(redis: RedisServer, runs: int) -> None:
     for _ in range(2):
         r = connect_store(redis.url)
         rt2 = Runtime.build(settings, deployment=Deployment.model_validate(DEPLOYMENT), redis=r, clock=Clock())
-        loops.append((rt2, TimerLoop(rt2.core.engine, poll_seconds=0.2)))
-    stop = asyncio.Event()
-    tasks = [asyncio.create_task(loop.run(stop)) for _, loop in loops]
+        loops.append((rt2, TimerLoop(rt2.engine.engine, poll_seconds=0.2)))
+    tasks = [asyncio.create_task(loop.run()) for _, loop in loops]
     while sum(loop.fired for _, loop in loops) < len(ids) and time.time() < due + 600:
         await asyncio.sleep(0.05)
     last = time.time() - due
-    stop.set()
-    await asyncio.gather(*tasks)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
     fired = sum(loop.fired for _, loop in loops)
     split = "/".join(str(loop.fired) for _, loop in loops)
     for rt2, _ in loops:

@@ -8,21 +8,22 @@ import logging
 import signal
 import sys
 
+from pydantic import ValidationError
+
 from bot.config import ConfigError, Settings
+from bot.logs import setup_logging
 
 log = logging.getLogger("bot")
 
 
 def _settings() -> Settings:
-    from pydantic import ValidationError
-
     try:
         return Settings()
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             name = ".".join(str(p) for p in err["loc"]).upper()
             print(f"environment: {name}: {err['msg']}", file=sys.stderr)
-        raise SystemExit(2)
+        raise SystemExit(2) from None
 
 
 def _secrets(settings: Settings) -> list[str]:
@@ -38,28 +39,29 @@ def _secrets(settings: Settings) -> list[str]:
     return [v.get_secret_value() for v in values if v is not None]
 
 
-def _build_runtime(settings: Settings):
-    from bot.runtime import Runtime
+def _build_runtime(settings: Settings, dialer=None):
+    from bot.runtime import Runtime  # why: only this command needs it
 
     try:
-        return Runtime.build(settings)
+        return Runtime.build(settings, dialer=dialer)
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"start-up refused: {len(exc.problems)} problem(s) in the deployment config", file=sys.stderr)
-        raise SystemExit(2)
+        raise SystemExit(2) from None
 
 
 def _runtime_with_edges(settings: Settings):
-    from handlers import build_edges
+    from handlers import build_edges, make_dialer  # why: only this command needs it
 
-    rt = _build_runtime(settings)
+    dialer = make_dialer(settings)  # the telephone alarm's calls, when Twilio is configured
+    rt = _build_runtime(settings, dialer)
     try:
-        for edge in build_edges(settings, rt.core):
+        for edge in build_edges(settings, rt.core, dialer):
             rt.add_edge(edge)
     except ValueError as exc:
         print(f"start-up refused: {exc}", file=sys.stderr)
-        raise SystemExit(2)
+        raise SystemExit(2) from None
     return rt
 
 
@@ -75,9 +77,9 @@ async def _until_signalled() -> None:
 
 
 async def run_serve(settings: Settings, no_worker: bool) -> None:
-    from aiohttp import web
+    from aiohttp import web  # why: only this command needs it
 
-    from bot.web import build_web_app
+    from bot.web import build_web_app  # why: only this command needs it
 
     rt = _runtime_with_edges(settings)
     app = build_web_app(rt)
@@ -104,9 +106,9 @@ async def run_serve(settings: Settings, no_worker: bool) -> None:
 
 
 async def run_worker(settings: Settings) -> None:
-    from aiohttp import web
+    from aiohttp import web  # why: only this command needs it
 
-    from bot.web import build_worker_app
+    from bot.web import build_worker_app  # why: only this command needs it
 
     rt = _runtime_with_edges(settings)
     runner = web.AppRunner(build_worker_app(rt), handle_signals=False)
@@ -126,7 +128,7 @@ async def run_worker(settings: Settings) -> None:
 
 
 def cmd_validate(paths: list[str], settings: Settings) -> int:
-    from bot.validate import validate_paths
+    from bot.validate import validate_paths  # why: only this command needs it
 
     targets = paths or [str(settings.playbooks_dir)] + ([str(p)] if (p := settings.deployment_path()) else [])
     problems, checked = validate_paths(targets)
@@ -170,8 +172,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = _settings()
-    from bot.logs import setup_logging
-
     quiet = args.command in ("demo", "console", "validate", "simulate", "report", "schema", "verify")
     setup_logging("WARNING" if quiet else settings.log_level, settings.log_format, _secrets(settings))
 
@@ -182,11 +182,11 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(run_worker(settings))
         return 0
     if args.command == "demo":
-        from handlers.console.demo import run_demo
+        from handlers.console.demo import run_demo  # why: only this command needs it
 
         return asyncio.run(run_demo())
     if args.command == "console":
-        from handlers.console.repl import run_console
+        from handlers.console.repl import run_console  # why: only this command needs it
 
         return asyncio.run(run_console(settings))
     if args.command == "validate":
@@ -196,14 +196,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_verify(args, settings)
     if args.command == "report" and args.format == "cap":  # an advisory the bot issued, as CAP 1.2
-        from bot.advisories.report import run_cap_report
+        from bot.advisories.report import run_cap_report  # why: only this command needs it
 
         return asyncio.run(run_cap_report(args.id, settings))
     if args.command in ("simulate", "report", "schema"):
-        try:
-            from bot.engine import cli as engine_cli
-        except ModuleNotFoundError:
-            print(f"{args.command}: the playbook engine is not installed in this build", file=sys.stderr)
-            return 2
+        from bot.engine import cli as engine_cli  # why: only this command needs it
+
         return engine_cli.run(args, settings)
     return 2

@@ -229,7 +229,7 @@ class Deployment(_Strict):
     @model_validator(mode="after")
     def _rooms_unique(self):
         seen: dict[str, str] = {}
-        rooms = [("central", self.central)] if self.central else []
+        rooms: list[tuple[str, CentralConfig | BLMRooms]] = [("central", self.central)] if self.central else []
         rooms += list(self.blms.items())
         for owner, r in rooms:
             for room in (

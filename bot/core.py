@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
+from redis.asyncio import Redis
+
 from bot.clock import Clock
+from bot.commands.dispatch import run_command
+from bot.commands.registry import CommandRegistry
 from bot.config import Deployment, PersonConfig, Settings
 from bot.delivery.ordering import ACCEPT_IN_ORDER, sequence_of
 from bot.delivery.outbox import Effects
@@ -59,6 +63,15 @@ class Context:
     def blm_id(self) -> str | None:
         return self.room.blm_id if self.room else None
 
+    @property
+    def actor(self) -> str:
+        """Who acted, as one name everywhere (timelines, sitreps, advisories, relayed posts): the
+        configured person's name, else the platform's display name, else "platform:user id"."""
+        if self.person:
+            return self.person.name
+        sender = self.event.sender
+        return sender.display_name or f"{self.event.platform}:{sender.user_id}"
+
     def reply(
         self,
         text: str = "",
@@ -93,26 +106,27 @@ class Context:
 
 
 Listener = Callable[[Context], Awaitable[None]]
+ActionListener = Callable[[Context], Awaitable[bool]]
 
 
 @dataclass
 class Core:
+    """Dispatch, as PTB's handler groups: a command goes to the one registry entry it names; a tap
+    goes to the action listeners in order until one returns True (it was its own); a message, an
+    edit or a deletion goes to every message listener, in order. All of it is given here, at
+    construction, by `Runtime.build`."""
+
     settings: Settings
     deployment: Deployment
-    redis: object
+    redis: Redis
     clock: Clock = field(default_factory=Clock)
-    rooms: Rooms = field(init=False)
-    # Plug-in points: the bridge listens to messages, the engine to actions, and so on.
-    message_listeners: list[Listener] = field(default_factory=list)
-    action_listeners: list[Callable[[Context], Awaitable[bool]]] = field(default_factory=list)
+    rooms: Rooms = field(kw_only=True)
+    commands: CommandRegistry = field(default_factory=CommandRegistry)
+    message_listeners: Sequence[Listener] = ()
+    action_listeners: Sequence[ActionListener] = ()
     on_enqueue: Callable[[], None] | None = None  # wakes this process's queue runner
-    # The engine plugs these in: a BLM's most recent open incident as (id, is_drill), and a way
-    # to note something (a sitrep) on an incident's timeline.
-    incident_lookup: Callable[[str], Awaitable[tuple[str, bool] | None]] | None = None
-    timeline_note: Callable[..., Awaitable[None]] | None = None
 
     def __post_init__(self):
-        self.rooms = Rooms(self.deployment)
         self.names = PeopleNames(self.redis)  # platform names of people not in the config
         self._moves_loaded = False
         self._accept = self.redis.register_script(_ACCEPT)
@@ -191,12 +205,10 @@ class Core:
         lang = await self.language_of(event, person, room)
         ctx = Context(self, event, room, person, role, lang, effects)
         if event.kind == "command" and event.command:
-            from bot.commands.dispatch import run_command
-
             await run_command(ctx)
         elif event.kind == "action":
-            for listener in self.action_listeners:
-                if await listener(ctx):
+            for on_action in self.action_listeners:
+                if await on_action(ctx):
                     break
         elif event.kind in ("message", "edit", "delete"):
             for listener in self.message_listeners:
@@ -204,7 +216,7 @@ class Core:
 
     async def load_room_moves(self) -> None:
         """Apply the room moves recorded in Redis (old room key -> new room key)."""
-        moves = await self.redis.hgetall(keys.ROOM_MOVES)
+        moves = await self.redis.hgetall(keys.ROOM_MOVES)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
         for old, new in moves.items():
             self.rooms.move_room(RoomRef.from_key(old), RoomRef.from_key(new))
         self._moves_loaded = True
@@ -242,7 +254,7 @@ class Core:
         return "en" if event.platform == "slack" else "es"
 
     def record_refusal(self, effects: Effects, event: InboundEvent, reason: str) -> None:
-        record = {
+        record: dict[str, str] = {
             "at": str(self.clock.now()),
             "platform": event.platform,
             "room": event.room.key,
@@ -252,4 +264,4 @@ class Core:
             "reason": reason,
         }
         log.info("refused %s", json.dumps(record, ensure_ascii=False))
-        effects.also(lambda pipe: pipe.xadd(keys.REFUSALS, record, maxlen=100_000, approximate=True))
+        effects.also(lambda pipe: pipe.xadd(keys.REFUSALS, record, maxlen=100_000, approximate=True))  # type: ignore[arg-type]

@@ -1,126 +1,191 @@
-"""Assembles one process: settings, deployment, store, core, queues and the edges' senders."""
+"""The composition root: `Runtime.build` assembles one process, and is the one place to read to
+know what runs in it and who listens to what.
+
+Every part is built here with what it needs, by ordinary imports and constructor arguments;
+nothing is plugged in afterwards. A domain contributes `commands`, `loops` and `routes()` (see
+`bot.domain.Domain`); listeners are wired by name below, in the order they run.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from aiohttp import web
+from redis.asyncio import Redis
+
+from bot.advisories.domain import Advisories
+from bot.advisories.publish import StartPlaybooks
+from bot.advisories.service import AdvisoryService
+from bot.alarm import Alarm, Dialer
+from bot.board import Board, BoardSignIn
+from bot.bridge.domain import Bridge
 from bot.clock import Clock
+from bot.commands import basic, people
+from bot.commands.registry import CommandRegistry
 from bot.config import Deployment, Settings, load_deployment
 from bot.core import Core
 from bot.delivery.deliver import Deliverer
+from bot.delivery.failures import TellSenderSide
 from bot.delivery.queues import QueueRunner
 from bot.delivery.senders import RoomSender
+from bot.domain import Domain, Loop
+from bot.edges import Edge
+from bot.engine.domain import EngineDomain
+from bot.engine.loader import PlaybookLibrary
 from bot.i18n import t
-from bot.model import OutboundMessage, OutboundOp
-from bot.record import RecordEraser
+from bot.record.domain import Record
+from bot.record.erase import RecordEraser
+from bot.rooms import Rooms
 from bot.store import connect_store, describe_store
 
 log = logging.getLogger(__name__)
-
-LoopFactory = Callable[[], Awaitable[None]]
 
 
 @dataclass
 class Runtime:
     settings: Settings
     deployment: Deployment
-    redis: object
+    redis: Redis
     clock: Clock
     core: Core
-    senders: dict[str, RoomSender] = field(default_factory=dict)
-    edges: list = field(default_factory=list)
-    runner: QueueRunner | None = None
-    deliverer: Deliverer | None = None
-    extra_loops: list[LoopFactory] = field(default_factory=list)  # engine timers, advisory polling
-    record_eraser: RecordEraser | None = None
-    alarm: object | None = None  # the telephone alarm (bot/alarm); its dialer comes with the Twilio edge
-    board: object = None  # the operations board (bot/board), mounted by bot/web.py
+    runner: QueueRunner
+    deliverer: Deliverer
+    bridge: Bridge
+    engine: EngineDomain
+    advisories: Advisories
+    alarm: Alarm
+    board: Board
+    domains: Sequence[Domain]
+    senders: dict[str, RoomSender]  # filled by add_edge; the Deliverer reads the same dict
+    edges: list[Edge] = field(default_factory=list)
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
     @classmethod
     def build(
-        cls, settings: Settings, deployment: Deployment | None = None, redis=None, clock: Clock | None = None
+        cls,
+        settings: Settings,
+        deployment: Deployment | None = None,
+        redis: Redis | None = None,
+        clock: Clock | None = None,
+        *,
+        library: PlaybookLibrary | None = None,
+        advisory_playbooks: StartPlaybooks | None = None,
+        dialer: Dialer | None = None,
     ) -> Runtime:
+        """`library`: the playbooks (default: those of settings.playbooks_dir). `advisory_playbooks`:
+        who starts the playbooks an advisory triggers (default: the engine). `dialer`: the telephone
+        alarm's calls (handlers.make_dialer; None: no calls are placed)."""
         if deployment is None:
             deployment = load_deployment(settings.deployment_path())
-        redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
         if redis is None:
+            redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
             log.info("state: %s", describe_store(redis_url))
             redis = connect_store(redis_url)
         clock = clock or Clock()
-        core = Core(settings, deployment, redis, clock)
-        rt = cls(settings, deployment, redis, clock, core)
-        rt.deliverer = Deliverer(
+        rooms = Rooms(deployment)
+
+        # The domains, each with what it needs.
+        map_ttl = deployment.message_map_days * 86400
+        bridge = Bridge(redis, map_ttl)
+        if library is None:
+            engine = EngineDomain.from_dir(redis, clock, rooms, settings.playbooks_dir, deployment.retention_days)
+        else:
+            engine = EngineDomain(redis, clock, rooms, library, deployment.retention_days)
+
+        advisories = Advisories(
+            redis, clock, rooms, settings, deployment, advisory_playbooks or engine.start_for_advisory
+        )
+        # The telephone alarm listens to the engine's transitions (an overdue `call: true` step).
+        alarm = Alarm(
+            redis,
+            clock,
+            engine.engine,
+            public_url=settings.public_url,
+            dialer=dialer,
+            retention_days=deployment.retention_days,
+        )
+        log.info(t("alarm.status.on" if alarm.enabled else "alarm.status.off", "en"))
+        eraser = RecordEraser(redis, clock, deployment.retention_days)  # timeline content after retention
+        board_sign_in = BoardSignIn(redis, settings)  # the /board command; the pages come after the core
+        domains: list[Domain] = [bridge, engine, advisories, alarm, board_sign_in, Record(eraser)]
+
+        # Every command of the process, in one registry (a name declared twice refuses to build).
+        core_commands = [*basic.COMMANDS.bound(), *people.COMMANDS.bound(engine)]  # /sitrep asks the engine
+        commands = CommandRegistry([*core_commands, *(spec for domain in domains for spec in domain.commands)])
+        wake = asyncio.Event()  # set on every accepted event: this process's queue runner looks now
+        core = Core(
+            settings,
+            deployment,
+            redis,
+            clock,
+            rooms=rooms,
+            commands=commands,
+            message_listeners=[bridge.on_message, engine.on_reply],  # all run, in this order
+            action_listeners=[engine.on_action],  # the first to claim a tap wins
+            on_enqueue=wake.set,
+        )
+        senders: dict[str, RoomSender] = {}
+        deliverer = Deliverer(
             redis,
             clock,
             settings,
-            rt.senders,
-            map_ttl_seconds=deployment.message_map_days * 86400,
-            on_permanent_failure=rt._tell_sender_side,
+            senders,
+            map_ttl_seconds=map_ttl,
+            on_permanent_failure=TellSenderSide(rooms, redis, clock),
+            hooks=bridge.delivery_hooks,
         )
-        rt.runner = QueueRunner(redis, clock, {"in:": core.handle_inbound, "out:": rt.deliverer.handle})
-        core.on_enqueue = rt.runner.wake.set
-        rt._plug_in_domains()
-        # record (issue 18): the eraser of timeline content after the retention period
-        rt.record_eraser = RecordEraser(redis, clock, deployment.retention_days)
-        rt.extra_loops.append(rt.record_eraser.run)
-        rt._build_alarm()
-        rt._build_board()
-        return rt
-
-    def _build_alarm(self) -> None:
-        """The telephone alarm (issue 17): its queue of Twilio callbacks and its wake-up loop."""
-        from bot.alarm import Alarm
-        from bot.engine import get_engine
-
-        alarm = Alarm(
-            self.redis,
-            self.clock,
-            get_engine(self.core),
-            public_url=self.settings.public_url,
-            retention_days=self.deployment.retention_days,
+        runner = QueueRunner(
+            redis,
+            clock,
+            {"in:": core.handle_inbound, "out:": deliverer.handle, "alarm:": alarm.handle_callback},
+            wake=wake,
         )
-        self.alarm = alarm
-        assert self.runner is not None
-        self.runner.handlers["alarm:"] = alarm.handle_callback
-        self.extra_loops.append(alarm.run)
-        log.info(t("alarm.status.on" if self.settings.alarm_enabled else "alarm.status.off", "en"))
+        board = Board(core, engine.engine, settings, board_sign_in.links)  # the pages under /board
+        return cls(
+            settings,
+            deployment,
+            redis,
+            clock,
+            core,
+            runner,
+            deliverer,
+            bridge=bridge,
+            engine=engine,
+            advisories=advisories,
+            alarm=alarm,
+            board=board,
+            domains=[*domains, board],
+            senders=senders,
+        )
 
-    def _build_board(self) -> None:
-        """The operations board (issue 16): its /board command, and its routes for bot/web.py."""
-        from bot.board import Board
-        from bot.commands import registry
-        from bot.engine import get_engine
+    @property
+    def advisory_service(self) -> AdvisoryService:
+        return self.advisories.service
 
-        self.board = Board(self.core, get_engine(self.core), self.settings)
-        registry.COMMANDS.update({(spec.name, spec.sub): spec for spec in self.board.commands})
+    # ---- what the domains contribute -------------------------------------------------------
+    @property
+    def loops(self) -> list[Loop]:
+        """The worker's background loops (the queue runner first, then each domain's)."""
+        return [self.runner, *(loop for domain in self.domains for loop in domain.loops)]
 
-    def _plug_in_domains(self) -> None:
-        """Domains that listen to the core register here: each gets the runtime."""
-        import importlib
+    def routes(self) -> list[web.AbstractRouteDef]:
+        return [route for domain in self.domains for route in domain.routes()]
 
-        for module_name in ("bot.bridge", "bot.engine", "bot.advisories"):
-            importlib.import_module(module_name).register(self)
-
-    def add_edge(self, edge) -> None:
+    # ---- edges and lifecycle ---------------------------------------------------------------
+    def add_edge(self, edge: Edge) -> None:
         self.edges.append(edge)
-        if getattr(edge, "dialer", None) is not None and self.alarm is not None:
-            self.alarm.dialer = edge.dialer  # type: ignore[attr-defined]
         if edge.sender is not None:
             self.senders[edge.sender.platform] = edge.sender
 
     async def start_workers(self) -> None:
-        assert self.runner is not None
-        self._tasks.append(asyncio.create_task(self.runner.run(), name="queues"))
-        for factory in self.extra_loops:
-            self._tasks.append(asyncio.create_task(factory(), name=getattr(factory, "__name__", "loop")))
+        for loop in self.loops:
+            self._tasks.append(asyncio.create_task(loop.run(), name=type(loop).__name__))
 
     async def stop_workers(self) -> None:
-        if self.runner:
-            await self.runner.stop()
+        await self.runner.stop()  # lets the entry in hand commit; the other loops are cancelled
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -132,36 +197,8 @@ class Runtime:
             try:
                 await edge.stop()
             except Exception:
-                log.warning("stopping edge %s failed", getattr(edge, "name", edge), exc_info=True)
+                log.warning("stopping edge %s failed", edge.name, exc_info=True)
         try:
             await self.redis.aclose()
-        except Exception:
+        except Exception:  # closing a connection that already failed: nothing left to do
             pass
-
-    async def _tell_sender_side(self, op: OutboundOp, reason: str) -> None:
-        """A room cannot be reached any more: tell the other room(s) of its BLM, once."""
-        room = self.core.rooms.room(op.message.room)
-        if room is None:
-            return
-        from bot.delivery.outbox import Effects
-
-        effects = Effects(self.clock.now())
-        for other in self.core.rooms.rooms_of(room.blm_id):
-            if other.room == room.room:
-                continue
-            blm_name = room.blm.name(other.lang) if room.blm else "central"
-            effects.post(
-                OutboundMessage(
-                    room=other.room,
-                    priority="interactive",
-                    lang=other.lang,
-                    text=t(
-                        "notice.delivery_failed",
-                        other.lang,
-                        platform=room.room.platform.capitalize(),
-                        blm=blm_name,
-                        reason=reason,
-                    ),
-                )
-            )
-        await effects.commit(self.redis)

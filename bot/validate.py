@@ -5,16 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.config import ConfigError, deployment_from_loaded, is_deployment_document
+from bot.engine.loader import validate_loaded_playbook
 from bot.yamlload import YamlProblem, load_yaml
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 
 
 def _playbook_problems(loaded, name: str) -> list[str]:
-    try:
-        from bot.engine.loader import validate_loaded_playbook
-    except ModuleNotFoundError:
-        return [f"{name}:1: playbooks cannot be checked: the playbook engine is not installed"]
     return validate_loaded_playbook(loaded, name)
 
 

@@ -1,4 +1,4 @@
-"""The HTTP side: health, readiness, metrics, and the routes the edges mount."""
+"""The HTTP side: health, readiness, metrics, the domains' routes, and the routes the edges mount."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot.metrics import METRICS
+from bot.runtime import Runtime
 from bot.store import keys
 
 log = logging.getLogger(__name__)
 
-RUNTIME = web.AppKey("runtime", object)
+RUNTIME = web.AppKey("runtime", Runtime)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -26,7 +27,7 @@ async def readyz(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
     problems = []
     try:
-        await asyncio.wait_for(rt.redis.ping(), timeout=1.0)
+        await asyncio.wait_for(rt.redis.ping(), timeout=1.0)  # type: ignore[arg-type]  # redis-py: Awaitable[T] | T
         for platform in ("slack", "telegram"):
             reason = await asyncio.wait_for(rt.redis.get(keys.credentials_rejected(platform)), timeout=1.0)
             if reason:
@@ -43,26 +44,20 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
-def build_web_app(runtime, *, with_edges: bool = True) -> web.Application:
+def build_web_app(runtime: Runtime, *, with_edges: bool = True) -> web.Application:
     app = web.Application(client_max_size=2 * 1024 * 1024)
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
-    from bot.advisories import add_routes as add_advisory_routes  # GET /advisories/{id}.cap
-
-    add_advisory_routes(app)
-    board = getattr(runtime, "board", None)  # the operations board: GET /board and its pages
-    if board is not None:
-        app.add_routes(board.routes())
-        app.on_shutdown.append(board.close)
+    app.router.add_routes(runtime.routes())  # what the domains serve (GET /advisories/{id}.cap, ...)
     if with_edges:
         for edge in runtime.edges:
             edge.add_routes(app)
     return app
 
 
-def build_worker_app(runtime) -> web.Application:
+def build_worker_app(runtime: Runtime) -> web.Application:
     """The worker's own port: liveness and metrics only."""
     app = web.Application()
     app[RUNTIME] = runtime

@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
+from bot.config import Settings
+from bot.core import Core
+from bot.edges import Edge
+from handlers.files import FileFetchers
+from handlers.slack import SlackEdge
+from handlers.telegram import TelegramEdge
+from handlers.twilio import TwilioDialer, TwilioEdge
 
-def build_edges(settings, core) -> list:
-    edges = []
-    if settings.slack_enabled:
-        from handlers.slack import SlackEdge
 
-        edges.append(SlackEdge(settings, core))
-    if settings.telegram_enabled:
-        from handlers.telegram import TelegramEdge
+def make_dialer(settings: Settings) -> TwilioDialer | None:
+    """The telephone alarm's calls and SMS through Twilio, when it is configured (else None: the
+    alarm places no calls). Made before the runtime, which gives it to the Alarm."""
+    return TwilioDialer(settings) if settings.alarm_enabled else None
 
-        edges.append(TelegramEdge(settings, core))
-    if settings.alarm_enabled:  # the telephone alarm (bot/alarm): calls and SMS out, callbacks in
-        from handlers.twilio import TwilioEdge
 
-        edges.append(TwilioEdge(settings, core))
-    # Files relayed between platforms: each edge fetches its own, the other uploads them.
-    from handlers.files import FileFetchers
-
+def build_edges(settings: Settings, core: Core, dialer: TwilioDialer | None = None) -> list[Edge]:
+    """The configured edges. Files relayed between platforms: each edge fetches its own, the
+    other's sender uploads them, through one FileFetchers given to every sender. With a `dialer`
+    (the telephone alarm), the Twilio edge takes its signed callbacks."""
     fetchers = FileFetchers()
+    edges: list[Edge] = []
+    if settings.slack_enabled:
+        edges.append(SlackEdge(settings, core, fetchers))
+    if settings.telegram_enabled:
+        edges.append(TelegramEdge(settings, core, fetchers))
+    twilio = TwilioEdge(settings, core, dialer) if dialer is not None else None
     for edge in edges:
-        if hasattr(edge, "fetch_file"):
-            fetchers.register(edge.name, edge.fetch_file)
-        if edge.sender is not None:
-            edge.sender.files = fetchers
+        fetchers.register(edge.name, edge.fetch_file)
+    if twilio is not None:
+        edges.append(twilio)  # receives only: no files, no sender
     return edges

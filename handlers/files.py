@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from bot import limits
+from bot.i18n import t
 from bot.model import Attachment
 
-MB = 1024 * 1024
+MB = limits.MB
 
 
 class FileTooBig(Exception):
@@ -38,8 +40,6 @@ class FileFetchers:
 
 
 def notice_for(exc: Exception, att: Attachment, lang: str) -> str:
-    from bot.i18n import t
-
     kind = t(f"bridge.kind.{att.kind}", lang)
     if isinstance(exc, FileTooBig):
         size = f"{exc.size / MB:.1f} MB" if exc.size else "?"

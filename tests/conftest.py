@@ -13,11 +13,11 @@ from __future__ import annotations
 import pytest
 import pytest_asyncio
 
-from tests.fakes import netguard
-from tests.fakes.netguard import NetworkAccessDenied  # noqa: F401 - re-exported for tests
-from tests.fakes.redis_server import RedisServer
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.telegram_api import FakeTelegram
+from testing.fakes import netguard
+from testing.fakes.netguard import NetworkAccessDenied  # noqa: F401 - re-exported for tests
+from testing.fakes.redis_server import RedisServer
+from testing.fakes.slack_api import FakeSlack
+from testing.fakes.telegram_api import FakeTelegram
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -127,8 +127,8 @@ def _info(info: Element) -> AdvisoryInfo:
 def _area(area: Element) -> Area:
     return Area(
         desc=_text(area, "areaDesc") or "",
-        polygons=[parse_polygon(p.text) for p in _children(area, "polygon") if (p.text or "").strip()],
-        circles=[parse_circle(c.text) for c in _children(area, "circle") if (c.text or "").strip()],
+        polygons=[parse_polygon(p.text or "") for p in _children(area, "polygon") if (p.text or "").strip()],
+        circles=[parse_circle(c.text or "") for c in _children(area, "circle") if (c.text or "").strip()],
         geocodes=_pairs(_children(area, "geocode"), split=True),
     )
 

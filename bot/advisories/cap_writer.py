@@ -67,7 +67,9 @@ def to_cap_xml(advisory: Advisory) -> bytes:
         )
     if advisory.infos:
         for lang, tag in LANGUAGES:
-            _info(alert, advisory.info_for(lang), tag)
+            info = advisory.info_for(lang)
+            if info is not None:  # never None while `infos` is not empty
+                _info(alert, info, tag)
     ET.indent(alert)
     return ET.tostring(alert, encoding="utf-8", xml_declaration=True)
 

@@ -22,19 +22,21 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from redis.asyncio import Redis
 from redis.exceptions import WatchError
 
 from bot.advisories import messages  # noqa: F401  (registers the texts)
 from bot.advisories.matching import blms_for
 from bot.advisories.model import Advisory
 from bot.advisories.names import event_name
-from bot.config import SEVERITIES
+from bot.clock import Clock
+from bot.config import SEVERITIES, Deployment
 from bot.delivery.outbox import Effects
 from bot.directory import BLM, get_blm
-from bot.i18n import t
+from bot.i18n import CATALOG, t
 from bot.metrics import METRICS
 from bot.model import OutboundMessage
-from bot.rooms import RoomInfo
+from bot.rooms import RoomInfo, Rooms
 from bot.store import keys
 
 log = logging.getLogger(__name__)
@@ -65,8 +67,6 @@ def room_zone(blm: BLM, room: RoomInfo) -> ZoneInfo:
 
 def _value(kind: str, value: str, lang: str) -> str:
     key = f"adv.{kind}.{value}"
-    from bot.i18n import CATALOG
-
     return t(key, lang) if key in CATALOG else value
 
 
@@ -186,7 +186,8 @@ def describe_changes(old: Advisory, new: Advisory, lang: str, zone: ZoneInfo) ->
     for field, kind in (("severity", "severity"), ("urgency", "urgency"), ("certainty", "certainty")):
         va, vb = getattr(a, field), getattr(b, field)
         if va != vb:
-            parts.append(f"{t('adv.field.' + field, lang)} {_value(kind, va, lang)} → {_value(kind, vb, lang)}")
+            shown = (lambda v, kind=kind: _value(kind, v, lang)) if kind else (lambda v: v)
+            parts.append(f"{t('adv.field.' + field, lang)} {shown(va)} → {shown(vb)}")
     for field in ("onset", "ends", "expires"):
         va, vb = getattr(a, field), getattr(b, field)
         if va != vb:
@@ -217,28 +218,28 @@ def passes_filters(advisory: Advisory, config) -> bool:
     return best >= severity_rank(config.min_severity)
 
 
-# ---- the engine's entry point ----------------------------------------------------------------
-def engine_entry() -> StartPlaybooks | None:
-    """`bot.engine.start_for_advisory` when the engine is built, else None."""
-    try:
-        from bot.engine import start_for_advisory  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return start_for_advisory
-
-
 # ---- the publisher ---------------------------------------------------------------------------
 class Publisher:
-    def __init__(self, core, start_playbooks: StartPlaybooks | None = None):
-        self.core = core
-        self.redis = core.redis
-        self.clock = core.clock
-        self._start_playbooks = start_playbooks
-        self._warned_no_engine = False
+    """`start_playbooks(event_names, blm_id, chain_id, effects)` starts the playbooks an advisory
+    triggers (the engine's `start_for_advisory`); None in a process without playbooks."""
+
+    def __init__(
+        self,
+        redis: Redis,
+        clock: Clock,
+        rooms: Rooms,
+        deployment: Deployment,
+        start_playbooks: StartPlaybooks | None = None,
+    ):
+        self.redis = redis
+        self.clock = clock
+        self.rooms = rooms
+        self.deployment = deployment
+        self.start_playbooks = start_playbooks
 
     @property
     def config(self):
-        return getattr(self.core.deployment, "advisories", None)
+        return getattr(self.deployment, "advisories", None)
 
     # -- a source's batch --
     async def handle_source(self, source: str, advisories: list[Advisory], queried_blm: BLM | None = None) -> None:
@@ -262,7 +263,7 @@ class Publisher:
         if advisory.msg_type not in ("Alert", "Update", "Cancel"):
             log.info("advisory %s skipped: msgType %s", advisory.identifier, advisory.msg_type)
             return set()
-        configured = self.core.rooms.configured_blms()
+        configured = self.rooms.configured_blms()
         matched = [b.id for b in blms_for(advisory, queried_blm) if b.id in configured]
         targets = list(matched)
         # BLMs where this chain is already posted (an Update may have moved its area away)
@@ -295,15 +296,15 @@ class Publisher:
         chain_id = await self._existing_chain(blm_id, advisory) or advisory.chain_key
         chain_key = keys.adv_chain(blm_id, chain_id)
         playbooks_key = keys.adv_playbooks(blm_id, chain_id)
-        rooms = self.core.rooms.rooms_of(blm_id)
+        rooms = self.rooms.rooms_of(blm_id)
         async with self.redis.pipeline(transaction=True) as pipe:
             while True:
                 try:
                     await pipe.watch(posted_key, chain_key, playbooks_key)
                     if await pipe.exists(posted_key):
-                        state = await pipe.hget(chain_key, "state")
+                        state = await pipe.hget(chain_key, "state")  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
                         return chain_id if state == "active" else None
-                    chain = await pipe.hgetall(chain_key)
+                    chain = await pipe.hgetall(chain_key)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
                     effects = Effects(self.clock.now())
                     outcome = await self._decide(
                         advisory, blm, rooms, chain_id, chain, source, covered, effects, playbooks_key, pipe
@@ -424,14 +425,11 @@ class Publisher:
         effects.also(write)
 
     async def _start_playbooks_for(self, advisory: Advisory, blm_id: str, chain_id: str, effects: Effects) -> list[str]:
-        start = self._start_playbooks or engine_entry()
+        start = self.start_playbooks
         if start is None:
-            if not self._warned_no_engine:
-                log.info("playbook engine not available: advisories start no playbooks")
-                self._warned_no_engine = True
             return []
         try:
-            result = start(self.core, advisory.event_names(), blm_id, chain_id, effects)
+            result = start(advisory.event_names(), blm_id, chain_id, effects)
             if inspect.isawaitable(result):
                 result = await result
             return [str(i) for i in (result or [])]
@@ -442,7 +440,7 @@ class Publisher:
     # -- ending --
     async def _retire_unlisted(self, source: str, listed: set[str]) -> None:
         seen_key = keys.adv_seen(source)
-        before = set(await self.redis.smembers(seen_key))
+        before = set(await self.redis.smembers(seen_key))  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
         for pair in sorted(before - listed):
             blm_id, _, chain_id = pair.partition("|")
             try:
@@ -459,7 +457,7 @@ class Publisher:
         """Mark every chain past its `expires` as no longer active. Returns how many."""
         now = self.clock.now()
         count = 0
-        for blm_id in self.core.rooms.configured_blms():
+        for blm_id in self.rooms.configured_blms():
             for chain_id in await self.redis.zrangebyscore(keys.adv_active(blm_id), "-inf", now):
                 if await self.end_chain(blm_id, chain_id, "expired"):
                     count += 1
@@ -473,7 +471,7 @@ class Publisher:
             while True:
                 try:
                     await pipe.watch(chain_key)
-                    chain = await pipe.hgetall(chain_key)
+                    chain = await pipe.hgetall(chain_key)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
                     if chain.get("state") != "active" or not chain.get("advisory"):
                         await pipe.unwatch()
                         await self.redis.zrem(keys.adv_active(blm_id), chain_id)
@@ -484,7 +482,7 @@ class Publisher:
                     advisory = Advisory.model_validate_json(chain["advisory"])
                     incidents = json.loads(chain.get("incidents") or "[]")
                     effects = Effects(self.clock.now())
-                    for room in self.core.rooms.rooms_of(blm_id):
+                    for room in self.rooms.rooms_of(blm_id):
                         effects.edit(render(advisory, blm, room, state=reason, incidents=incidents, chain_id=chain_id))
                     self._save(effects, chain_key, keys.adv_active(blm_id), chain_id, {"state": reason}, None)
                     pipe.multi()

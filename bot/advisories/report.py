@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 
 from bot.advisories.people import advisory_cap_xml
+from bot.store import connect_store
 
 
 async def run_cap_report(identifier: str, settings) -> int:
-    from bot.store import connect_store
-
     url = settings.redis_url.get_secret_value() if settings.redis_url else None
     redis = connect_store(url)
     try:

@@ -1,7 +1,7 @@
 """The advisory poller: one process at a time polls every source, every ADVISORY_POLL_SECONDS.
 
-Several worker processes may run it; a Redis lease (`blm:lock:advisories`: SET NX EX with a random
-token, renewed while polling, released only by its holder) lets one poll. Should two ever overlap
+Several worker processes may run it; a Redis lease (`blm:lock:advisories`, `bot.store.lease`:
+renewed while polling, released only by its holder) lets one poll. Should two ever overlap
 (a paused process whose lease ran out), posting is still once per BLM and alert (see publish.py).
 """
 
@@ -9,78 +9,51 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 
 import aiohttp
+from redis.asyncio import Redis
 
 from bot.advisories.digest import CentralDigest
 from bot.advisories.fetch import ConditionalFetcher
 from bot.advisories.publish import Publisher, StartPlaybooks
 from bot.advisories.source_cap import fetch_cap_feed
 from bot.advisories.source_nws import Fetched, fetch_nws
+from bot.aio import cancel_requested
+from bot.clock import Clock
+from bot.config import Deployment, Settings
 from bot.directory import get_blm
+from bot.rooms import Rooms
 from bot.store import keys
+from bot.store.lease import Lease
 
 log = logging.getLogger(__name__)
 
-_RENEW = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end
-return 0
-"""
-_RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
-
-
-class Lease:
-    """A named singleton lease in Redis, held by the process that knows its token."""
-
-    def __init__(self, redis, name: str, ttl_seconds: int):
-        self.redis = redis
-        self.key = keys.lock(name)
-        self.ttl = max(1, int(ttl_seconds))
-        self.token = secrets.token_hex(12)
-        self._renew = redis.register_script(_RENEW)
-        self._release = redis.register_script(_RELEASE)
-
-    async def acquire(self) -> bool:
-        """Take the lease, or renew it if this process holds it."""
-        if await self._renew(keys=[self.key], args=[self.token, self.ttl]):
-            return True
-        return bool(await self.redis.set(self.key, self.token, nx=True, ex=self.ttl))
-
-    async def renew(self) -> bool:
-        return bool(await self._renew(keys=[self.key], args=[self.token, self.ttl]))
-
-    async def release(self) -> None:
-        await self._release(keys=[self.key], args=[self.token])
-
 
 class AdvisoryService:
-    def __init__(self, core, settings, start_playbooks: StartPlaybooks | None = None):
-        self.core = core
+    def __init__(
+        self,
+        redis: Redis,
+        clock: Clock,
+        rooms: Rooms,
+        settings: Settings,
+        deployment: Deployment,
+        start_playbooks: StartPlaybooks | None = None,
+    ):
+        self.redis = redis
+        self.rooms = rooms
         self.settings = settings
-        self.clock = core.clock
-        self.publisher = Publisher(core, start_playbooks)
-        self.digest = CentralDigest(core.redis, core.clock, core.rooms)
+        self.clock = clock
+        self.publisher = Publisher(redis, clock, rooms, deployment, start_playbooks)
+        self.digest = CentralDigest(redis, clock, rooms)
         period = float(settings.advisory_poll_seconds or 0)
-        self.lease = Lease(core.redis, keys.ADVISORY_LOCK, ttl_seconds=max(60, int(period * 3)))
+        self.lease = Lease(redis, keys.lock(keys.ADVISORY_LOCK), ttl_ms=max(60, int(period * 3)) * 1000)
         self._session: aiohttp.ClientSession | None = None
         self.polls = 0  # completed polls in this process (tests, metrics)
-
-    @property
-    def start_playbooks(self) -> StartPlaybooks | None:
-        return self.publisher._start_playbooks
-
-    @start_playbooks.setter
-    def start_playbooks(self, value: StartPlaybooks | None) -> None:
-        self.publisher._start_playbooks = value
 
     def _fetcher(self) -> ConditionalFetcher:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(raise_for_status=False)
-        return ConditionalFetcher(self.core.redis, self.clock, self._session)
+        return ConditionalFetcher(self.redis, self.clock, self._session)
 
     async def tick(self) -> bool:
         """Poll once if this process holds (or gets) the lease. Returns whether it polled."""
@@ -95,7 +68,7 @@ class AdvisoryService:
         is logged (and backs off) and never stops the others."""
         fetcher = self._fetcher()
         user_agent = self.settings.nws_user_agent
-        for blm_id in self.core.rooms.configured_blms():
+        for blm_id in self.rooms.configured_blms():
             blm = get_blm(blm_id)
             await self._run_source(
                 f"NWS {blm_id}",
@@ -133,14 +106,14 @@ class AdvisoryService:
                 log.debug("advisory lease renewal failed", exc_info=True)
 
     async def run(self) -> None:
-        """The worker loop (a `runtime.extra_loops` factory)."""
+        """The worker loop: polls until the runtime cancels it, then lets the lease go."""
         period = float(self.settings.advisory_poll_seconds or 0)
         if period <= 0:
             log.info("advisory polling is off (ADVISORY_POLL_SECONDS=0)")
             return
         log.info("advisory polling every %.0fs", period)
         try:
-            while True:
+            while not cancel_requested():
                 try:
                     await self.tick()
                 except asyncio.CancelledError:

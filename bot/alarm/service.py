@@ -20,9 +20,10 @@ import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from aiohttp import web
 from redis.exceptions import WatchError
 
 from bot.alarm.plan import (
@@ -40,9 +41,11 @@ from bot.alarm.plan import (
     on_status,
 )
 from bot.clock import Clock
+from bot.commands.registry import CommandSpec
 from bot.delivery.outbox import Effects
 from bot.delivery.queues import Done, Entry
 from bot.directory import get_blm
+from bot.domain import Loop
 from bot.engine import steps, templates
 from bot.engine.runs import Engine
 from bot.engine.schema import AckStep
@@ -147,7 +150,16 @@ class Alarm:
         self.poll_seconds = poll_seconds
         self.sink: list | None = None  # simulate: (time, "call", "post", Event) as notes are made
         self.placed = 0
+        # The one listener wired by the alarm itself: the engine is built first (the alarm needs
+        # it for acknowledgements), and tells its transition listeners of overdue `call: true` steps.
         engine.transition_listeners.append(self.on_transition)
+        # As a domain of the process (bot.domain.Domain): no commands, one loop (itself), no routes
+        # (the Twilio edge serves /twilio/voice and /twilio/status).
+        self.commands: Sequence[CommandSpec] = ()
+        self.loops: Sequence[Loop] = [self]
+
+    def routes(self) -> Sequence[web.AbstractRouteDef]:
+        return []
 
     @property
     def enabled(self) -> bool:

@@ -1,9 +1,11 @@
 """The operations board: the ten BLMs on one live web page, signed in from chat.
 
-`Board(core, engine, settings)` exposes `routes()` (aiohttp RouteDefs under /board), `commands`
-(the /board command's spec) and `close()` (ends the open event streams on shutdown).
+`BoardSignIn(redis, settings)` is the /board command (built before the core, like every domain
+that adds commands); `Board(core, engine, settings, links)` the pages: `routes()` under /board and
+`close()` (ends the open event streams on shutdown).
 """
 
 from bot.board.pages import Board
+from bot.board.signin import BoardSignIn
 
-__all__ = ["Board"]
+__all__ = ["Board", "BoardSignIn"]

@@ -13,8 +13,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from bot.commands import registry
-from bot.commands.dispatch import load_command_modules, run_command
+from bot.commands.dispatch import run_command
+from bot.commands.registry import CommandRegistry
 from bot.core import Context, Core
 from bot.delivery.outbox import Effects
 from bot.engine.runs import Engine
@@ -50,10 +50,13 @@ def lang_of(lang: str) -> Lang:
     return "es" if lang == "es" else "en"
 
 
-def command_role(name: str, sub: str | None = None) -> Role:
-    """The role a chat command declares (the dispatcher enforces it in chat)."""
-    load_command_modules()
-    return registry.COMMANDS[(name, sub)].role
+def command_role(commands: CommandRegistry, name: str, sub: str | None = None) -> Role:
+    """The role a chat command declares in the process's registry (the dispatcher enforces it in
+    chat, the board here)."""
+    spec, _ = commands.find(name, [sub] if sub else [])
+    if spec is None:
+        raise LookupError(f"no command /{name} {sub or ''}")
+    return spec.role
 
 
 class BoardActions:
@@ -113,7 +116,7 @@ class BoardActions:
         return t("board.done.answer", lang)
 
     async def close(self, person, state: RunState, note: str, lang: str) -> str:
-        self._allowed(person, state, command_role("incident", "close"), lang)
+        self._allowed(person, state, command_role(self.core.commands, "incident", "close"), lang)
         await self._run(self.engine.end(state.id, person.name, abort=False, note=note or None, via=VIA), lang)
         return t("board.done.close", lang)
 

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -28,15 +28,13 @@ from bot.board.live import LiveHub
 from bot.board.messages import MESSAGES
 from bot.board.sessions import COOKIE, SESSION_SECONDS, Session, Sessions
 from bot.board.views import BoardViews, role_name, visible_blms
-from bot.commands.dispatch import refuse
-from bot.commands.registry import CommandSpec
 from bot.config import PersonConfig, Settings
 from bot.core import Core
+from bot.domain import Loop
 from bot.engine.evidence import incident_pdf
 from bot.engine.report import build_report
 from bot.engine.runs import Engine
 from bot.i18n import t
-from bot.model import Role
 from bot.store import keys
 
 log = logging.getLogger(__name__)
@@ -101,21 +99,22 @@ def redirect(location: str) -> web.Response:
 
 
 class Board:
-    """The operations board: construct with the core, the engine and the settings; mount
-    `routes()` on the web app, register `commands`, and call `close()` on shutdown."""
+    """The operations board's pages: construct with the core, the engine, the settings and the
+    sign-in links of the /board command; mount `routes()`, and call `close()` on shutdown."""
 
     def __init__(
         self,
         core: Core,
         engine: Engine,
         settings: Settings,
+        links: SignInLinks,
         report_formats: dict[str, tuple[str, ReportMaker]] | None = None,
     ):
         self.core = core
         self.engine = engine
         self.settings = settings
         self.redis: Any = core.redis
-        self.links = SignInLinks(self.redis, settings.public_url)
+        self.links = links  # shared with the /board command (bot.board.signin)
         self.sessions = Sessions(self.redis)
         self.views = BoardViews(self.redis, core.rooms, engine)
         self.actions = BoardActions(core, engine)
@@ -123,27 +122,11 @@ class Board:
         self.reports = dict(report_formats or DEFAULT_REPORTS)
         self.secure_cookie = not (settings.public_url or "").startswith("http://")
         self._streams: set[asyncio.Task] = set()
+        self.commands: Sequence[CommandSpec] = ()  # /board is BoardSignIn's
+        self.loops: Sequence[Loop] = ()
         self.jinja = Environment(
             loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True)
         )
-        self.commands = [
-            CommandSpec("board", None, Role.member, "cmd.board", self.board_command, "any", ""),
-        ]
-
-    # ---- the /board command --------------------------------------------------------------
-    async def board_command(self, ctx, parsed) -> None:
-        """A one-time link, privately, through the private-answer path every command uses."""
-        if ctx.person is None:
-            refuse(ctx, "board: not in the config", ctx.tr("board.link.not_in_config"))
-            return
-        if not self.settings.public_url:
-            ctx.reply(ctx.tr("board.link.no_public_url"))
-            return
-        ev = ctx.event
-        url = await self.links.issue(f"{ev.platform}:{ev.sender.user_id}")
-        # An answer for one person: Slack ephemeral, the Telegram private chat (from a group too),
-        # or, for someone who never started the bot, one short public line without the link.
-        ctx.reply(ctx.tr("board.link.sent", url=url))
 
     # ---- wiring --------------------------------------------------------------------------
     def routes(self) -> list[web.AbstractRouteDef]:
@@ -341,9 +324,9 @@ class Board:
             here=f"/board/incident/{state.id}",
             inc=view,
             role=role,
-            can_sitrep=state.is_open and role >= command_role("sitrep"),
-            can_close=state.is_open and role >= command_role("incident", "close"),
-            can_report=role >= command_role("incident", "report"),
+            can_sitrep=state.is_open and role >= command_role(self.core.commands, "sitrep"),
+            can_close=state.is_open and role >= command_role(self.core.commands, "incident", "close"),
+            can_report=role >= command_role(self.core.commands, "incident", "report"),
             reports=[
                 (fmt, t(f"board.inc.report_{fmt}", session.lang) if f"board.inc.report_{fmt}" in MESSAGES else fmt)
                 for fmt in sorted(self.reports)
@@ -361,7 +344,7 @@ class Board:
         if state is None or fmt not in self.reports:
             return self._render("message.html", session.lang, status=404, message=t("board.not_found", session.lang))
         role = self.core.rooms.role(person, state.blm_id)
-        needed = command_role("incident", "report")
+        needed = command_role(self.core.commands, "incident", "report")
         if role < needed:
             text = t(
                 "board.refused.role",

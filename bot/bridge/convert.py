@@ -21,9 +21,13 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import quote
 
-from bot.textsplit import split_text
-
-ZWJ = "\u200d"
+from bot.markup import (  # the escaping and splitting every edge shares
+    ZWJ,
+    neutralise_broadcasts,
+    slack_escape,
+    slack_unescape,
+    tg_escape,
+)
 
 # Who a platform user is, as the bridge knows them: (name, id on the other platform or None).
 PersonLookup = Callable[[str], "tuple[str, str | None] | None"]
@@ -36,26 +40,7 @@ def _no_person(_uid: str):
 # ---------------------------------------------------------------------------------------------
 # shared helpers
 # ---------------------------------------------------------------------------------------------
-_BROADCAST_WORD = re.compile(r"([@＠])(channel|here|everyone|all)\b", re.IGNORECASE)
 _SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
-
-
-def neutralise_broadcasts(text: str) -> str:
-    """'@channel' -> '@\u200dchannel': readable, but no client treats it as a broadcast."""
-    return _BROADCAST_WORD.sub(lambda m: m.group(1) + ZWJ + m.group(2), text)
-
-
-def tg_escape(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
-def slack_escape(text: str) -> str:
-    """Escape for Slack mrkdwn and neutralise broadcast words."""
-    return neutralise_broadcasts(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
-
-
-def slack_unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def safe_url(url: str) -> str | None:
@@ -306,90 +291,8 @@ def _strip_unsafe_angles(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # plain text (console, notices)
 # ---------------------------------------------------------------------------------------------
-_TAG = re.compile(r"<[^>]+>")
-
-
-def telegram_html_to_plain(text: str) -> str:
-    return html.unescape(_TAG.sub("", text))
-
-
-def slack_mrkdwn_to_plain(text: str) -> str:
-    """For showing converted Slack text on the console."""
-    text = re.sub(r"<@([UW][A-Z0-9]+)>", r"@\1", text)
-    text = re.sub(r"<([^<>|]+)\|([^<>]*)>", r"\2 (\1)", text)
-    text = re.sub(r"<([^<>]+)>", r"\1", text)
-    return slack_unescape(text)
 
 
 # ---------------------------------------------------------------------------------------------
 # splitting long formatted text
 # ---------------------------------------------------------------------------------------------
-_TG_TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>|&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);|[^<&]+|[<&]")
-
-
-def html_visible_len(text: str) -> int:
-    return len(telegram_html_to_plain(text))
-
-
-def split_html(text: str, limit: int) -> list[str]:
-    """Split Telegram HTML into parts of at most `limit` visible characters, at word boundaries
-    where possible, closing open tags at the end of a part and reopening them in the next."""
-    if html_visible_len(text) <= limit:
-        return [text]
-    parts: list[str] = []
-    current: list[str] = []
-    visible = 0
-    stack: list[tuple[str, str]] = []  # (name, opening tag text)
-
-    def flush():
-        nonlocal current, visible
-        body = "".join(current) + "".join(f"</{name}>" for name, _ in reversed(stack))
-        if telegram_html_to_plain(body).strip():
-            parts.append(body)
-        current = [open_ for _, open_ in stack]
-        visible = 0
-
-    for m in _TG_TOKEN.finditer(text):
-        tok = m.group(0)
-        if m.group(2):  # a tag
-            name = m.group(2).lower()
-            if m.group(1):
-                if stack and stack[-1][0] == name:
-                    stack.pop()
-                current.append(tok)
-            else:
-                stack.append((name, tok))
-                current.append(tok)
-            continue
-        if tok.startswith("&") and len(tok) > 1:  # one entity = one visible char
-            if visible + 1 > limit:
-                flush()
-            current.append(tok)
-            visible += 1
-            continue
-        # plain text run: place as much as fits, cut at a space or newline where one is near
-        rest = tok
-        while rest:
-            room = limit - visible
-            if len(rest) <= room:
-                current.append(rest)
-                visible += len(rest)
-                break
-            window = rest[:room]
-            cut = max(window.rfind("\n"), window.rfind(" "))
-            if cut <= 0 and visible > limit // 2:
-                flush()  # start the word in the next part
-                continue
-            if cut <= 0:
-                cut = room  # a very long word: cut it rather than exceed the limit
-            current.append(rest[:cut])
-            rest = rest[cut:].lstrip(" ")
-            flush()
-    if current and telegram_html_to_plain("".join(current)).strip():
-        parts.append("".join(current) + "".join(f"</{name}>" for name, _ in reversed(stack)))
-    return parts or [text[:0]]
-
-
-def split_mrkdwn(text: str, limit: int) -> list[str]:
-    """Split Slack mrkdwn at word boundaries without cutting through a `<…>` link or mention."""
-    return split_text(text, limit, keep_together="<>")

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import html
 
+from bot import limits, markup
 from bot.bridge import convert
-from bot.delivery.relaymap import record_thread
+from bot.bridge.relaymap import record_thread
 from bot.i18n import t
 from bot.model import Attachment, OutboundMessage, OutboundOp, Relayed
 from bot.names import clean_name
 
 FILE_KINDS = {"photo", "file", "document", "voice", "audio", "video", "animation", "video_note"}
-MB = 1024 * 1024
-# What a bot may move: Telegram downloads ≤ 20 MB (getFile), uploads ≤ 50 MB.
-DOWNLOAD_LIMIT = {"telegram": 20 * MB}
-UPLOAD_LIMIT = {"telegram": 50 * MB}
+DOWNLOAD_LIMIT = limits.DOWNLOAD_BYTES
+UPLOAD_LIMIT = limits.UPLOAD_BYTES
+MB = limits.MB
 
 
 def attribution(ctx) -> str:
@@ -73,7 +73,7 @@ def convert_text(ctx, text: str, dest_platform: str) -> str:
     elif src == "telegram":
         tg_html = text
     else:  # console: plain text
-        tg_html = convert.tg_escape(text)
+        tg_html = markup.tg_escape(text)
     if dest_platform == "telegram":
         # Re-parse what Telegram sent too: the output is then valid HTML by construction.
         return convert.slack_to_telegram(convert.telegram_to_slack(tg_html)) if src == "telegram" else tg_html
@@ -81,7 +81,7 @@ def convert_text(ctx, text: str, dest_platform: str) -> str:
         if src == "telegram":
             return convert.telegram_to_slack(tg_html, telegram_person)
         return convert.telegram_to_slack(tg_html, lambda uid: _tg_to_slack_id(ctx, uid))
-    return convert.telegram_html_to_plain(tg_html)
+    return markup.telegram_html_to_plain(tg_html)
 
 
 def _tg_to_slack_id(ctx, tg_uid: str):
@@ -110,9 +110,9 @@ def attachment_line(att: Attachment, lang: str, dest_platform: str) -> str | Non
     else:
         return None
     if dest_platform == "slack":
-        return convert.slack_escape(text) + (f" <{url}>" if url else "")
+        return markup.slack_escape(text) + (f" <{url}>" if url else "")
     if dest_platform == "telegram":
-        return convert.tg_escape(text) + (f' <a href="{html.escape(url)}">{convert.tg_escape(url)}</a>' if url else "")
+        return markup.tg_escape(text) + (f' <a href="{html.escape(url)}">{markup.tg_escape(url)}</a>' if url else "")
     return text + (f" {url}" if url else "")
 
 
@@ -124,8 +124,8 @@ def file_notice(att: Attachment, lang: str, src_platform: str, dest_platform: st
     """A notice instead of the file when a size limit known now rules it out."""
     if att.size is None:
         return None
-    for platform, limits in ((src_platform, DOWNLOAD_LIMIT), (dest_platform, UPLOAD_LIMIT)):
-        limit = limits.get(platform)
+    for platform, per_platform in ((src_platform, DOWNLOAD_LIMIT), (dest_platform, UPLOAD_LIMIT)):
+        limit = per_platform.get(platform)
         if limit and att.size > limit:
             return t(
                 "bridge.file_too_big",
@@ -165,9 +165,9 @@ async def relay_message(ctx) -> None:
             notice = file_notice(att, other.lang, ev.platform, dest)
             if notice:
                 lines.append(
-                    convert.slack_escape(notice)
+                    markup.slack_escape(notice)
                     if dest == "slack"
-                    else convert.tg_escape(notice)
+                    else markup.tg_escape(notice)
                     if dest == "telegram"
                     else notice
                 )
@@ -213,18 +213,18 @@ COALESCE_LIMIT = {"telegram": 3800, "slack": 12000}
 def _block(op: OutboundOp) -> str:
     m = op.message
     if m.room.platform == "slack":
-        head = f"*{convert.slack_escape(m.attribution or '')}*"
+        head = f"*{markup.slack_escape(m.attribution or '')}*"
     elif m.room.platform == "telegram":
-        head = f"<b>{convert.tg_escape(m.attribution or '')}</b>"
+        head = f"<b>{markup.tg_escape(m.attribution or '')}</b>"
     else:
         head = f"{m.attribution}:"
     body = (
         m.rich_text
         if m.rich_text is not None
         else (
-            convert.slack_escape(m.text)
+            markup.slack_escape(m.text)
             if m.room.platform == "slack"
-            else convert.tg_escape(m.text)
+            else markup.tg_escape(m.text)
             if m.room.platform == "telegram"
             else m.text
         )
@@ -241,7 +241,7 @@ def _part(op: OutboundOp) -> Relayed:
 
 
 def _visible(text: str, platform: str) -> int:
-    return convert.html_visible_len(text) if platform == "telegram" else len(text)
+    return markup.html_visible_len(text) if platform == "telegram" else len(text)
 
 
 def coalesce(ops: list[OutboundOp], notice: bool) -> OutboundOp | None:
@@ -254,9 +254,9 @@ def coalesce(ops: list[OutboundOp], notice: bool) -> OutboundOp | None:
     if notice:
         text = t("bridge.delayed", first.lang)
         blocks.append(
-            f"_{convert.slack_escape(text)}_"
+            f"_{markup.slack_escape(text)}_"
             if platform == "slack"
-            else f"<i>{convert.tg_escape(text)}</i>"
+            else f"<i>{markup.tg_escape(text)}</i>"
             if platform == "telegram"
             else text
         )

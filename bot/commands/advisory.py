@@ -9,10 +9,13 @@ from bot.advisories.names import event_name
 from bot.advisories.people import build_people_advisory
 from bot.advisories.publish import active_advisories, format_when, queue_people_advisory, room_zone
 from bot.commands.parser import CommandSyntaxError, tokenize
-from bot.commands.registry import command
+from bot.commands.registry import CommandSet
 from bot.commands.target import target_blm as _target_blm
 from bot.directory import get_blm
 from bot.model import Role
+
+COMMANDS = CommandSet()
+command = COMMANDS.command
 
 _LEADING_POST = re.compile(r"^\s*post\b", re.IGNORECASE)
 _LEADING_BLM = re.compile(r"^\s*blm=(\"[^\"]*\"|'[^']*'|\S+)\s*", re.IGNORECASE)
@@ -108,7 +111,7 @@ async def post_advisory(ctx, parsed) -> None:
         raise CommandSyntaxError(ctx.tr("adv.post.usage"))
     blm = get_blm(blm_id)
     person = ctx.person
-    author = (person.name if person else "") or ctx.event.sender.display_name or ctx.event.sender.user_id
+    author = ctx.actor
     if person and person.agency:
         author = f"{author} ({person.agency})"
     advisory = build_people_advisory(blm, text_en, text_es, ctx.core.clock.utcnow(), author=author)

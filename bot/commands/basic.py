@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from bot.commands.dispatch import allowed_commands, role_name
+from bot.commands.dispatch import role_name
 from bot.commands.parser import CommandSyntaxError
-from bot.commands.registry import command
+from bot.commands.registry import CommandSet
 from bot.store import keys
+
+COMMANDS = CommandSet()
+command = COMMANDS.command
 
 
 def help_lines(ctx) -> list[str]:
     return [
         f"{spec.label}{(' ' + spec.usage) if spec.usage else ''} — {ctx.tr(spec.help_key)}"
-        for spec in allowed_commands(ctx.role, ctx.room is not None)
+        for spec in ctx.core.commands.allowed(ctx.role, ctx.room is not None)
     ]
 
 

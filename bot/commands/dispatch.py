@@ -1,57 +1,41 @@
-"""Runs one command: finds it, checks where and who, calls it, answers refusals helpfully."""
+"""Runs one command: finds it, checks where and who, calls it, answers refusals helpfully.
+
+`refuse` is the one refusal path, for typed commands and tapped buttons alike: the refusal is
+recorded in `blm:refusals`, counted in `blm_commands_total{outcome="refused"}`, and answered.
+"""
 
 from __future__ import annotations
 
 import difflib
 import logging
+from typing import TYPE_CHECKING
 
-from bot.commands import registry
 from bot.commands.parser import CommandSyntaxError, parse_arguments
+from bot.i18n import t
 from bot.metrics import METRICS
 from bot.model import Role
+
+if TYPE_CHECKING:
+    from bot.core import Context
 
 log = logging.getLogger(__name__)
 
 
 def role_name(role: Role, lang: str) -> str:
-    from bot.i18n import t
-
     return t(f"role.{role.name}", lang)
 
 
-COMMAND_MODULES = (
-    "bot.commands.basic",
-    "bot.commands.people",
-    "bot.commands.playbook",
-    "bot.commands.incident",
-    "bot.commands.incidents",
-    "bot.commands.advisory",
-)
-
-
-def load_command_modules() -> None:
-    """Import every command module present (each registers its commands when imported)."""
-    import importlib
-
-    for name in COMMAND_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-
-
-async def run_command(ctx) -> None:
-    load_command_modules()
+async def run_command(ctx: Context) -> None:
+    commands = ctx.core.commands
     name = (ctx.event.command or "").lower()
     try:
         parsed = parse_arguments(name, ctx.event.text)
     except CommandSyntaxError as exc:
         refuse(ctx, "bad argument", ctx.tr("refuse.bad_argument", problem=str(exc)))
         return
-    spec, words = registry.find(name, parsed.words)
+    spec, words = commands.find(name, parsed.words)
     if spec is None:
-        options = difflib.get_close_matches(name, registry.command_names(), n=2, cutoff=0.6)
+        options = difflib.get_close_matches(name, commands.names(), n=2, cutoff=0.6)
         suggestion = ctx.tr("refuse.did_you_mean", options=" / ".join("/" + o for o in options)) if options else ""
         refuse(ctx, "unknown command", ctx.tr("refuse.unknown_command", command=name, suggestion=suggestion))
         return
@@ -78,19 +62,16 @@ async def run_command(ctx) -> None:
         refuse(ctx, "bad argument", ctx.tr("refuse.bad_argument", problem=str(exc)))
 
 
-def refuse(ctx, reason: str, text: str) -> None:
-    METRICS.commands.labels(command_label(ctx.event.command), "refused").inc()
-    ctx.core.record_refusal(ctx.effects, ctx.event, reason)
+def refuse(ctx: Context, reason: str, text: str) -> None:
+    """Record, count and answer a refusal (a command, a button tap or an answering reply)."""
+    event = ctx.event
+    # A bounded label: one of our command words, else "other" (never the words strangers type after
+    # a slash); "button" / "reply" for taps and answering replies (never the raw tap data).
+    if event.kind == "command":
+        name = (event.command or "").lower()
+        label = "/" + name if name in ctx.core.commands.names() else "other"
+    else:
+        label = "button" if event.kind == "action" else "reply"
+    METRICS.commands.labels(label, "refused").inc()
+    ctx.core.record_refusal(ctx.effects, event, reason)
     ctx.reply(text)
-
-
-def command_label(name: str | None) -> str:
-    """The metrics label of a command: its own name when it is one of ours, else "other", so the
-    words strangers type after a slash never become new label values."""
-    name = (name or "").lower()
-    return "/" + name if name in registry.command_names() else "other"
-
-
-def allowed_commands(role: Role, in_room: bool) -> list[registry.CommandSpec]:
-    specs = [s for s in registry.COMMANDS.values() if s.role <= role and (in_room or s.where == "any")]
-    return sorted(specs, key=lambda s: (s.name, s.sub or ""))

@@ -10,17 +10,20 @@ import difflib
 import re
 
 from bot.commands.dispatch import refuse
-from bot.commands.registry import command
+from bot.commands.registry import CommandSet
 from bot.commands.target import target_blm
-from bot.engine import get_engine
-from bot.engine.interact import done_key, who_of
+from bot.engine.interact import done_key
 from bot.engine.report import build_report
-from bot.engine.runs import ParamError
+from bot.engine.runs import Engine, ParamError
 from bot.engine.schema import AskStep, ChecklistStep
 from bot.engine.state import RunState
 from bot.engine.steps import StepRefused, checklist_post, shown_answer
 from bot.engine.times import short
 from bot.model import Role
+
+# Bound to the Engine by the runtime: each handler gets it as its first argument.
+COMMANDS = CommandSet()
+command = COMMANDS.command
 
 INCIDENT_ID = re.compile(r"^[A-Za-z]{3}-\d{1,6}$")
 
@@ -30,9 +33,9 @@ def _blm(ctx, parsed) -> str:
     return target_blm(ctx, parsed.options.pop("blm", None))
 
 
-async def _incident(ctx, parsed, blm_id: str, open_only: bool = True) -> RunState | None:
+async def _incident(engine: Engine, ctx, parsed, blm_id: str, open_only: bool = True) -> RunState | None:
     given = parsed.words.pop(0) if parsed.words and INCIDENT_ID.match(parsed.words[0]) else None
-    state = await get_engine(ctx.core).find_incident(blm_id, given, open_only=open_only)
+    state = await engine.find_incident(blm_id, given, open_only=open_only)
     if state is None:
         if given:
             refuse(ctx, "unknown incident", ctx.tr("engine.refuse.unknown_incident", incident=given.upper()))
@@ -47,11 +50,13 @@ def _refused(ctx, exc: StepRefused) -> None:
 
 # ---- /playbook -----------------------------------------------------------------------------
 @command("playbook", "list", role=Role.member, help_key="cmd.playbook_list")
-async def playbook_list(ctx, parsed) -> None:
-    engine = get_engine(ctx.core)
+async def playbook_list(engine: Engine, ctx, parsed) -> None:
     lines = []
     for pid in engine.library.ids():
-        pb = engine.library.get(pid).playbook
+        loaded = engine.library.get(pid)
+        if loaded is None:
+            continue
+        pb = loaded.playbook
         lines.append(
             ctx.tr("engine.list.line", id=pb.id, version=pb.version, severity=pb.severity, title=pb.title.get(ctx.lang))
         )
@@ -64,9 +69,8 @@ async def playbook_list(ctx, parsed) -> None:
 DRILL_CALLS_YES = ("yes", "true", "1", "si", "sí")
 
 
-async def _start(ctx, parsed, drill: bool) -> None:
+async def _start(engine: Engine, ctx, parsed, drill: bool) -> None:
     blm_id = _blm(ctx, parsed)
-    engine = get_engine(ctx.core)
     if not parsed.words:
         refuse(ctx, "no playbook", ctx.tr("engine.refuse.need_playbook"))
         return
@@ -85,7 +89,7 @@ async def _start(ctx, parsed, drill: bool) -> None:
         given = dict(parsed.options)
         # A drill rings phones only when it says so: `/playbook drill ID calls=yes` (telephone alarm)
         drill_calls = drill and str(given.pop("calls", "no")).lower() in DRILL_CALLS_YES
-        state = await engine.start_run(lp, blm_id, given, drill, who_of(ctx), ctx.effects, drill_calls=drill_calls)
+        state = await engine.start_run(lp, blm_id, given, drill, ctx.actor, ctx.effects, drill_calls=drill_calls)
     except ParamError as exc:
         refuse(ctx, "bad parameter", ctx.tr(exc.key, **exc.values))
         return
@@ -95,8 +99,8 @@ async def _start(ctx, parsed, drill: bool) -> None:
 @command(
     "playbook", "run", role=Role.coordinator, help_key="cmd.playbook_run", where="room", usage="<id> [key=value ...]"
 )
-async def playbook_run(ctx, parsed) -> None:
-    await _start(ctx, parsed, drill=False)
+async def playbook_run(engine: Engine, ctx, parsed) -> None:
+    await _start(engine, ctx, parsed, drill=False)
 
 
 @command(
@@ -107,18 +111,18 @@ async def playbook_run(ctx, parsed) -> None:
     where="room",
     usage="<id> [key=value ...]",
 )
-async def playbook_drill(ctx, parsed) -> None:
-    await _start(ctx, parsed, drill=True)
+async def playbook_drill(engine: Engine, ctx, parsed) -> None:
+    await _start(engine, ctx, parsed, drill=True)
 
 
-async def _end(ctx, parsed, abort: bool) -> None:
+async def _end(engine: Engine, ctx, parsed, abort: bool) -> None:
     blm_id = _blm(ctx, parsed)
-    state = await _incident(ctx, parsed, blm_id)
+    state = await _incident(engine, ctx, parsed, blm_id)
     if state is None:
         return
     note = " ".join(parsed.words).strip() or None
     try:
-        await get_engine(ctx.core).end(state.id, who_of(ctx), abort=abort, note=note, dedupe=done_key(ctx))
+        await engine.end(state.id, ctx.actor, abort=abort, note=note, dedupe=done_key(ctx))
     except StepRefused as exc:
         _refused(ctx, exc)
         return
@@ -126,8 +130,8 @@ async def _end(ctx, parsed, abort: bool) -> None:
 
 
 @command("playbook", "abort", role=Role.coordinator, help_key="cmd.playbook_abort", where="room", usage="[incident]")
-async def playbook_abort(ctx, parsed) -> None:
-    await _end(ctx, parsed, abort=True)
+async def playbook_abort(engine: Engine, ctx, parsed) -> None:
+    await _end(engine, ctx, parsed, abort=True)
 
 
 # ---- /incident -----------------------------------------------------------------------------
@@ -143,9 +147,8 @@ def _line(ctx, state: RunState, title: str) -> str:
 
 
 @command("incident", "list", role=Role.member, help_key="cmd.incident_list", where="room")
-async def incident_list(ctx, parsed) -> None:
+async def incident_list(engine: Engine, ctx, parsed) -> None:
     blm_id = _blm(ctx, parsed)
-    engine = get_engine(ctx.core)
     lines = []
     for state in await engine.open_incidents(blm_id):
         pb = await engine.playbook_for(state)
@@ -154,12 +157,12 @@ async def incident_list(ctx, parsed) -> None:
 
 
 @command("incident", "show", role=Role.member, help_key="cmd.incident_show", where="room", usage="[id]")
-async def incident_show(ctx, parsed) -> None:
+async def incident_show(engine: Engine, ctx, parsed) -> None:
     blm_id = _blm(ctx, parsed)
-    state = await _incident(ctx, parsed, blm_id, open_only=False)
+    state = await _incident(engine, ctx, parsed, blm_id, open_only=False)
     if state is None:
         return
-    pb = await get_engine(ctx.core).playbook_for(state)
+    pb = await engine.playbook_for(state)
     lines = []
     if state.params:
         lines.append(ctx.tr("engine.show.params", params=", ".join(f"{k}={v}" for k, v in state.params.items())))
@@ -181,32 +184,30 @@ async def incident_show(ctx, parsed) -> None:
 
 
 @command("incident", "close", role=Role.coordinator, help_key="cmd.incident_close", where="room", usage="[id] [note]")
-async def incident_close(ctx, parsed) -> None:
-    await _end(ctx, parsed, abort=False)
+async def incident_close(engine: Engine, ctx, parsed) -> None:
+    await _end(engine, ctx, parsed, abort=False)
 
 
 @command("incident", "report", role=Role.liaison, help_key="cmd.incident_report", where="room", usage="[id]")
-async def incident_report(ctx, parsed) -> None:
+async def incident_report(engine: Engine, ctx, parsed) -> None:
     blm_id = _blm(ctx, parsed)
-    state = await _incident(ctx, parsed, blm_id, open_only=False)
+    state = await _incident(engine, ctx, parsed, blm_id, open_only=False)
     if state is None:
         return
-    engine = get_engine(ctx.core)
     pb = await engine.playbook_for(state)
     ctx.reply(build_report(state, await engine.timeline(state.id), pb, "md", ctx.lang))
 
 
 # ---- /ack and /checklist -------------------------------------------------------------------
 @command("ack", role=Role.liaison, help_key="cmd.ack", where="room", usage="[incident]")
-async def ack(ctx, parsed) -> None:
+async def ack(engine: Engine, ctx, parsed) -> None:
     blm_id = _blm(ctx, parsed)
-    state = await _incident(ctx, parsed, blm_id)
+    state = await _incident(engine, ctx, parsed, blm_id)
     if state is None:
         return
-    engine = get_engine(ctx.core)
     step_id = _ack_step_for_room(ctx, state, await engine.playbook_for(state))
     try:
-        await engine.ack(state.id, step_id, who_of(ctx), dedupe=done_key(ctx))
+        await engine.ack(state.id, step_id, ctx.actor, dedupe=done_key(ctx))
     except StepRefused as exc:
         _refused(ctx, exc)
         return
@@ -225,12 +226,11 @@ def _ack_step_for_room(ctx, state: RunState, pb) -> str | None:
 
 
 @command("checklist", role=Role.member, help_key="cmd.checklist", where="room", usage="[incident]")
-async def checklist(ctx, parsed) -> None:
+async def checklist(engine: Engine, ctx, parsed) -> None:
     blm_id = _blm(ctx, parsed)
-    state = await _incident(ctx, parsed, blm_id)
+    state = await _incident(engine, ctx, parsed, blm_id)
     if state is None:
         return
-    engine = get_engine(ctx.core)
     pb = await engine.playbook_for(state)
     posted = False
     for sid in state.checks:

@@ -2,48 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from bot.commands import messages  # noqa: F401  (registers the texts)
 from bot.commands.dispatch import role_name
 from bot.commands.parser import CommandSyntaxError
-from bot.commands.registry import command
+from bot.commands.registry import CommandSet
 from bot.commands.target import target_blm as _target
-from bot.i18n import register
+from bot.directory import get_blm
+from bot.domain import IncidentPort
+from bot.i18n import t
 from bot.model import OutboundMessage, Role
 
-register(
-    {
-        "contacts.title": {"en": "People of {blm}", "es": "Personas de {blm}"},
-        "contacts.none": {
-            "en": "No people are configured for this BLM.",
-            "es": "No hay personas configuradas para este mecanismo.",
-        },
-        "contacts.line": {"en": "{name} — {role}{agency}{side}{where}", "es": "{name} — {role}{agency}{side}{where}"},
-        "side.us": {"en": "US", "es": "EUA"},
-        "side.mx": {"en": "MX", "es": "MX"},
-        "sitrep.title": {"en": "SITREP — {blm}", "es": "REPORTE DE SITUACIÓN — {blm}"},
-        "sitrep.title_incident": {
-            "en": "SITREP — {blm} — incident {incident}",
-            "es": "REPORTE DE SITUACIÓN — {blm} — incidente {incident}",
-        },
-        "sitrep.from": {"en": "From {name}", "es": "De {name}"},
-        "sitrep.sent": {
-            "en": "Situation report sent to the central room.",
-            "es": "Reporte de situación enviado a la sala central.",
-        },
-        "sitrep.empty": {
-            "en": "Write the report after the command: /sitrep <text>",
-            "es": "Escriba el reporte después del comando: /sitrep <texto>",
-        },
-        "sitrep.no_central": {
-            "en": "No central room is configured; the report was not sent.",
-            "es": "No hay sala central configurada; el reporte no se envió.",
-        },
-    }
-)
+if TYPE_CHECKING:
+    from bot.core import Context
+
+# Bound to the IncidentPort (the engine, or NoIncidents) by the runtime.
+COMMANDS = CommandSet()
+command = COMMANDS.command
 
 
 @command("contacts", help_key="cmd.contacts", where="room")
-async def contacts(ctx, parsed) -> None:
-    from bot.directory import get_blm
+async def contacts(_incidents: IncidentPort, ctx: Context, parsed) -> None:
 
     blm_id = _target(ctx, parsed.options.get("blm"))
     lines = []
@@ -74,12 +54,10 @@ async def contacts(ctx, parsed) -> None:
 
 
 @command("sitrep", role=Role.liaison, help_key="cmd.sitrep", where="room", usage="<text>")
-async def sitrep(ctx, parsed) -> None:
-    from bot.directory import get_blm
-
+async def sitrep(incidents: IncidentPort, ctx: Context, parsed) -> None:
     text = ctx.event.text.strip()
     blm_id = _target(ctx, parsed.options.get("blm"))
-    if ctx.room.is_central and text.lower().startswith("blm="):
+    if ctx.room is not None and ctx.room.is_central and text.lower().startswith("blm="):
         text = text.split(None, 1)[1] if " " in text else ""
     if not text:
         raise CommandSyntaxError(ctx.tr("sitrep.empty"))
@@ -89,14 +67,11 @@ async def sitrep(ctx, parsed) -> None:
         return
     incident = None
     drill = False
-    if ctx.core.incident_lookup is not None:
-        found = await ctx.core.incident_lookup(blm_id)
-        if found:
-            incident, drill = found
-    name = ctx.person.name if ctx.person else (ctx.event.sender.display_name or ctx.event.sender.user_id)
+    found = await incidents.latest_open(blm_id)
+    if found:
+        incident, drill = found
+    name = ctx.actor
     for room in central:
-        from bot.i18n import t
-
         blm_name = get_blm(blm_id).name(room.lang)
         title = (
             t("sitrep.title_incident", room.lang, blm=blm_name, incident=incident)
@@ -114,6 +89,6 @@ async def sitrep(ctx, parsed) -> None:
                 priority="interactive",
             )
         )
-    if incident and ctx.core.timeline_note is not None:
-        await ctx.core.timeline_note(ctx, incident, "sitrep", text)
+    if incident:
+        await incidents.note(ctx, incident, "sitrep", text)
     ctx.reply(ctx.tr("sitrep.sent"))

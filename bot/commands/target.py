@@ -2,26 +2,9 @@
 
 from __future__ import annotations
 
+from bot.commands import messages  # noqa: F401  (registers the texts)
 from bot.commands.parser import CommandSyntaxError
 from bot.directory import find_blm
-from bot.i18n import register
-
-register(
-    {
-        "blm.needed": {
-            "en": "In the central room, say which BLM: blm=<id>",
-            "es": "En la sala central indique el mecanismo: blm=<id>",
-        },
-        "blm.unknown": {
-            "en": "Unknown BLM {name}. Configured here: {known}.",
-            "es": "Mecanismo desconocido: {name}. Configurados aquí: {known}.",
-        },
-        "blm.not_configured": {
-            "en": "{blm} is not configured in this deployment.",
-            "es": "{blm} no está configurado en este despliegue.",
-        },
-    }
-)
 
 
 def target_blm(ctx, name: str | None) -> str:

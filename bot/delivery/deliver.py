@@ -1,4 +1,8 @@
-"""The outbound queue handler: rate limits, platform calls, retries, the message map.
+"""The outbound queue handler: rate limits, platform calls, retries, dead letters, and the map of
+the bot's own logical messages (`blm:msgmap:*`, by `OutboundMessage.key`).
+
+What a relayed message is (coalescing, reply targets, the relay map, edits of combined copies)
+belongs to the bridge: it is asked through the `SendHooks` given at construction.
 
 One entry at a time per room keeps order. A 429 blocks only that room until `retry_after`; 5xx
 and network errors back off exponentially and keep trying (nothing is dropped for being slow); a
@@ -12,16 +16,19 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
+
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from bot.clock import Clock
+from bot.config import Settings
 from bot.delivery import budget as retry_budget
 from bot.delivery import private
 from bot.delivery.outbox import Effects
-from bot.delivery.queues import Done, Entry, RetryAt
+from bot.delivery.queues import Done, Entry, RetryAt, group_streams
 from bot.delivery.ratelimit import RateLimiter
-from bot.delivery.relaymap import COALESCED, ORIGIN, THREAD, reply_target
 from bot.delivery.senders import RoomSender
-from bot.i18n import t
 from bot.metrics import METRICS
 from bot.model import OutboundOp, PermanentError, PersonUnreachable, RateLimited, TransientError
 from bot.store import keys
@@ -31,19 +38,33 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = 300.0
 
 
+class SendHooks(Protocol):
+    """What the Deliverer asks about relayed messages (the bridge's `RelayHooks`)."""
+
+    async def prepare(self, op: OutboundOp, entry: Entry) -> tuple[OutboundOp, list[tuple[str, str]]]:
+        """The post to send (combined, with its reply target) and the (stream, entry id) of the
+        queued entries folded into it."""
+
+    async def targets(self, op: OutboundOp) -> list[str]:
+        """The platform ids, in this room, of the relayed message an edit or deletion is about."""
+
+    async def change_coalesced(self, sender: RoomSender, op: OutboundOp, ids: list[str]) -> bool:
+        """Handle an edit or deletion of a combined copy; False when the copy is not one."""
+
+    def recorded(self, pipe: Pipeline, op: OutboundOp, ids: list[str]) -> None:
+        """Write what was sent into the relay map, in the transaction that retires the entry."""
+
+
 @dataclass
 class Deliverer:
-    redis: object
+    redis: Redis
     clock: Clock
-    settings: object
+    settings: Settings
     senders: dict[str, RoomSender]
     map_ttl_seconds: int = 90 * 86400
     # Called once per room that fails for good, to tell the side that wrote to it.
     on_permanent_failure: Callable[[OutboundOp, str], Awaitable[None]] | None = None
-    # Combines several queued relayed posts into one (registered by the bridge): given the ops in
-    # order and whether to add the "delivery delayed" notice, returns one post op, or None.
-    coalesce: Callable[[list[OutboundOp], bool], OutboundOp | None] | None = None
-    coalesce_max: int = 20
+    hooks: SendHooks | None = None  # relayed messages (None: nothing is relayed, sends only)
     budget: retry_budget.RetryBudget = field(default_factory=retry_budget.RetryBudget)
     limiter: RateLimiter = field(init=False)
 
@@ -72,12 +93,8 @@ class Deliverer:
             await self.redis.set(keys.room_backlog(lane_key), "1", ex=120)
             return RetryAt(now + wait, "rate limit")
         extra: list[tuple[str, str]] = []  # (stream, entry id) of queued posts combined into this one
-        if op.op == "post" and self.coalesce is not None and entry.stream.endswith(":lo"):
-            op, extra = await self._coalesced(op, entry)
-        if op.op == "post" and op.reply_source and not op.message.reply_to:
-            target = await reply_target(self.redis, op.reply_source, room)
-            if target:
-                op = op.model_copy(update={"message": op.message.model_copy(update={"reply_to": target})})
+        if self.hooks is not None:
+            op, extra = await self.hooks.prepare(op, entry)
         try:
             ids = await self._call(sender, op)
         except RateLimited as exc:
@@ -117,30 +134,6 @@ class Deliverer:
 
         return Done(commit)
 
-    async def _coalesced(self, op: OutboundOp, entry: Entry) -> tuple[OutboundOp, list[tuple[str, str]]]:
-        """When the room is backed up against its rate limit, the relayed chat posts queued right
-        behind this one are sent with it as one post (each still attributed, in order)."""
-        room = op.message.room
-        if not await self.redis.get(keys.room_backlog(room.key)):
-            return op, []
-        items = await self.redis.xrange(entry.stream, f"({entry.entry_id}", "+", count=self.coalesce_max - 1)
-        ops, extra = [op], []
-        for entry_id, fields in items:
-            nxt = OutboundOp.model_validate(json.loads(fields["p"]))
-            if not _coalescable(nxt, op):
-                break
-            ops.append(nxt)
-            extra.append((entry.stream, entry_id))
-        if len(ops) < 2 or not _coalescable(op, op):
-            return op, []
-        first_notice = bool(await self.redis.set(keys.notice(f"delayed:{room.key}"), "1", nx=True, ex=900))
-        combined = self.coalesce(ops, first_notice)
-        if combined is None:
-            return op, []
-        # Keep only as many as the combiner took (it stops at the size limit).
-        taken = max(1, len(combined.sources)) - 1
-        return combined, extra[:taken]
-
     async def _call(self, sender: RoomSender, op: OutboundOp) -> list[str]:
         room = op.message.room
         if op.op == "post":
@@ -150,19 +143,12 @@ class Deliverer:
         if not ids:
             log.info("%s of an unknown message in %s skipped (never posted or expired)", op.op, room.key)
             return []
-        combined = await self.redis.hget(keys.relay(room.key, ids[0]), COALESCED) if op.source else None
+        if self.hooks is not None and await self.hooks.change_coalesced(sender, op, ids):
+            log.info("%s of a message coalesced with others in %s handled by the bridge", op.op, room.key)
+            return []
         if op.op == "edit":
-            if combined:
-                # The copy holds several people's messages: the edit follows as a reply, marked.
-                marked = f"{op.message.attribution or ''} ({t('bridge.edited', op.message.lang)})".strip()
-                edited = op.message.model_copy(update={"reply_to": ids[0], "attribution": marked})
-                await sender.post(edited)
-                return []
             await sender.edit(room, ids, op.message)
             return ids
-        if combined:
-            log.info("delete of a message coalesced with others in %s skipped", room.key)
-            return []
         await sender.delete(room, ids)
         return []
 
@@ -171,12 +157,11 @@ class Deliverer:
         if op.message.key:
             raw = await self.redis.get(keys.msgmap(room.key, op.message.key))
             return json.loads(raw) if raw else []
-        if op.source:
-            raw = await self.redis.hget(keys.relay(*_split_source(op.source)), room.key)
-            return json.loads(raw) if raw else []
+        if self.hooks is not None:
+            return await self.hooks.targets(op)
         return []
 
-    def _record(self, pipe, op: OutboundOp, ids: list[str]) -> None:
+    def _record(self, pipe: Pipeline, op: OutboundOp, ids: list[str]) -> None:
         room = op.message.room
         pipe.delete(keys.credentials_rejected(room.platform))
         if op.op != "post" or not ids:
@@ -184,21 +169,8 @@ class Deliverer:
         value = json.dumps(ids)
         if op.message.key:
             pipe.set(keys.msgmap(room.key, op.message.key), value, ex=self.map_ttl_seconds)
-        sources = op.sources or ([op.source] if op.source else [])
-        for source in sources:
-            relay_key = keys.relay(*_split_source(source))
-            pipe.hset(relay_key, room.key, value)
-            pipe.expire(relay_key, self.map_ttl_seconds)
-        if sources:
-            # and the way back: a reply to our copy finds the original
-            for mid in ids:
-                back = keys.relay(room.key, mid)
-                pipe.hset(back, ORIGIN, sources[0])
-                if len(sources) > 1:
-                    pipe.hset(back, COALESCED, json.dumps(sources))
-                if room.platform == "slack" and op.message.reply_to:
-                    pipe.hset(back, THREAD, op.message.reply_to)  # posted in that thread
-                pipe.expire(back, self.map_ttl_seconds)
+        if self.hooks is not None:
+            self.hooks.recorded(pipe, op, ids)
 
     async def _give_up(self, op: OutboundOp, exc: PermanentError, entry: Entry) -> Done:
         room = op.message.room
@@ -259,34 +231,7 @@ class Deliverer:
         return Done(write)
 
     async def _depth(self, group: str) -> int:
-        from bot.delivery.queues import group_streams
-
         total = 0
         for stream in group_streams(group):
             total += await self.redis.xlen(stream)
         return total
-
-
-def _coalescable(op: OutboundOp, head: OutboundOp) -> bool:
-    m = op.message
-    return (
-        op.op == "post"
-        and m.priority == "chat"
-        and bool(m.attribution)
-        and bool(op.source)
-        and not m.attachments
-        and not m.buttons
-        and not m.ephemeral_to
-        and not m.key
-        and not m.title
-        and not m.lines
-        and not m.mentions
-        and op.reply_source == head.reply_source
-        and m.reply_to == head.message.reply_to
-    )
-
-
-def _split_source(source: str) -> tuple[str, str]:
-    """'slack:C1:1700.01' -> ('slack:C1', '1700.01')."""
-    room_key, _, message_id = source.rpartition(":")
-    return room_key, message_id

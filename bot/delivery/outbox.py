@@ -8,6 +8,10 @@ inbound event that caused it), so a crash can neither lose the reply nor send it
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from bot.delivery.private import group_for
 from bot.delivery.queues import push
@@ -24,7 +28,7 @@ class Effects:
     def __init__(self, now: float):
         self.now = now
         self.ops: list[OutboundOp] = []
-        self.writes: list[Callable[[object], None]] = []
+        self.writes: list[Callable[[Pipeline], Any]] = []
 
     def post(self, message: OutboundMessage, source: str | None = None, reply_source: str | None = None) -> None:
         self.ops.append(
@@ -40,18 +44,18 @@ class Effects:
         message = OutboundMessage(room=room, key=key)
         self.ops.append(OutboundOp(op="delete", message=message, source=source, enqueued_at=self.now))
 
-    def also(self, write: Callable[[object], None]) -> None:
+    def also(self, write: Callable[[Pipeline], Any]) -> None:
         """An extra Redis write (given the pipeline) to commit with the batch."""
         self.writes.append(write)
 
-    def commit_into(self, pipe) -> None:
+    def commit_into(self, pipe: Pipeline) -> None:
         for op in self.ops:
             priority = "hi" if op.message.priority == "interactive" else "lo"
             push(pipe, group_for(op.message), op.model_dump(mode="json", exclude_defaults=True), self.now, priority)
         for write in self.writes:
             write(pipe)
 
-    async def commit(self, redis) -> None:
+    async def commit(self, redis: Redis) -> None:
         """Commit on its own (outside a queue handler)."""
         if not self.ops and not self.writes:
             return

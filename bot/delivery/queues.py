@@ -16,9 +16,12 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
+
 from bot.clock import Clock
 from bot.delivery import budget as retry_budget
-from bot.store import keys
+from bot.store import keys, lease
 
 log = logging.getLogger(__name__)
 
@@ -36,22 +39,12 @@ redis.call('ZREM', KEYS[1], ARGV[1])
 return 1
 """
 
-_RELEASE_LEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
-
-_RENEW_LEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0
-"""
-
 
 @dataclass
 class Done:
     """Handled: run `commit(pipe)` (more writes) in the same transaction that removes the entry."""
 
-    commit: Callable[[object], None] | None = None
+    commit: Callable[[Pipeline], None] | None = None
 
 
 @dataclass
@@ -81,6 +74,11 @@ def group_streams(group: str) -> list[str]:
     return [keys.queue(group)]
 
 
+def is_low_priority(stream: str) -> bool:
+    """The `:lo` stream of an outbound group: chat that may wait (and be combined) behind the rest."""
+    return stream.endswith(":lo")
+
+
 def push(pipe, group: str, payload: dict, now: float, priority: str = "lo") -> None:
     """Queue `payload` on `group` inside the caller's pipeline (so it commits with other writes)."""
     streams = group_streams(group)
@@ -93,7 +91,7 @@ def push(pipe, group: str, payload: dict, now: float, priority: str = "lo") -> N
 class QueueRunner:
     """Drains ready groups with the handler chosen by group prefix."""
 
-    redis: object
+    redis: Redis
     clock: Clock
     handlers: dict[str, Handler]  # group prefix ("in:", "out:") -> handler
     concurrency: int = 16
@@ -107,8 +105,8 @@ class QueueRunner:
 
     def __post_init__(self):
         self._retire = self.redis.register_script(_RETIRE_IF_EMPTY)
-        self._release = self.redis.register_script(_RELEASE_LEASE)
-        self._renew = self.redis.register_script(_RENEW_LEASE)
+        self._release = self.redis.register_script(lease.RELEASE)  # the one lease's Lua, per group key
+        self._renew = self.redis.register_script(lease.RENEW)
         self._sem = asyncio.Semaphore(self.concurrency)
         self._tasks: set[asyncio.Task] = set()
 
@@ -240,7 +238,7 @@ class QueueRunner:
             items = await self.redis.xrange(stream, "-", "+", count=1)
             if items:
                 entry_id, fields = items[0]
-                attempts = await self.redis.hincrby(keys.inflight(group), entry_id, 1)
+                attempts = await self.redis.hincrby(keys.inflight(group), entry_id, 1)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
                 return Entry(group, stream, entry_id, json.loads(fields["p"]), int(attempts))
         return None
 

@@ -58,7 +58,7 @@ class RateLimiter:
         args: list[float] = [now]
         for limit in limits:
             args += [limit.interval, limit.tolerance]
-        wait = await self._script(keys=[keys.rate(l.name) for l in limits], args=args)
+        wait = await self._script(keys=[keys.rate(limit.name) for limit in limits], args=args)
         return float(wait)
 
 

@@ -6,10 +6,17 @@ import asyncio
 import json
 import sys
 
+from bot.clock import Clock
+from bot.config import ConfigError, load_deployment
+from bot.engine.domain import EngineDomain
 from bot.engine.evidence import incident_bundle, incident_pdf
+from bot.engine.schema import json_schema
 from bot.i18n import t
 from bot.record import bundle
 from bot.record.signing import SigningKeyError, signing_key
+from bot.rooms import Rooms
+from bot.simulate import simulate
+from bot.store import connect_store
 
 
 def _pairs(items: list[str], what: str) -> dict[str, str]:
@@ -24,14 +31,9 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
 
 def run(args, settings) -> int:
     if args.command == "schema":
-        from bot.engine import json_schema
-
         print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
         return 0
     if args.command == "simulate":
-        from bot.config import ConfigError, load_deployment
-        from bot.engine import simulate
-
         try:  # the deployment's `directory:` may add or correct the BLM simulated
             load_deployment(settings.deployment_path())
         except ConfigError as exc:
@@ -58,11 +60,6 @@ def run(args, settings) -> int:
 
 
 async def _report(args, settings) -> int:
-    from bot.config import ConfigError, load_deployment
-    from bot.core import Core
-    from bot.engine import get_engine, report
-    from bot.store import connect_store
-
     if settings.redis_url is None:
         print("report: incidents live in Redis; set REDIS_URL to the bot's Redis", file=sys.stderr)
         return 2
@@ -76,16 +73,18 @@ async def _report(args, settings) -> int:
         return 2
     redis = connect_store(settings.redis_url.get_secret_value())
     try:
-        core = Core(settings, deployment, redis)
+        engine = EngineDomain.from_dir(
+            redis, Clock(), Rooms(deployment), settings.playbooks_dir, deployment.retention_days
+        )
         if args.format == "bundle":
             key = await signing_key(settings.report_signing_key, redis)
-            document = await incident_bundle(get_engine(core), args.id, key)
+            document = await incident_bundle(engine.engine, args.id, key)
             sys.stdout.write(bundle.dumps(document))
         elif args.format == "pdf":
-            sys.stdout.buffer.write(await incident_pdf(get_engine(core), args.id, args.lang))
+            sys.stdout.buffer.write(await incident_pdf(engine.engine, args.id, args.lang))
             sys.stdout.buffer.flush()
         else:
-            print(await report(core, args.id.upper(), fmt=args.format, lang=args.lang))
+            print(await engine.incident_report(args.id.upper(), fmt=args.format, lang=args.lang))
         return 0
     except LookupError as exc:
         print(f"report: {exc}", file=sys.stderr)

@@ -1,46 +1,35 @@
-"""What people do on the engine's posts: button clicks and replies to questions."""
+"""What people do on the engine's posts: button clicks and replies to questions.
+
+Refusals go through the one `refuse` of the command dispatcher: a refused tap is recorded and
+counted exactly like a refused command."""
 
 from __future__ import annotations
 
 import json
 import logging
+from typing import TYPE_CHECKING
 
 from bot.buttons import PREFIX, resolve_button
-from bot.commands.dispatch import role_name
+from bot.commands.dispatch import refuse, role_name
 from bot.engine.runs import Engine
 from bot.engine.schema import AskStep
 from bot.engine.steps import StepRefused
 from bot.model import Role
 from bot.store import keys
 
+if TYPE_CHECKING:
+    from bot.core import Context
+
 log = logging.getLogger(__name__)
 
 ACTIONS = ("ack", "check", "answer")
 
 
-def who_of(ctx) -> str:
-    if ctx.person:
-        return ctx.person.name
-    sender = ctx.event.sender
-    return sender.display_name or f"{ctx.event.platform}:{sender.user_id}"
-
-
-def done_key(ctx) -> str:
+def done_key(ctx: Context) -> str:
     return keys.engine_done(ctx.event.platform, ctx.event.event_id)
 
 
-def refuse(ctx, reason: str, text: str) -> None:
-    ctx.core.record_refusal(ctx.effects, ctx.event, reason)
-    ctx.reply(text)
-
-
-def _engine(ctx) -> Engine:
-    from bot.engine import get_engine
-
-    return get_engine(ctx.core)
-
-
-async def on_action(ctx) -> bool:
+async def on_action(engine: Engine, ctx: Context) -> bool:
     """A button click. Only this room, only with the role, only while the token lives."""
     data = ctx.event.action
     if not data or not data.startswith(PREFIX):
@@ -54,7 +43,6 @@ async def on_action(ctx) -> bool:
     if not button.allowed_in(ctx.event.room):
         refuse(ctx, "button from another room", ctx.tr("engine.refuse.button_room"))
         return True
-    engine = _engine(ctx)
     state = await engine.get(str(button.args.get("inc", "")))
     if state is None:
         refuse(ctx, "button of an unknown incident", ctx.tr("engine.refuse.button_unknown"))
@@ -71,7 +59,7 @@ async def on_action(ctx) -> bool:
             ),
         )
         return True
-    who = who_of(ctx)
+    who = ctx.actor
     args = button.args
     try:
         if button.action == "ack":
@@ -80,12 +68,12 @@ async def on_action(ctx) -> bool:
             await engine.check(state.id, args["step"], args["item"], who, dedupe=done_key(ctx))
         else:
             await engine.answer(state.id, args["step"], args["value"], who, dedupe=done_key(ctx))
-    except StepRefused as exc:
-        ctx.reply(ctx.tr(exc.key, **exc.values))
+    except StepRefused as exc:  # "already acknowledged": recorded as when typed (/ack)
+        refuse(ctx, exc.key, ctx.tr(exc.key, **exc.values))
     return True
 
 
-async def on_reply(ctx) -> None:
+async def on_reply(engine: Engine, ctx: Context) -> None:
     """A reply to one of the engine's questions answers it (the reply is still relayed as usual)."""
     ev = ctx.event
     if ev.kind != "message" or ctx.room is None or ctx.room.is_central:
@@ -95,7 +83,6 @@ async def on_reply(ctx) -> None:
     text = (ev.typed_text if ev.typed_text is not None else ev.text or "").strip()
     if not target or not text:
         return
-    engine = _engine(ctx)
     for state in await engine.open_incidents(ctx.room.blm_id):
         for sid in state.asked:
             if sid in state.answers:
@@ -118,7 +105,7 @@ async def on_reply(ctx) -> None:
                 )
                 return
             try:
-                await engine.answer(state.id, sid, text, who_of(ctx), dedupe=done_key(ctx))
+                await engine.answer(state.id, sid, text, ctx.actor, dedupe=done_key(ctx))
             except StepRefused as exc:
-                ctx.reply(ctx.tr(exc.key, **exc.values))
+                refuse(ctx, exc.key, ctx.tr(exc.key, **exc.values))
             return

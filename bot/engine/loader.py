@@ -29,6 +29,8 @@ from bot.engine.schema import (
     PostStep,
     Text,
 )
+from bot.engine.state import RunState
+from bot.engine.steps import scope as make_scope
 from bot.yamlload import LoadedYaml, YamlProblem, load_yaml
 
 log = logging.getLogger(__name__)
@@ -136,9 +138,6 @@ def check_playbook(pb: Playbook, loaded: LoadedYaml | None, filename: str) -> li
                 at(loc + (lang,), problem)
 
     # a sample scope with the defaults, to catch undefined names in checklist items early
-    from bot.engine.state import RunState
-    from bot.engine.steps import scope as make_scope
-
     sample = RunState(
         id="XXX-0000",
         blm_id="nogales",

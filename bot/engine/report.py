@@ -9,7 +9,7 @@ from bot.engine.schema import ROLE_NAMES, AskStep, ChecklistStep, Playbook
 from bot.engine.state import Event, RunState
 from bot.engine.steps import shown_answer
 from bot.engine.times import iso, three
-from bot.i18n import t
+from bot.i18n import CATALOG, t
 
 
 def _audience(to, lang: str) -> str:
@@ -44,8 +44,6 @@ def describe(event: Event, lang: str) -> str:
     key = f"engine.ev.{kind}"
     if kind == "ack" and d.get("via") == "phone":  # a keypad press on the telephone alarm's call
         key = "engine.ev.ack_phone"
-    from bot.i18n import CATALOG
-
     if key not in CATALOG:
         return f"{kind}: {json.dumps(d, ensure_ascii=False)}"
     return t(key, lang, **values)

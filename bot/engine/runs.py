@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 from redis.exceptions import WatchError
 
 from bot.buttons import make_button
@@ -70,7 +72,7 @@ def resolve_params(pb: Playbook, given: dict | None) -> dict:
 
 
 class Engine:
-    def __init__(self, redis, clock: Clock, rooms: Rooms, library: PlaybookLibrary, retention_days: int = 365):
+    def __init__(self, redis: Redis, clock: Clock, rooms: Rooms, library: PlaybookLibrary, retention_days: int = 365):
         self.redis = redis
         self.clock = clock
         self.rooms = rooms
@@ -122,7 +124,7 @@ class Engine:
         return opened[0] if opened else None
 
     async def timeline(self, incident_id: str) -> list[Event]:
-        raw = await self.redis.lrange(keys.incident_timeline(incident_id.upper()), 0, -1)
+        raw = await self.redis.lrange(keys.incident_timeline(incident_id.upper()), 0, -1)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
         return [Event.model_validate_json(r) for r in raw]
 
     # ---- starting --------------------------------------------------------------------------
@@ -188,7 +190,7 @@ class Engine:
         *,
         dedupe: str | None = None,
         watch: tuple[str, ...] = (),
-        check: Callable[[object], object] | None = None,
+        check: Callable[[Pipeline], Awaitable[object]] | None = None,
         extra: Callable[[object], None] | None = None,
     ) -> Transition | None:
         """Apply `change` to the incident in one optimistic transaction; retried on a race.
@@ -305,7 +307,7 @@ class Engine:
         if not refs:
             return
         values = await self.redis.mget([keys.person_lang(r.platform, r.chat_id) for r in refs])
-        self.chosen_langs = {r.key: v for r, v in zip(refs, values) if v in ("en", "es")}
+        self.chosen_langs = {r.key: v for r, v in zip(refs, values, strict=False) if v in ("en", "es")}
 
     def targets(self, state: RunState, audience: list[str]) -> list[tuple[RoomRef, str, bool]]:
         """(room, language, private) for an audience, without repeats."""
@@ -457,7 +459,7 @@ class Engine:
         """Apply a claimed timer: the run's state decides (an acked step's timer does nothing), and
         the timer is removed in the same transaction. False when another worker took it over."""
         tkey = keys.timer(timer_id)
-        payload = await self.redis.hgetall(tkey)
+        payload = await self.redis.hgetall(tkey)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
         if not payload:
             await self.redis.zrem(keys.TIMERS, timer_id)
             return False

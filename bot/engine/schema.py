@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.directory import blm_ids
 from bot.model import Role
 
 _ID = r"^[a-z0-9][a-z0-9_-]{0,63}$"
@@ -136,8 +137,6 @@ class AdvisoryTrigger(_Strict):
     def _known(cls, v):
         if v is None:
             return v
-        from bot.directory import blm_ids
-
         return blm_ids(v)
 
 

@@ -1,6 +1,6 @@
 """Texts of the core: help, language, refusals, notices."""
 
-from bot.i18n import register
+from bot.i18n.catalog import register
 
 MESSAGES = {
     "help.title": {"en": "What you can do here", "es": "Lo que puede hacer aquí"},

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 def connect_store(url: str | None) -> redis.Redis:
     if not url:
-        import fakeredis
+        import fakeredis  # why: only the embedded store needs it
 
         server = fakeredis.FakeServer(version=(7, 0))
         return fakeredis.FakeAsyncRedis(server=server, decode_responses=True)

@@ -56,7 +56,7 @@ SCRIPT = [
 async def run_demo() -> int:
     lines: list[str] = []
     local = LocalBLM.create(echo=lines.append)
-    await local.runtime.redis.ping()
+    await local.runtime.redis.ping()  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
     print("Border Liaison bot demo: the Nogales BLM, Slack (US side) and Telegram (MX side).")
     print("State: embedded in-process store, lost on exit.\n")
     for platform, user, text, what, *reply_to in SCRIPT:

@@ -11,13 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.i18n import t
+from bot.markup import slack_mrkdwn_to_plain, telegram_html_to_plain
 from bot.model import OutboundMessage, RoomRef, SendResult
 
 
 def _readable(message: OutboundMessage) -> str:
     """rich_text is in the room's platform markup: show it as a person there would read it."""
-    from bot.bridge.convert import slack_mrkdwn_to_plain, telegram_html_to_plain
-
     if message.room.platform == "slack":
         return slack_mrkdwn_to_plain(message.rich_text or "")
     if message.room.platform == "telegram":

@@ -7,16 +7,21 @@ import hmac
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import Settings
+from bot.core import Core
 from bot.metrics import METRICS
 from bot.names import slack_profile_name
 from bot.store import keys
+from handlers.files import FileFetchers
 from handlers.slack import listeners
 from handlers.slack.files import SlackFiles
 from handlers.slack.sender import SlackSender
@@ -84,10 +89,10 @@ class SlackIdentity:
 class SlackEdge:
     name = "slack"
 
-    def __init__(self, settings, core):
+    def __init__(self, settings: Settings, core: Core, files: FileFetchers | None = None):
         self.settings = settings
         self.core = core
-        token = settings.slack_bot_token.get_secret_value()
+        token = settings.slack_bot_token.get_secret_value()  # type: ignore[union-attr]  # built only when set
         # Our delivery layer owns retries (and counts them): no hidden resends inside the client.
         self.client = AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=15, retry_handlers=[])
         self.identity = SlackIdentity()
@@ -108,9 +113,9 @@ class SlackEdge:
         listeners.register(self.app, core, self.identity)
         core.names.register("slack", self.user_name)  # names of people not in the config
         self.slack_files = SlackFiles(self.client, token, settings.slack_api_url)
-        self.sender = SlackSender(self.client, self.slack_files)
+        self.sender = SlackSender(self.client, files, self.slack_files)
         self._secret = None if socket_mode else secret
-        self._socket_handler = None
+        self._socket_handler: Any = None  # slack_bolt AsyncSocketModeHandler, in Socket Mode
 
     def _make_authorize(self):
         identity, client = self.identity, self.client
@@ -185,17 +190,13 @@ class SlackEdge:
             await runtime.redis.delete(keys.credentials_rejected("slack"))
             log.info("slack: signed in as %s in team %s", auth.get("user"), auth.get("team"))
         except Exception as exc:
-            from slack_sdk.errors import SlackApiError
-
-            from handlers.slack.sender import SlackSender as _S
-
             if isinstance(exc, SlackApiError):
-                err = _S._classify(exc)
+                err = SlackSender._classify(exc)
                 if getattr(err, "credentials", False):
                     await runtime.redis.set(keys.credentials_rejected("slack"), str(err))
             log.error("slack: auth.test failed (%s); will keep trying on each send", type(exc).__name__)
         if receive and self.settings.slack_app_token:
-            from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+            from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler  # why: only in Socket Mode
 
             self._socket_handler = AsyncSocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value())
             await self._socket_handler.connect_async()

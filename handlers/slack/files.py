@@ -19,13 +19,14 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from yarl import URL
 
+from bot import limits
 from bot.model import Attachment, TransientError
 from handlers.files import FileTooBig, FileUnavailable
 
 log = logging.getLogger(__name__)
 
 SLACK_FILE_HOSTS = {("https", "files.slack.com")}
-TELEGRAM_UPLOAD_LIMIT = 50 * 1024 * 1024  # Slack files go to Telegram
+TELEGRAM_UPLOAD_LIMIT = limits.TELEGRAM_UPLOAD_BYTES  # Slack files go to Telegram
 SHARE_LOOKUPS = (0.0, 0.5, 1.0)
 MAX_REDIRECTS = 3  # files.info may show the share a moment after the upload
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 
-from bot.bridge.convert import neutralise_broadcasts, split_mrkdwn
 from bot.i18n import t
+from bot.markup import mark_parts, split_mrkdwn, split_text
+from bot.markup import slack_escape as escape
 from bot.model import OutboundMessage
-from bot.textsplit import mark_parts, split_text
 
 SECTION_LIMIT = 3000
 BLOCKS_PER_POST = 48  # Slack allows 50
@@ -19,11 +19,6 @@ BUTTONS_PER_ACTIONS = 25
 BUTTON_TEXT = 75
 TEXT_LIMIT = 40_000
 ATTRIBUTION_LIMIT = 300  # well inside a context element's text limit
-
-
-def escape(text: str) -> str:
-    """Escape people's text; also `@channel` typed as a word never reads as a broadcast."""
-    return neutralise_broadcasts(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def _section(mrkdwn: str) -> dict:

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.model import OutboundMessage, PermanentError, RateLimited, RoomRef, SendResult, TransientError
+from handlers.files import FileFetchers, FileTooBig, FileUnavailable, notice_for
 from handlers.slack.render import escape, render_posts
 
 log = logging.getLogger(__name__)
@@ -33,11 +34,10 @@ GONE_IGNORED = {"message_not_found", "cant_update_message", "cant_delete_message
 class SlackSender:
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient, slack_files=None):
+    def __init__(self, client: AsyncWebClient, files: FileFetchers | None = None, slack_files=None):
         self.client = client
+        self.files = files  # fetches a relayed file from the platform it came from
         self.slack_files = slack_files  # handlers.slack.files.SlackFiles: where an upload shows
-
-    files = None  # handlers.files.FileFetchers, set by build_edges
 
     async def post(self, message: OutboundMessage) -> SendResult:
         if message.attachments and not message.ephemeral_to:
@@ -66,8 +66,6 @@ class SlackSender:
         message's blocks (the attribution a context block, as for any relayed post; Slack uses
         `blocks` when no initial_comment is given, docs of files.completeUploadExternal); a
         notice instead when it cannot be fetched (over a size limit, gone)."""
-        from handlers.files import FileTooBig, FileUnavailable, notice_for
-
         text_only = message.model_copy(update={"attachments": []})
         intro = render_posts(text_only)[0]["blocks"]
         ids: list[str] = []
@@ -108,7 +106,7 @@ class SlackSender:
 
     async def edit(self, room: RoomRef, message_ids: list[str], message: OutboundMessage) -> SendResult:
         posts = render_posts(message)
-        for ts, kwargs in zip(message_ids, posts):
+        for ts, kwargs in zip(message_ids, posts, strict=False):
             await self._call(self.client.chat_update, channel=room.chat_id, ts=ts, **kwargs)
         return SendResult(message_ids=message_ids)
 

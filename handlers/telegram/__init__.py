@@ -11,16 +11,20 @@ import asyncio
 import hmac
 import json
 import logging
-import secrets
 
 from aiohttp import web
 from telegram import Update
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
 
+from bot import limits
+from bot.config import Settings
+from bot.core import Core
 from bot.metrics import METRICS
-from bot.model import RoomRef
+from bot.model import RoomRef, TransientError
 from bot.store import keys
+from bot.store.lease import Lease
+from handlers.files import FileFetchers, FileTooBig, FileUnavailable
 from handlers.telegram.inbound import update_to_inbound
 from handlers.telegram.menu import register_menus
 from handlers.telegram.sender import TelegramSender
@@ -35,22 +39,23 @@ POLL_LOCK = "telegram-poll"
 class TelegramEdge:
     name = "telegram"
 
-    def __init__(self, settings, core):
+    def __init__(self, settings: Settings, core: Core, files: FileFetchers | None = None):
         self.settings = settings
         self.core = core
+        self.redis = core.redis
         if settings.telegram_webhook_url and not settings.telegram_webhook_secret:
             raise ValueError("TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set")
         root = settings.telegram_api_url
         self.application = (
             Application.builder()
-            .token(settings.telegram_bot_token.get_secret_value())
+            .token(settings.telegram_bot_token.get_secret_value())  # type: ignore[union-attr]  # built only when set
             .base_url(f"{root}/bot")
             .base_file_url(f"{root}/file/bot")
             .updater(None)
             .build()
         )
         self.bot = self.application.bot
-        self.sender = TelegramSender(self.bot, on_migrated=self._migrated)
+        self.sender = TelegramSender(self.bot, on_migrated=self._migrated, files=files)
         self.username: str | None = None
         self._poll_task: asyncio.Task | None = None
         self._stopping = asyncio.Event()
@@ -101,13 +106,11 @@ class TelegramEdge:
     async def _migrated(self, old: str, new: str) -> None:
         old_ref, new_ref = RoomRef(platform="telegram", chat_id=old), RoomRef(platform="telegram", chat_id=new)
         if self.core.rooms.move_room(old_ref, new_ref):
-            await self.core.redis.hset(keys.ROOM_MOVES, old_ref.key, new_ref.key)
+            await self.core.redis.hset(keys.ROOM_MOVES, old_ref.key, new_ref.key)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
 
     async def fetch_file(self, att) -> bytes:
         """A Telegram file's bytes (bots may download up to 20 MB)."""
-        from handlers.files import FileTooBig, FileUnavailable
-
-        limit = 20 * 1024 * 1024
+        limit = limits.TELEGRAM_DOWNLOAD_BYTES
         if att.size and att.size > limit:
             raise FileTooBig(att.size, limit, "telegram")
         try:
@@ -124,13 +127,10 @@ class TelegramEdge:
                 raise FileTooBig(att.size, limit, "telegram") from None
             raise FileUnavailable(f"telegram: {exc.message}") from None
         except (TimedOut, NetworkError) as exc:
-            from bot.model import TransientError
-
             raise TransientError(f"telegram file: {exc.message}") from None
 
     # ---- lifecycle ------------------------------------------------------------------------
     async def start(self, runtime, *, receive: bool) -> None:
-        self.redis = runtime.redis
         try:
             await self.application.initialize()  # getMe
             self.username = self.bot.username
@@ -147,7 +147,7 @@ class TelegramEdge:
         if self.settings.telegram_webhook_url and receive:
             await self.bot.set_webhook(
                 url=self.settings.telegram_webhook_url,
-                secret_token=self.settings.telegram_webhook_secret.get_secret_value(),
+                secret_token=self.settings.telegram_webhook_secret.get_secret_value(),  # type: ignore[union-attr]  # checked in __init__
                 allowed_updates=ALLOWED_UPDATES,
                 max_connections=1,  # one update at a time keeps each chat's order
             )
@@ -168,16 +168,13 @@ class TelegramEdge:
     async def poll_forever(self) -> None:
         """Long polling by one process at a time (a Redis lease); the offset lives in Redis and
         moves only after the updates are queued, so a crash re-reads rather than loses."""
-        token = secrets.token_hex(8)
-        lock = keys.lock(POLL_LOCK)
+        lease = Lease(self.redis, keys.lock(POLL_LOCK), ttl_ms=60_000)
         deleted_webhook = False
         while not self._stopping.is_set():
             try:
-                holder = await self.redis.set(lock, token, nx=True, ex=60) or await self.redis.get(lock) == token
-                if not holder:
+                if not await lease.acquire():  # taken, or renewed by its holder, in one atomic step
                     await _wait(self._stopping, 5)
                     continue
-                await self.redis.expire(lock, 60)
                 if not deleted_webhook:
                     await self.bot.delete_webhook(drop_pending_updates=False)
                     deleted_webhook = True

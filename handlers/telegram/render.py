@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import html
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.bridge.convert import split_html
 from bot.i18n import t
+from bot.markup import mark_parts, split_html, split_text
+from bot.markup import tg_escape as esc
 from bot.model import OutboundMessage
-from bot.textsplit import mark_parts, split_text
 
 TEXT_LIMIT = 4096
 PART_LIMIT = 3800  # room for the title, attribution and part marker
-
-
-def esc(text: str) -> str:
-    return html.escape(text, quote=False)
 
 
 def _header(who: str) -> str:

@@ -4,6 +4,8 @@ the delivery layer's outcomes. No PTB rate limiter: the send rates are kept in R
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import Bot, InputFile, ReplyParameters
 from telegram.error import (
@@ -17,7 +19,8 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.bridge.convert import telegram_html_to_plain as html_to_plain
+from bot import limits
+from bot.markup import telegram_html_to_plain as html_to_plain
 from bot.model import (
     OutboundMessage,
     PermanentError,
@@ -27,11 +30,12 @@ from bot.model import (
     SendResult,
     TransientError,
 )
+from handlers.files import FileFetchers, FileTooBig, FileUnavailable, notice_for
 from handlers.telegram.render import esc, keyboard, render_parts
 
-CAPTION_LIMIT = 1024
-UPLOAD_LIMIT = 50 * 1024 * 1024
-PHOTO_LIMIT = 10 * 1024 * 1024
+CAPTION_LIMIT = limits.TELEGRAM_CAPTION_CHARS
+UPLOAD_LIMIT = limits.TELEGRAM_UPLOAD_BYTES
+PHOTO_LIMIT = limits.TELEGRAM_PHOTO_BYTES
 
 TAP_TEXT_LIMIT = 200  # answerCallbackQuery text: 0-200 characters
 # Telegram's 403s when a private chat cannot be written to: never opened, blocked, account gone.
@@ -50,15 +54,14 @@ def _shorten(text: str, limit: int) -> str:
 class TelegramSender:
     platform = "telegram"
 
-    def __init__(self, bot: Bot, on_migrated=None):
+    def __init__(self, bot: Bot, on_migrated=None, files: FileFetchers | None = None):
         self.bot = bot
+        self.files = files  # fetches a relayed file from the platform it came from
         self.on_migrated = on_migrated  # async (old_chat_id, new_chat_id) -> None
         self.migrated: dict[str, str] = {}
 
     def _chat(self, room: RoomRef) -> int:
         return int(self.migrated.get(room.chat_id, room.chat_id))
-
-    files = None  # handlers.files.FileFetchers, set by build_edges
 
     async def post(self, message: OutboundMessage) -> SendResult:
         if message.tap_answer:
@@ -78,15 +81,13 @@ class TelegramSender:
             )
             sent = await self._call(
                 message.room,
-                lambda chat: self.bot.send_message(
-                    chat_id=chat,
-                    text=text,
-                    parse_mode="HTML",
-                    reply_parameters=reply,
-                    reply_markup=keyboard(message) if last else None,
-                    link_preview_options=None,
-                    disable_notification=False,
-                ),
+                self.bot.send_message,
+                text=text,
+                parse_mode="HTML",
+                reply_parameters=reply,
+                reply_markup=keyboard(message) if last else None,
+                link_preview_options=None,
+                disable_notification=False,
             )
             ids.append(str(sent.message_id))
         return SendResult(message_ids=ids)
@@ -137,8 +138,6 @@ class TelegramSender:
     async def _post_files(self, message: OutboundMessage) -> SendResult:
         """A relayed file: the attribution (and text) as its caption when short enough; over a
         limit or unavailable, a notice in its place, never silence."""
-        from handlers.files import FileTooBig, FileUnavailable, notice_for
-
         ids: list[str] = []
         text_only = message.model_copy(update={"attachments": []})
         caption = render_parts(text_only)
@@ -165,32 +164,39 @@ class TelegramSender:
             name = att.name or "file"
             cap = caption[0] if use_caption else None
             if att.kind == "photo" and len(data) <= PHOTO_LIMIT:
-                call = lambda chat: self.bot.send_photo(
-                    chat_id=chat, photo=data, caption=cap, parse_mode="HTML", reply_parameters=reply
+                sent = await self._call(
+                    message.room,
+                    self.bot.send_photo,
+                    photo=data,
+                    caption=cap,
+                    parse_mode="HTML",
+                    reply_parameters=reply,
                 )
             else:
-                call = lambda chat: self.bot.send_document(
-                    chat_id=chat,
+                sent = await self._call(
+                    message.room,
+                    self.bot.send_document,
                     document=InputFile(data, filename=name),
                     caption=cap,
                     parse_mode="HTML",
                     reply_parameters=reply,
                 )
-            sent = await self._call(message.room, call)
             ids.append(str(sent.message_id))
             use_caption = False  # the caption goes with the first file only
         return SendResult(message_ids=ids)
 
     async def edit(self, room: RoomRef, message_ids: list[str], message: OutboundMessage) -> SendResult:
         parts = render_parts(message)
-        for i, (mid, text) in enumerate(zip(message_ids, parts)):
+        for i, (mid, text) in enumerate(zip(message_ids, parts, strict=False)):
             markup = keyboard(message) if i == len(parts) - 1 else None
             try:
                 await self._call(
                     room,
-                    lambda chat: self.bot.edit_message_text(
-                        chat_id=chat, message_id=int(mid), text=text, parse_mode="HTML", reply_markup=markup
-                    ),
+                    self.bot.edit_message_text,
+                    message_id=int(mid),
+                    text=text,
+                    parse_mode="HTML",
+                    reply_markup=markup,
                 )
             except PermanentError as exc:
                 if "not modified" in exc.reason or "message to edit not found" in exc.reason:
@@ -201,23 +207,24 @@ class TelegramSender:
     async def delete(self, room: RoomRef, message_ids: list[str]) -> None:
         for mid in message_ids:
             try:
-                await self._call(room, lambda chat: self.bot.delete_message(chat_id=chat, message_id=int(mid)))
+                await self._call(room, self.bot.delete_message, message_id=int(mid))
             except PermanentError as exc:
                 if "not found" in exc.reason or "can't be deleted" in exc.reason:
                     continue
                 raise
 
-    async def _call(self, room: RoomRef, make_call):
+    async def _call(self, room: RoomRef, method: Callable[..., Awaitable[Any]], **params: Any) -> Any:
+        """`method(chat_id=..., **params)`, once more on the new id if the group became a supergroup."""
         try:
             try:
-                return await make_call(self._chat(room))
+                return await method(chat_id=self._chat(room), **params)
             except ChatMigrated as exc:
                 new_id = str(exc.new_chat_id)
                 log.warning("telegram: chat %s became supergroup %s", room.chat_id, new_id)
                 self.migrated[room.chat_id] = new_id
                 if self.on_migrated:
                     await self.on_migrated(room.chat_id, new_id)
-                return await make_call(int(new_id))
+                return await method(chat_id=int(new_id), **params)
         except RetryAfter as exc:
             ra = exc.retry_after
             seconds = ra.total_seconds() if hasattr(ra, "total_seconds") else float(ra)

@@ -19,6 +19,7 @@ from twilio.rest import Client
 
 from bot.alarm import CallbackInbox, DialError
 from bot.metrics import METRICS
+from handlers.files import FileUnavailable
 from handlers.twilio import twiml
 
 log = logging.getLogger(__name__)
@@ -75,16 +76,19 @@ class TwilioEdge:
     name = "twilio"
     sender = None
 
-    def __init__(self, settings, core):
+    def __init__(self, settings, core, dialer: TwilioDialer):
         self.public_url = settings.public_url.rstrip("/")
         self.validator = RequestValidator(settings.twilio_auth_token.get_secret_value())
-        self.dialer = TwilioDialer(settings)
+        self.dialer = dialer  # the one the process's Alarm places calls with (handlers.make_dialer)
         self.inbox = CallbackInbox(core.redis, core.clock, on_enqueue=lambda: core.on_enqueue and core.on_enqueue())
         self.core = core
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/twilio/voice", self.voice)
         app.router.add_post("/twilio/status", self.status)
+
+    async def fetch_file(self, att) -> bytes:
+        raise FileUnavailable("the telephone alarm relays no files")
 
     async def start(self, runtime, *, receive: bool) -> None:
         return None

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.fakes.nws_api import FakeNWS
+from testing.fakes.nws_api import FakeNWS
 
 
 @pytest.fixture

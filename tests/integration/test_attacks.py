@@ -12,7 +12,8 @@ import time
 import pytest
 
 from bot.store import keys
-from tests.fakes.builders import (
+from testing.cluster import FIXTURE_PLAYBOOKS
+from testing.fakes.builders import (
     slack_block_action,
     slack_message_event,
     slack_signed,
@@ -21,9 +22,8 @@ from tests.fakes.builders import (
     tg_message_update,
     tg_webhook_headers,
 )
-from tests.integration.cluster import FIXTURE_PLAYBOOKS
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, running_bot
-from tests.integration.harness import make_settings as _make_settings
+from testing.harness import SIGNING_SECRET, TG_SECRET, running_bot
+from testing.harness import make_settings as _make_settings
 
 
 def make_settings(*args, **kw):

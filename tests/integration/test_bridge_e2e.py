@@ -11,8 +11,8 @@ from bot.runtime import Runtime
 from bot.web import build_web_app
 from handlers import build_edges
 from handlers.console.scenario import DEMO_DEPLOYMENT
-from tests.fakes.builders import slack_message_event, slack_signed, slack_ts, tg_message_update
-from tests.fakes.slack_api import FakeSlack
+from testing.fakes.builders import slack_message_event, slack_signed, slack_ts, tg_message_update
+from testing.fakes.slack_api import FakeSlack
 
 SECRET = "signing-secret"
 TG_SECRET = "tg-secret"
@@ -174,14 +174,14 @@ async def test_edits_and_deletes_propagate(bridge):
     # Telegram edits come back to Slack as chat.update
     await bridge.tg_update(tg_message_update(bridge.next_update(), TG_CHAT, 5550001, "hola", message_id=77))
     await bridge.slack.wait_for(lambda f: f.texts(SLACK_CH), what="relayed")
-    from tests.fakes.builders import tg_edited_message_update
+    from testing.fakes.builders import tg_edited_message_update
 
     await bridge.tg_update(tg_edited_message_update(bridge.next_update(), TG_CHAT, 5550001, "hola editado", 77))
     await bridge.slack.wait_for(lambda f: any("hola editado" in t for t in f.texts(SLACK_CH)), what="edit")
 
 
 async def test_telegram_photo_arrives_in_slack_as_a_file_and_oversize_gives_notice(bridge):
-    from tests.fakes.builders import tg_photo_update
+    from testing.fakes.builders import tg_photo_update
 
     data = b"\x89PNG fake image bytes" * 100
     bridge.tg.register_file(data, file_id="PHOTO-OK")

@@ -3,16 +3,15 @@
 import json
 from pathlib import Path
 
-from tests.fakes._base import wait_for_fakes
-from tests.fakes.builders import (
+from testing.fakes._base import wait_for_fakes
+from testing.fakes.builders import (
     slack_block_action,
     slack_signed,
     tg_callback_query_update,
     tg_message_update,
     tg_webhook_headers,
 )
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
-from tests.integration.test_commands_e2e import slack_command, tg_command
+from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot, slack_command, tg_command
 
 PLAYBOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "playbooks"
 SLACK_ROOM, TG_ROOM = "C0NOGALES", -1001000000003

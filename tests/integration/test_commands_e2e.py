@@ -1,27 +1,8 @@
 """Commands through both platforms' fakes: menus, /contacts, /sitrep and refusals."""
 
 import json
-from urllib.parse import urlencode
 
-from tests.fakes.builders import slack_signed, slack_slash_command_form, tg_message_update, tg_webhook_headers
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
-
-
-def slash(command, text, channel, user):
-    form = slack_slash_command_form(command, text, channel, user)
-    return form if isinstance(form, (bytes, str)) else urlencode(form)
-
-
-async def slack_command(bot, command, text, channel, user):
-    data, headers = slack_signed(SIGNING_SECRET, slash(command, text, channel, user))
-    resp = await bot.post("/slack/events", data, headers)
-    assert resp.status == 200
-
-
-async def tg_command(bot, update_id, chat, user, text, lang="es"):
-    update = tg_message_update(update_id, chat, user, text, language_code=lang)
-    resp = await bot.post("/telegram/webhook", json.dumps(update).encode(), tg_webhook_headers(TG_SECRET))
-    assert resp.status == 200
+from testing.harness import make_settings, running_bot, slack_command, tg_command
 
 
 async def test_telegram_menus_registered_in_both_languages(redis_url, fake_telegram):

@@ -10,11 +10,11 @@ import time
 import pytest
 
 from bot.store import keys
-from tests.fakes._base import wait_for_fakes
-from tests.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
-from tests.fakes.redis_server import RedisServer
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
-from tests.integration.test_scale_out import posts_in_order
+from testing.cluster import posts_in_order
+from testing.fakes._base import wait_for_fakes
+from testing.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
+from testing.fakes.redis_server import RedisServer
+from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -177,7 +177,7 @@ async def test_a_slow_platform_does_not_slow_slacks_acknowledgement(redis_url, f
             took.append(time.perf_counter() - t0)
             assert resp.status == 200
         took.sort()
-        p50, p99 = statistics.median(took), took[int(len(took) * 0.99) - 1]
+        p50 = statistics.median(took)
         print(f"POST /slack/events with a 4 s platform: p50 {p50 * 1000:.1f} ms, max {took[-1] * 1000:.1f} ms")
         assert took[-1] < 1.0, took  # Slack wants 3 s; the answer never waits for a platform call
         await fake_telegram.wait_for(lambda f: len(f.calls_to("sendMessage")) >= 1, timeout=15, what="slow send")

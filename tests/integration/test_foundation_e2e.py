@@ -6,14 +6,14 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.fakes.builders import (
+from testing.fakes.builders import (
     slack_message_event,
     slack_signed,
     slack_slash_command_form,
     tg_message_update,
     tg_webhook_headers,
 )
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
+from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 
 def slash(command, text, channel, user):

@@ -4,20 +4,19 @@ redis-server, the platforms faked in this process. Slow: run with `-m slow`."""
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import UTC, datetime
 
 import pytest
 import pytest_asyncio
 
 from bot.store import keys
-from tests.fakes._base import wait_for_fakes
-from tests.fakes.alerts import EL_PASO_POINT, nws_feature
-from tests.fakes.builders import slack_block_action, slack_message_event, slack_slash_command_form, tg_message_update
-from tests.fakes.nws_api import FakeNWS
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.telegram_api import FakeTelegram
-from tests.integration.cluster import BLM_IDS, Cluster, slack_channel, tg_chat
+from testing.cluster import BLM_IDS, Cluster, posts_in_order, relayed, slack_channel, tg_chat
+from testing.fakes._base import wait_for_fakes
+from testing.fakes.alerts import EL_PASO_POINT, nws_feature
+from testing.fakes.builders import slack_block_action, slack_message_event, slack_slash_command_form, tg_message_update
+from testing.fakes.nws_api import FakeNWS
+from testing.fakes.slack_api import FakeSlack
+from testing.fakes.telegram_api import FakeTelegram
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -39,8 +38,6 @@ steps:
     text: {en: "timer-fired {{ blm.id }}", es: "timer-fired {{ blm.id }}"}
 """
 
-MARK = re.compile(r"\b([ST])-(\S+?)-(\d+)\b")
-
 
 @pytest_asyncio.fixture
 async def fakes():
@@ -54,16 +51,6 @@ async def fakes():
         await slack.stop()
         await tg.stop()
         await nws.stop()
-
-
-def relayed(texts: list[str], side: str, blm: str) -> list[int]:
-    """Sequence numbers of the load messages (`S-<blm>-<n>`) found in a room's posts, in order."""
-    out = []
-    for text in texts:
-        for m in MARK.finditer(text):
-            if m.group(1) == side and m.group(2) == blm:
-                out.append(int(m.group(3)))
-    return out
 
 
 async def send_load(cluster: Cluster, blms: list[str], n: int, *, retries: int = 0, first: int = 0) -> None:
@@ -86,23 +73,6 @@ async def send_load(cluster: Cluster, blms: list[str], n: int, *, retries: int =
             assert status == 200, (blm, i, status)
 
     await asyncio.gather(*(slack_room(b) for b in blms), *(tg_room(b) for b in blms))
-
-
-def posts_in_order(texts: list[str], side: str, blm: str) -> tuple[list[int], int]:
-    """The load messages in the order first posted, and how many posts only repeated earlier ones."""
-    seen: set[int] = set()
-    order: list[int] = []
-    resent = 0
-    for text in texts:
-        nums = relayed([text], side, blm)
-        if not nums:
-            continue
-        if all(x in seen for x in nums):
-            resent += 1
-            continue
-        order += nums
-        seen.update(nums)
-    return order, resent
 
 
 def assert_exactly_once_in_order(slack: FakeSlack, tg: FakeTelegram, blms: list[str], n: int, first: int = 0):
@@ -216,7 +186,7 @@ async def test_two_webs_two_workers_deliver_fire_and_post_exactly_once(fakes, re
 
 
 async def nws_polled(nws: FakeNWS, count: int, timeout: float = 30) -> None:
-    from tests.integration.cluster import wait_until
+    from testing.cluster import wait_until
 
     await wait_until(lambda: len(nws.requests) >= count, timeout, f"{count} NWS requests")
 
@@ -225,7 +195,7 @@ async def settle(cluster: Cluster, timeout: float = 30) -> None:
     """Until every queue is empty and no group is leased (nothing more will be sent)."""
     import redis.asyncio as aioredis
 
-    from tests.integration.cluster import wait_until
+    from testing.cluster import wait_until
 
     r = aioredis.Redis.from_url(cluster.redis_url, decode_responses=True)
     try:

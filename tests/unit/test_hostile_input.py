@@ -177,7 +177,7 @@ def test_playbook_loader_raises_only_its_documented_error(text):
 
 # ---- hostile YAML files ----------------------------------------------------------------
 ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+    f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=False)
 )
 DEEP = "x: " + "[" * 5000 + "]" * 5000 + "\n"
 DEEP_MAP = "".join("  " * i + f"k{i}:\n" for i in range(600)) + "  " * 600 + "v\n"
@@ -213,7 +213,7 @@ def test_hostile_yaml_playbook_and_config_give_file_line_errors_fast(tmp_path, n
 
 def test_hostile_yaml_through_validate_lists_the_problem_and_checks_the_rest(tmp_path):
     from bot.validate import validate_paths
-    from tests.integration.cluster import FIXTURE_PLAYBOOKS
+    from testing.cluster import FIXTURE_PLAYBOOKS
 
     (tmp_path / "bomb.yaml").write_text(ALIAS_BOMB, encoding="utf-8")
     for p in FIXTURE_PLAYBOOKS.glob("*.yaml"):
@@ -254,7 +254,7 @@ def test_hostile_xml_is_a_problem_not_a_crash(doc):
 
 def test_a_feed_with_one_hostile_item_still_gives_the_good_ones():
     from bot.advisories.cap import parse_cap_document
-    from tests.fakes.alerts import JUAREZ_POLYGON, atom_feed, cap_alert
+    from testing.fakes.alerts import JUAREZ_POLYGON, atom_feed, cap_alert
 
     good = cap_alert(
         "urn:smn:good:1",

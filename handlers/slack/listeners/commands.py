@@ -7,7 +7,7 @@ import re
 
 from pydantic import ValidationError
 
-from bot.bridge.convert import slack_unescape
+from bot.markup import slack_unescape
 from bot.model import InboundEvent, RoomRef, Sender
 
 log = logging.getLogger(__name__)

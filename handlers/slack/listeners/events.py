@@ -7,7 +7,7 @@ import logging
 
 from pydantic import ValidationError
 
-from bot.bridge.convert import slack_mrkdwn_to_plain
+from bot.markup import slack_mrkdwn_to_plain
 from bot.model import Attachment, InboundEvent, RoomRef, Sender
 from bot.names import slack_profile_name
 

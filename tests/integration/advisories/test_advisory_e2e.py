@@ -10,8 +10,8 @@ from bot.advisories.publish import active_advisories
 from bot.advisories.source_nws import source_key
 from bot.directory import get_blm
 from bot.store import keys
-from tests.fakes.alerts import EL_PASO_POINT, T0, nws_feature
-from tests.integration.advisories.conftest import EP_SLACK, EP_TG, LR_SLACK, LR_TG
+from testing.advisories import EP_SLACK, EP_TG, LR_SLACK, LR_TG
+from testing.fakes.alerts import EL_PASO_POINT, T0, nws_feature
 
 HEAT_ID = "urn:oid:2.49.0.1.840.0.aaaa.001.1"
 
@@ -180,7 +180,7 @@ async def test_recorded_expired_fixture_is_not_posted(harness, nws, caplog):
 
 
 async def test_deployment_filters_drop_minor_and_denied_events(harness, nws):
-    from tests.integration.advisories.conftest import DEPLOYMENT
+    from testing.advisories import DEPLOYMENT
 
     deployment = {**DEPLOYMENT, "advisories": {"min_severity": "Moderate", "events_deny": ["Dust Advisory"]}}
     nws.set_point(
@@ -204,13 +204,13 @@ async def test_the_worker_runs_the_poller_loop(nws):
     import fakeredis
 
     from bot.clock import Clock
-    from tests.integration.advisories.conftest import Harness, PlaybookStub
+    from testing.advisories import Harness, PlaybookStub
 
     now = datetime.now(UTC)
     nws.set_point(EL_PASO_POINT, [nws_feature(HEAT_ID, sent=now, expires=now + timedelta(days=1))])
     h = Harness(nws, fakeredis.FakeServer(version=(7, 0)), Clock(), PlaybookStub())
     rt = h.runtime(poll=3600)
-    assert rt.advisory_service.run in rt.extra_loops
+    assert rt.advisory_service in rt.loops
     await rt.start_workers()
     try:
 
@@ -227,6 +227,6 @@ async def test_the_worker_runs_the_poller_loop(nws):
 async def test_polling_off_registers_no_loop(harness):
     rt = harness.runtime(poll=0)
     service = rt.advisory_service
-    assert all(getattr(loop, "__self__", None) is not service for loop in rt.extra_loops)
+    assert service not in rt.loops
     polling = harness.runtime(poll=120)
-    assert any(getattr(loop, "__self__", None) is polling.advisory_service for loop in polling.extra_loops)
+    assert polling.advisory_service in polling.loops

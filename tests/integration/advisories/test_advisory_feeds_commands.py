@@ -12,9 +12,9 @@ from bot.advisories import advisory_cap_xml
 from bot.advisories.publish import active_advisories
 from bot.model import InboundEvent, RoomRef, Sender
 from bot.web import build_web_app
-from tests.fakes.alerts import JUAREZ_POLYGON, atom_feed, cap_alert
-from tests.fakes.nws_api import fixtures_dir
-from tests.integration.advisories.conftest import EP_SLACK, EP_TG, LR_SLACK, LR_TG
+from testing.advisories import EP_SLACK, EP_TG, LR_SLACK, LR_TG
+from testing.fakes.alerts import JUAREZ_POLYGON, atom_feed, cap_alert
+from testing.fakes.nws_api import fixtures_dir
 
 _ids = itertools.count(1)
 

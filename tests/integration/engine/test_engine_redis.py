@@ -3,16 +3,16 @@
 import asyncio
 
 from bot.clock import ManualClock
-from bot.engine import TimerLoop, get_engine, start_run
+from bot.engine import TimerLoop
 from bot.store import keys
-from tests.engine_support import CENTRAL_US, MX, US, Outbox, command, event, handle, make_core
-from tests.unit.engine.helpers import T0
+from testing.engine import CENTRAL_US, MX, US, Outbox, command, event, handle, make_core
+from testing.playbooks import T0
 
 
 async def test_full_run_checklist_ask_ack_escalation(redis_client):
     clock = ManualClock(T0)
     core = make_core(redis_client, clock)
-    engine = get_engine(core)
+    engine = core.engine.engine
     loop = TimerLoop(engine)
     out = Outbox(redis_client)
 
@@ -84,13 +84,13 @@ async def test_two_workers_fire_each_timer_once(redis_client, new_client):
     core_a = make_core(redis_client, clock)
     core_b = make_core(new_client(), clock)
     for _ in range(25):
-        await start_run(core_a, "ack-only", "nogales", started_by="test")
+        await core_a.engine.start_run("ack-only", "nogales", started_by="test")
     assert await redis_client.zcard(keys.TIMERS) == 25
     clock.set(T0 + 301)
-    loop_a, loop_b = TimerLoop(get_engine(core_a)), TimerLoop(get_engine(core_b))
+    loop_a, loop_b = TimerLoop(core_a.engine.engine), TimerLoop(core_b.engine.engine)
     fired = await asyncio.gather(loop_a.fire_due(), loop_b.fire_due(), loop_a.fire_due(), loop_b.fire_due())
     assert sum(fired) == 25
-    engine = get_engine(core_a)
+    engine = core_a.engine.engine
     for n in range(1, 26):
         kinds = [e.kind for e in await engine.timeline(f"NOG-{n:04d}")]
         assert kinds.count("reminder") == 1
@@ -99,15 +99,15 @@ async def test_two_workers_fire_each_timer_once(redis_client, new_client):
 async def test_overdue_timer_fires_after_restart(redis_client, new_client):
     clock = ManualClock(T0)
     core = make_core(redis_client, clock)
-    state = await start_run(core, "ack-only", "nogales", started_by="test")
+    state = await core.engine.start_run("ack-only", "nogales", started_by="test")
     del core  # the process goes away; Redis keeps the timer
     clock.set(T0 + 3600)  # long overdue
     fresh = make_core(new_client(), clock)
     from bot.metrics import METRICS
 
     late_before = METRICS.timer_lateness._sum.get()
-    assert await TimerLoop(get_engine(fresh)).fire_due() == 1
-    assert "reminder" in [e.kind for e in await get_engine(fresh).timeline(state.id)]
+    assert await TimerLoop(fresh.engine.engine).fire_due() == 1
+    assert "reminder" in [e.kind for e in await fresh.engine.engine.timeline(state.id)]
     # the metric says how late it fired: the hour overdue, less the ack window (5 min)
     assert METRICS.timer_lateness._sum.get() - late_before >= 3000
 
@@ -117,32 +117,32 @@ async def test_a_claimed_timer_of_a_dead_worker_fires_after_its_lease(redis_clie
 
     clock = ManualClock(T0)
     core = make_core(redis_client, clock)
-    state = await start_run(core, "ack-only", "nogales", started_by="test")
-    dead = TimerLoop(get_engine(core))
+    state = await core.engine.start_run("ack-only", "nogales", started_by="test")
+    dead = TimerLoop(core.engine.engine)
     (tid,) = await redis_client.zrange(keys.TIMERS, 0, -1)
     clock.set(T0 + 301)
     assert await dead.claim(tid, clock.now())  # claimed, then the worker "dies" before firing
-    other = TimerLoop(get_engine(make_core(new_client(), clock)))
+    other = TimerLoop(make_core(new_client(), clock).engine.engine)
     assert await other.fire_due() == 0
     clock.set(T0 + 302 + LEASE_SECONDS)
     assert await other.fire_due() == 1
-    assert [e.kind for e in await get_engine(core).timeline(state.id)].count("reminder") == 1
+    assert [e.kind for e in await core.engine.engine.timeline(state.id)].count("reminder") == 1
 
 
 async def test_ack_racing_a_due_escalation_never_pages_after_the_ack(redis_client, new_client):
     clock = ManualClock(T0)
     core = make_core(redis_client, clock)
-    worker = TimerLoop(get_engine(make_core(new_client(), clock)))
-    acker = get_engine(make_core(new_client(), clock))
+    worker = TimerLoop(make_core(new_client(), clock).engine.engine)
+    acker = make_core(new_client(), clock).engine.engine
     ids = []
     for n in range(40):
         # one incident at a time, its escalation due exactly when the ack comes in
         clock.set(T0 + n * 1000)
-        inc = (await start_run(core, "ack-only", "nogales", started_by="test")).id
+        inc = (await core.engine.start_run("ack-only", "nogales", started_by="test")).id
         ids.append(inc)
         clock.set(T0 + n * 1000 + 301)
 
-        async def ack(delay=n * 2):
+        async def ack(delay=n * 2, inc=inc):
             for _ in range(delay):
                 await asyncio.sleep(0)  # vary who gets ahead (scheduling, not timing)
             await acker.ack(inc, None, "Bob")
@@ -150,7 +150,7 @@ async def test_ack_racing_a_due_escalation_never_pages_after_the_ack(redis_clien
         await asyncio.gather(worker.fire_due(), ack())
         clock.set(T0 + n * 1000 + 900)
         await worker.fire_due()  # anything left over must not page anyone either
-    engine = get_engine(core)
+    engine = core.engine.engine
     paged_first = 0
     for inc in ids:
         kinds = [e.kind for e in await engine.timeline(inc)]

@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.clock import Clock
-from bot.engine import TimerLoop, get_engine
-from tests.fakes.builders import (
+from bot.engine import TimerLoop
+from testing.fakes.builders import (
     slack_block_action,
     slack_message_event,
     slack_signed,
@@ -25,7 +25,7 @@ from tests.fakes.builders import (
     tg_message_update,
     tg_webhook_headers,
 )
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
+from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 SLACK_ROOM, TG_ROOM = "C0NOGALES", -1001000000003
 SLACK_CENTRAL, TG_CENTRAL = "C0CENTRAL", -1001000000000
@@ -210,7 +210,7 @@ async def test_security_playbook_end_to_end(sc: Scenario, redis_url, fake_slack,
     clock = MovableClock()
     async with running_bot(make_settings(redis_url, fake_slack, fake_telegram), DEPLOYMENT, clock=clock) as running:
         b = Bot(running, fake_slack, fake_telegram)
-        engine = get_engine(running.runtime.core)
+        engine = running.runtime.engine.engine
         assert engine.clock is clock
         timers = TimerLoop(engine)
 
@@ -245,11 +245,11 @@ async def test_security_playbook_end_to_end(sc: Scenario, redis_url, fake_slack,
             shown_es = labels[recorded].es if recorded in labels else recorded
             if "blm" in pb.step(ask.step).to or "us" in pb.step(ask.step).to:
                 await fake_slack.wait_for(
-                    lambda f: any(f"Answer: {shown_en}" in m["text"] for m in b.slack_msgs()),
+                    lambda f, shown_en=shown_en: any(f"Answer: {shown_en}" in m["text"] for m in b.slack_msgs()),
                     what=f"answer to {ask.step} shown in Slack",
                 )
             await fake_telegram.wait_for(
-                lambda f: any(f"Respuesta: {shown_es}" in m.get("text", "") for m in b.tg_msgs()),
+                lambda f, shown_es=shown_es: any(f"Respuesta: {shown_es}" in m.get("text", "") for m in b.tg_msgs()),
                 what=f"answer to {ask.step} shown in Telegram",
             )
             assert (await engine.get("NOG-0001")).answers[ask.step] == recorded

@@ -9,9 +9,8 @@ import fakeredis
 import pytest
 
 from bot.clock import ManualClock
-from bot.engine import get_engine
-from tests.fakes.alerts import EL_PASO_POINT, LAREDO_POINT, T0, nws_feature
-from tests.integration.advisories.conftest import EP_SLACK, EP_TG, LR_SLACK, LR_TG, Harness
+from testing.advisories import EP_SLACK, EP_TG, LR_SLACK, LR_TG, Harness
+from testing.fakes.alerts import EL_PASO_POINT, LAREDO_POINT, T0, nws_feature
 
 HEAT_ID = "urn:oid:2.49.0.1.840.0.weather.heat.1"
 
@@ -43,9 +42,8 @@ async def test_extreme_heat_warning_starts_heat_wave_once_in_el_paso_only(harnes
     nws.set_point(EL_PASO_POINT, [nws_feature(HEAT_ID, "Extreme Heat Warning")])
     nws.set_point(LAREDO_POINT, [])
     rt = harness.runtime()
-    rt.advisory_service.start_playbooks = None  # the engine's own entry point
     await poll(harness, rt)
-    engine = get_engine(rt.core)
+    engine = rt.engine.engine
     [incident] = await engine.open_incidents("el-paso")
     assert incident.playbook_id == "heat-wave" and not incident.drill
     assert incident.started_by == "advisory Extreme Heat Warning"
@@ -77,7 +75,6 @@ async def test_extreme_heat_warning_starts_heat_wave_once_in_el_paso_only(harnes
 async def test_excessive_heat_warning_old_name_also_starts_heat_wave(harness, nws):
     nws.set_point(EL_PASO_POINT, [nws_feature("urn:old:1", "Excessive Heat Warning")])
     rt = harness.runtime()
-    rt.advisory_service.start_playbooks = None
     await poll(harness, rt)
-    [incident] = await get_engine(rt.core).open_incidents("el-paso")
+    [incident] = await rt.engine.engine.open_incidents("el-paso")
     assert incident.playbook_id == "heat-wave"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
-from bot.engine import TimerLoop, get_engine
+from bot.engine import TimerLoop
 from bot.engine.report import build_report
-from tests.fakes.builders import (
+from testing.fakes.builders import (
     slack_block_action,
     slack_signed,
     slack_slash_command_form,
@@ -23,7 +23,7 @@ from tests.fakes.builders import (
     tg_message_update,
     tg_webhook_headers,
 )
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
+from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 PLAYBOOKS = Path(__file__).resolve().parents[3] / "playbooks"
 ELP_SLACK, ELP_TG = "C0ELPASO", -1001000000005
@@ -124,7 +124,7 @@ class Bot:
     def __init__(self, rt, session, url, clock, fake_slack, fake_telegram):
         self.rt, self.session, self.url, self.clock = rt, session, url, clock
         self.slack, self.tg = fake_slack, fake_telegram
-        self.timers = TimerLoop(get_engine(rt.core))
+        self.timers = TimerLoop(rt.engine.engine)
 
     async def settle(self):
         """Let the queues run dry: inbound events handled, outbound posts sent to the fakes. Posts held
@@ -268,7 +268,7 @@ async def test_run_from_slack_in_english(name, redis_url, fake_slack, fake_teleg
 
         # facts asked and answered: a reply in Telegram, a button in Slack
         await answer_in_order(bot, spec["answers"])
-        state = (await get_engine(bot.rt.core).open_incidents("el-paso"))[0]
+        state = (await bot.rt.engine.engine.open_incidents("el-paso"))[0]
         assert len(state.answers) == len(spec["answers"])
         assert spec["answers"][0][1] in state.answers.values()
 
@@ -288,14 +288,14 @@ async def test_run_from_slack_in_english(name, redis_url, fake_slack, fake_teleg
             await bot.at(minutes + 0.5)
         assert any(spec["notice"][0] in t for t in slack_texts(fake_slack, CEN_SLACK))
         assert any(spec["notice"][1] in t for t in tg_texts(fake_telegram, CEN_TG))
-        state = (await get_engine(bot.rt.core).open_incidents("el-paso"))[0]
+        state = (await bot.rt.engine.engine.open_incidents("el-paso"))[0]
         assert state.waiting and state.waiting.step == "closeout"
         assert all(v == "pending/pendiente" for k, v in state.answers.items() if k.startswith("decide-"))
         # the close-out belongs to a coordinator
         await answer_in_order(bot, [("reply", "Sin decesos; 3 rescates; mejorar radios")], tg_user=5550001)
-        state = await get_engine(bot.rt.core).get(state.id)
+        state = await bot.rt.engine.engine.get(state.id)
         assert state.status == "completed" and state.answers["closeout"].startswith("Sin decesos")
-        engine = get_engine(bot.rt.core)
+        engine = bot.rt.engine.engine
         report = build_report(state, await engine.timeline(state.id), await engine.playbook_for(state), "md", "en")
         assert "Sin decesos" in report and "Luis Peña" in report and "ESCALATION" not in report.split("Activity log")[0]
 
@@ -332,5 +332,5 @@ async def test_drill_from_telegram_in_spanish(name, redis_url, fake_slack, fake_
         # nothing at all reached the central room, on either platform, nor anyone's private chat
         assert fake_slack.messages.get(CEN_SLACK, []) == [] and fake_telegram.sent(CEN_TG) == []
         assert not [c for c in fake_slack.calls_to("chat.postMessage") if c.params.get("channel") == "U0CEN"]
-        state = (await get_engine(bot.rt.core).open_incidents("el-paso"))[0]
+        state = (await bot.rt.engine.engine.open_incidents("el-paso"))[0]
         assert state.drill and state.waiting.step == "closeout"

@@ -6,18 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from testing.fakes.nws_api import fixtures_dir
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
-FALLBACK_FIXTURES = Path("/work/shared/fixtures")
-
-
-def fixtures_dir() -> Path:
-    """`<repo root>/../shared/fixtures` (how CI lays things out), else the dev machine's copy."""
-    candidate = (REPO_ROOT / ".." / "shared" / "fixtures").resolve()
-    if candidate.is_dir():
-        return candidate
-    if FALLBACK_FIXTURES.is_dir():
-        return FALLBACK_FIXTURES
-    raise FileNotFoundError(f"shared fixtures not found at {candidate} or {FALLBACK_FIXTURES}")
 
 
 @pytest.fixture(scope="session")

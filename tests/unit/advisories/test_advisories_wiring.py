@@ -10,13 +10,14 @@ import pytest
 from bot.advisories.fetch import backoff_seconds
 from bot.advisories.model import Advisory, AdvisoryInfo
 from bot.advisories.publish import format_when, passes_filters, render
-from bot.advisories.service import Lease
 from bot.advisories.source_nws import alerts_url, coordinate
 from bot.commands.advisory import split_post_text
 from bot.config import AdvisoriesConfig, ConfigError, parse_deployment
 from bot.directory import get_blm
 from bot.model import RoomRef
 from bot.rooms import RoomInfo
+from bot.store import keys
+from bot.store.lease import Lease
 
 
 def test_nws_point_has_at_most_four_decimals():
@@ -104,7 +105,7 @@ def test_backoff_grows_and_respects_retry_after():
 
 async def test_lease_is_exclusive_renewable_and_released_only_by_its_holder():
     redis = fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer(version=(7, 0)), decode_responses=True)
-    a, b = Lease(redis, "advisories", 60), Lease(redis, "advisories", 60)
+    a, b = Lease(redis, keys.lock("advisories"), 60_000), Lease(redis, keys.lock("advisories"), 60_000)
     assert await a.acquire() and await a.acquire()  # taken, then renewed
     assert not await b.acquire()
     await b.release()  # not b's: no effect

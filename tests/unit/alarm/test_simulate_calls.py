@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.engine import simulate
+from bot.simulate import simulate
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -5,18 +5,12 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.bridge.convert import (
-    ZWJ,
-    slack_to_telegram,
-    split_html,
-    split_mrkdwn,
-    telegram_html_to_plain,
-    telegram_to_slack,
-)
+from bot.bridge.convert import slack_to_telegram, telegram_to_slack
+from bot.markup import ZWJ, split_html, split_mrkdwn, telegram_html_to_plain
 from bot.model import OutboundMessage, RoomRef
 from handlers.slack.render import render_posts
 from handlers.telegram.render import render_parts
-from tests.fakes.telegram_text import parse_html
+from testing.fakes.telegram_text import parse_html
 
 SLACK_PEOPLE = {"U0BOB": ("Bob Carter", "5550003"), "U0JO": ("Jo Kim", None)}
 TG_PEOPLE = {"5550001": ("Ana Ruiz", "U0ANA"), "5550002": ("Luis Peña", None)}

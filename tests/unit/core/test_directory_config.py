@@ -72,7 +72,7 @@ def test_room_used_twice_is_refused():
 
 def test_alias_bomb_is_refused():
     bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
-        f"{c}: &{c} [" + ",".join([f"*{p}"] * 10) + "]\n" for p, c in zip("abcdefgh", "bcdefghi")
+        f"{c}: &{c} [" + ",".join([f"*{p}"] * 10) + "]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=False)
     )
     with pytest.raises(ConfigError) as err:
         parse_deployment(bomb, "bomb.yaml")

@@ -10,7 +10,7 @@ import pytest
 from bot import directory
 from bot.advisories.matching import blms_for
 from bot.config import ConfigError, parse_deployment
-from bot.engine import simulate
+from bot.simulate import simulate
 from bot.engine.times import three
 
 YUMA = """\

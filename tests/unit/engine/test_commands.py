@@ -4,9 +4,8 @@ import pytest
 from fakeredis import FakeAsyncRedis, FakeServer
 
 from bot.delivery.outbox import Effects
-from bot.engine import get_engine, report, start_for_advisory
 from bot.store import keys
-from tests.engine_support import CENTRAL_US, MX, US, Outbox, command, event, handle, make_core
+from testing.engine import CENTRAL_US, MX, US, Outbox, command, event, handle, make_core
 
 
 @pytest.fixture
@@ -28,14 +27,14 @@ async def test_list_run_and_incident_ids(core, redis):
     assert "drill-basic" in out.texts(US)[0]
     await handle(core, command(US, "UANA", "/playbook run drill-basic crossing=Mariposa"))
     await out.drain()
-    state = await get_engine(core).get("NOG-0001")
+    state = await core.engine.engine.get("NOG-0001")
     assert state.params == {"crossing": "Mariposa", "lanes": 2} and state.started_by == "Ana Coord"
     assert any("Mariposa" in t for t in out.texts(MX))
     assert any("NOG-0001" in t for t in out.texts(CENTRAL_US))
     await handle(core, command(MX, "501", "/ack"))  # nothing waits yet: refused, recorded
     assert await redis.xlen(keys.REFUSALS) == 1
     await handle(core, command(US, "UANA", "/playbook run drill-basic"))
-    assert (await get_engine(core).get("NOG-0002")).params["crossing"] == "DeConcini"
+    assert (await core.engine.engine.get("NOG-0002")).params["crossing"] == "DeConcini"
 
 
 async def test_unknown_playbook_suggests(core, redis):
@@ -58,7 +57,7 @@ async def test_central_room_needs_blm(core, redis):
     await out.drain()
     assert "blm=" in out.texts(CENTRAL_US)[0]
     await handle(core, command(CENTRAL_US, "UCEN", "/playbook run drill-basic blm=nogales"))
-    assert (await get_engine(core).get("NOG-0001")).blm_id == "nogales"
+    assert (await core.engine.engine.get("NOG-0001")).blm_id == "nogales"
 
 
 async def _click(core, room, user, op, label_part=None, index=0):
@@ -100,7 +99,7 @@ async def test_checklist_buttons_edit_both_rooms(core, redis):
 
 async def test_ask_answer_by_button_and_reply_then_ack(core, redis):
     out = Outbox(redis)
-    engine = get_engine(core)
+    engine = core.engine.engine
     await handle(core, command(US, "UANA", "/playbook run drill-basic"))
     await out.drain()
     # the delivery layer records the platform ids of the question; a reply to it answers it
@@ -134,10 +133,10 @@ async def test_abort_close_report(core, redis):
     out = Outbox(redis)
     await handle(core, command(US, "UANA", "/playbook run drill-basic"))
     await handle(core, command(US, "UANA", '/incident close NOG-0001 "all clear"'))
-    state = await get_engine(core).get("NOG-0001")
+    state = await core.engine.engine.get("NOG-0001")
     assert state.status == "closed" and state.note == "all clear"
     assert await redis.zcard(keys.TIMERS) == 0 and not await redis.zcard(keys.incidents_open("nogales"))
-    md = await report(core, "NOG-0001", "md", "es")
+    md = await core.engine.incident_report("NOG-0001", "md", "es")
     assert "Informe posterior NOG-0001" in md and "Cerró el incidente" in md and "all clear" in md
     assert "MST" in md
     await out.drain()
@@ -151,16 +150,16 @@ async def test_abort_close_report(core, redis):
 
 async def test_start_for_advisory_once_per_chain(core, redis):
     effects = Effects(core.clock.now())
-    ids = await start_for_advisory(core, ["Aviso de Onda de Calor"], "nogales", "chain-1", effects)
+    ids = await core.engine.start_for_advisory(["Aviso de Onda de Calor"], "nogales", "chain-1", effects)
     await effects.commit(redis)
     assert ids == ["NOG-0001"]
-    assert await start_for_advisory(core, ["Extreme Heat Warning"], "nogales", "chain-1", Effects(0)) == []
-    assert await start_for_advisory(core, ["Flood Warning"], "nogales", "chain-2", Effects(0)) == []
+    assert await core.engine.start_for_advisory(["Extreme Heat Warning"], "nogales", "chain-1", Effects(0)) == []
+    assert await core.engine.start_for_advisory(["Flood Warning"], "nogales", "chain-2", Effects(0)) == []
 
 
 async def test_redelivered_event_changes_nothing_twice(core, redis):
     await handle(core, command(US, "UANA", "/playbook run drill-basic"))
-    engine = get_engine(core)
+    engine = core.engine.engine
     first = await engine.end("NOG-0001", "Ana", abort=True, dedupe=keys.engine_done("slack", "ev-1"))
     assert first is not None
     tl_before = await redis.llen(keys.incident_timeline("NOG-0001"))
@@ -169,16 +168,15 @@ async def test_redelivered_event_changes_nothing_twice(core, redis):
     assert await redis.llen(keys.incident_timeline("NOG-0001")) == tl_before
 
 
-async def test_report_stays_a_function_after_the_report_module_is_imported(core, redis):
+async def test_the_report_function_does_not_shadow_the_report_module(core, redis):
     import importlib
 
     import bot.engine
 
-    importlib.import_module("bot.engine.report")
+    module = importlib.import_module("bot.engine.report")
     await handle(core, command(US, "UANA", "/playbook run drill-basic"))
-    for _ in range(2):
-        assert callable(bot.engine.report)
-        assert "NOG-0001" in await bot.engine.report(core, "NOG-0001")
+    assert bot.engine.report is module and callable(bot.engine.incident_report)
+    assert "NOG-0001" in await bot.engine.incident_report(core.engine.engine, "NOG-0001")
 
 
 def test_ack_picks_the_step_asked_of_this_rooms_side():

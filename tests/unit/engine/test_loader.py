@@ -6,7 +6,7 @@ import pytest
 
 from bot.engine import PlaybookLibrary, json_schema, validate_paths
 from bot.engine.loader import PlaybookError, parse_playbook
-from tests.unit.engine.helpers import FIXTURES, fixture
+from testing.playbooks import FIXTURES, fixture
 
 GOOD = (FIXTURES / "drill-basic.yaml").read_text()
 

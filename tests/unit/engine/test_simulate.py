@@ -1,5 +1,5 @@
-from bot.engine import simulate
-from tests.unit.engine.helpers import FIXTURES
+from bot.simulate import simulate
+from testing.playbooks import FIXTURES
 
 PB = str(FIXTURES / "drill-basic.yaml")
 

@@ -4,7 +4,7 @@ import pytest
 
 from bot.engine import steps
 from bot.engine.steps import StepRefused
-from tests.unit.engine.helpers import T0, new_state, pb_from
+from testing.playbooks import T0, new_state, pb_from
 
 HEAD = """
 id: t

@@ -9,7 +9,7 @@ import defusedxml.ElementTree as ET
 import pytest
 
 from bot.directory import get_blm
-from bot.engine import simulate
+from bot.simulate import simulate
 from bot.engine.loader import PlaybookLibrary, event_matches, load_file
 from bot.engine.schema import Text
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from bot.engine import simulate
+from bot.simulate import simulate
 from bot.engine.loader import load_file, validate_paths
 from bot.engine.runs import resolve_params
 from bot.engine.schema import Text

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import simulate
+from bot.simulate import simulate
 from tests.unit.playbooks.spanish_check import english_words, room_lines
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import simulate
+from bot.simulate import simulate
 from bot.engine.loader import PlaybookLibrary, load_file
 from bot.engine.runs import resolve_params
 from bot.engine.schema import AckStep, AskStep, ChecklistStep, EndStep, PostStep, Text

@@ -7,19 +7,21 @@ mentions and private-chat notices show who would be paged.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.alarm import Alarm
 from bot.alarm.simulated import SimulatedDialer
 from bot.clock import ManualClock
-from bot.config import Deployment
+from bot.config import Deployment, Settings
 from bot.delivery.outbox import Effects
 from bot.directory import BLMS, get_blm
 from bot.engine.loader import PlaybookLibrary, load_file
 from bot.engine.report import describe
 from bot.engine.runs import Engine
 from bot.engine.schema import AckStep
+from bot.engine.state import RunState
 from bot.engine.timers import TimerLoop
 from bot.engine.times import three
 from bot.i18n import t
@@ -121,12 +123,11 @@ async def simulate_async(
     if path.suffix in (".yaml", ".yml") or path.is_file():
         lp = load_file(path, playbook_path_or_id)  # raises PlaybookError with file:line problems
     else:
-        from bot.config import Settings
-
         library = PlaybookLibrary.load(playbooks_dir or Settings().playbooks_dir)
-        lp = library.get(playbook_path_or_id)
-        if lp is None:
+        found = library.get(playbook_path_or_id)
+        if found is None:
             raise LookupError(f"unknown playbook {playbook_path_or_id!r}; known: {', '.join(library.ids()) or 'none'}")
+        lp = found
     blm_obj = get_blm(blm) if blm else BLMS[0]
     if ack not in ("all", "none"):
         raise ValueError("ack is all or none")
@@ -136,7 +137,8 @@ async def simulate_async(
     library = PlaybookLibrary()
     library.add(lp)
     engine = Engine(redis, clock, rooms, library)
-    engine.sink = []
+    sink: list = []
+    engine.sink = sink
     timers = TimerLoop(engine)
     # the telephone alarm, with a telephone that places nothing and that nobody answers
     dialer = SimulatedDialer(clock)
@@ -152,13 +154,13 @@ async def simulate_async(
 
     def flush():
         nonlocal printed, last_time
-        for at, kind, op, message in engine.sink[printed:]:
+        for at, kind, op, message in sink[printed:]:
             if at != last_time:
                 times = three(at, blm_obj.id)
                 out.append(f"{times['utc']} UTC · {times['us']} · {times['mx']}")
                 last_time = at
             out.extend(_render(rooms, kind, op, message, lang))
-        printed = len(engine.sink)
+        printed = len(sink)
 
     effects = Effects(clock.now())
     state = await engine.start_run(lp, blm_obj.id, params, False, "simulate", effects)
@@ -167,7 +169,7 @@ async def simulate_async(
     pb = lp.playbook
     acked: set[str] = set()
     for _ in range(MAX_EVENTS):
-        state = await engine.get(state.id)
+        state = await _reload(engine, state.id)
         if not state.is_open:
             break
         if state.waiting and state.waiting.kind == "ask" and state.waiting.step in answers:
@@ -205,9 +207,29 @@ async def simulate_async(
         for token in dialer.take_due(clock.now()):
             await alarm.call_status(token, "no-answer")
         flush()
-    state = await engine.get(state.id)
+    state = await _reload(engine, state.id)
     out += ["", t("engine.sim.end", lang, status=t("engine.status." + state.status, lang))]
     if state.problems:
         out += [f"  ! {p}" for p in state.problems]
     await redis.aclose()
     return "\n".join(out) + "\n"
+
+
+async def _reload(engine: Engine, incident_id: str) -> RunState:
+    state = await engine.get(incident_id)
+    if state is None:  # the simulation's own incident: it cannot vanish
+        raise LookupError(f"no incident {incident_id}")
+    return state
+
+
+def simulate(
+    playbook_path_or_id: str,
+    blm: str | None = None,
+    params: dict | None = None,
+    answers: dict | None = None,
+    ack: str = "none",
+    lang: str = "en",
+    playbooks_dir=None,
+) -> str:
+    """`python -m bot simulate`: the run on a virtual clock, as text. No Redis server needed."""
+    return asyncio.run(simulate_async(playbook_path_or_id, blm, params, answers, ack, lang, playbooks_dir))

@@ -50,8 +50,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from ._base import Call, FakeServerBase, SlidingWindow, TokenBucket, read_form, retry_after_seconds
-from .telegram_text import EntityParseError, keyboard_error, plain_text
+from testing.fakes._base import Call, FakeServerBase, SlidingWindow, TokenBucket, read_form, retry_after_seconds
+from testing.fakes.telegram_text import EntityParseError, keyboard_error, plain_text
 
 __all__ = ["FakeTelegram", "TelegramRateLimits", "Call", "TgError"]
 

@@ -25,14 +25,11 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def fixtures_dir() -> Path:
-    """`<repo root>/../shared/fixtures`, else /work/shared/fixtures."""
+    """`<checkout>/../shared/fixtures` (relative to the checkout, never an absolute path)."""
     candidate = (REPO_ROOT / ".." / "shared" / "fixtures").resolve()
     if candidate.is_dir():
         return candidate
-    fallback = Path("/work/shared/fixtures")
-    if fallback.is_dir():
-        return fallback
-    raise FileNotFoundError(f"shared fixtures not found at {candidate} or {fallback}")
+    raise FileNotFoundError(f"shared fixtures not found at {candidate}")
 
 
 @dataclass

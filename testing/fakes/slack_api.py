@@ -11,7 +11,7 @@ JSON bodies (``Authorization: Bearer``), form or multipart bodies and query stri
   and ``{"ok": false, "error": "ratelimited"}``; see ``FakeSlack.__init__``;
 * ``auth.test``, ``chat.postMessage`` (``channel_not_found``, ``not_in_channel``,
   ``is_archived``, ``no_text``, ``msg_too_long`` over 40,000 chars, ``invalid_blocks``
-  per :mod:`tests.fakes.slack_blocks`), ``chat.update`` / ``chat.delete``
+  per :mod:`testing.fakes.slack_blocks`), ``chat.update`` / ``chat.delete``
   (``message_not_found``), ``chat.postEphemeral`` (``message_ts``), ``conversations.info``,
   ``users.info`` (``user_not_found``), ``reactions.add`` (``already_reacted``), and the
   ``files_upload_v2`` flow: ``files.getUploadURLExternal`` -> POST of the raw bytes to the
@@ -43,8 +43,8 @@ from typing import Any
 
 from aiohttp import web
 
-from ._base import Call, FakeServerBase, TokenBucket, read_form, retry_after_seconds
-from .slack_blocks import validate_blocks
+from testing.fakes._base import Call, FakeServerBase, TokenBucket, read_form, retry_after_seconds
+from testing.fakes.slack_blocks import validate_blocks
 
 __all__ = ["FakeSlack", "Call", "SlackError"]
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import aiohttp
 from aiohttp import web
 
-from tests.fakes._base import FakeServerBase, read_form
+from testing.fakes._base import FakeServerBase, read_form
 
 E164 = re.compile(r"\+[1-9]\d{7,14}")
 _seq = itertools.count(1)
