@@ -36,6 +36,7 @@ from testing.fakes.slack_api import FakeSlack
 from testing.fakes.telegram_api import FakeTelegram
 from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
+ROOT = Path(__file__).resolve().parents[1]
 ROWS: list[tuple[str, str, str, str]] = []  # (benchmark, figure, baseline, ratio / target)
 
 

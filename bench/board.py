@@ -21,10 +21,10 @@ import aiohttp
 import redis.asyncio as aioredis
 
 from bot.board.sessions import COOKIE, Sessions
+from testing.cluster import BLM_IDS, Cluster, slack_channel, tg_chat
 from testing.fakes.builders import slack_message_event
 from testing.fakes.slack_api import FakeSlack
 from testing.fakes.telegram_api import FakeTelegram
-from testing.cluster import BLM_IDS, Cluster, slack_channel, tg_chat
 
 PAGES = 10
 TICKS = os.sysconf("SC_CLK_TCK")

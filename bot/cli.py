@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         return cmd_validate(args.paths, settings)
     if args.command == "verify":  # record (issue 18)
-        from bot.record.cli import run_verify
+        from bot.record.cli import run_verify  # why: only this command needs it
 
         return run_verify(args, settings)
     if args.command == "report" and args.format == "cap":  # an advisory the bot issued, as CAP 1.2

@@ -28,6 +28,7 @@ from bot.board.live import LiveHub
 from bot.board.messages import MESSAGES
 from bot.board.sessions import COOKIE, SESSION_SECONDS, Session, Sessions
 from bot.board.views import BoardViews, role_name, visible_blms
+from bot.commands.registry import CommandSpec
 from bot.config import PersonConfig, Settings
 from bot.core import Core
 from bot.domain import Loop

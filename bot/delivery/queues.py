@@ -198,6 +198,7 @@ class QueueRunner:
                         if await self._retire(keys=[keys.READY, *streams], args=[group]):
                             return
                         continue
+                    outcome: Done | RetryAt | None
                     try:
                         outcome = await handler(entry)
                     except asyncio.CancelledError:

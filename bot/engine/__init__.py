@@ -28,6 +28,5 @@ __all__ = [
     "json_schema",
     "parse_playbook",
     "resolve_params",
-
     "validate_paths",
 ]

@@ -69,8 +69,9 @@ class EngineDomain:
         into the incident's hash chain like every other entry, and published to the board's live
         pages with its transaction; done once per inbound event."""
         detail = {"text": text}
-        if getattr(ctx, "via", None):  # done from the board (bot/board), not in chat
-            detail["via"] = ctx.via
+        via = getattr(ctx, "via", None)  # done from the board (bot/board), not in chat
+        if via:
+            detail["via"] = via
         who = ctx.actor
 
         def add_note(pb, state, now):

@@ -23,7 +23,7 @@ from bot.store import keys
 
 
 async def _elements(engine: Engine, incident_id: str) -> list[dict]:
-    raw = await engine.redis.lrange(keys.incident_timeline(incident_id), 0, -1)
+    raw = await engine.redis.lrange(keys.incident_timeline(incident_id), 0, -1)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
     return [json.loads(r) for r in raw]
 
 

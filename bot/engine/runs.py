@@ -212,7 +212,7 @@ class Engine:
                     if check is not None and not await check(pipe):
                         await pipe.unwatch()
                         return None
-                    head = chain.head_of(await pipe.lindex(timeline, -1))
+                    head = chain.head_of(await pipe.lindex(timeline, -1))  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
                     was_open = state.is_open
                     pb = await self.playbook_for(state)
                     now = self.clock.now()

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.directory import blm_ids
+from bot.engine.choices import fold, known_aliases
 from bot.model import Role
 
 _ID = r"^[a-z0-9][a-z0-9_-]{0,63}$"
@@ -118,7 +119,6 @@ def coerce_param(param: Parameter, value) -> str | int | float | bool:
         if word in ("false", "no", "n", "0", "off"):
             return False
         raise ValueError(f"{param.name} must be yes or no, not {value!r}")
-    from bot.engine.choices import fold, known_aliases
 
     text = fold(str(value))
     for choice in param.choices or []:

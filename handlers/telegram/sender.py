@@ -99,7 +99,7 @@ class TelegramSender:
         text = "" if text == "·" else text
         try:
             await self.bot.answer_callback_query(
-                message.tap_answer, text=_shorten(text, TAP_TEXT_LIMIT) or None, show_alert=bool(text)
+                message.tap_answer or "", text=_shorten(text, TAP_TEXT_LIMIT) or None, show_alert=bool(text)
             )
         except BadRequest as exc:
             if not text:

@@ -9,13 +9,10 @@ import logging
 import pytest_asyncio
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from bot.engine import get_engine
 from bot.engine.evidence import incident_bundle
 from bot.record import bundle
 from bot.store import keys
-from tests.fakes._base import wait_for_fakes
-from tests.fakes.twilio_api import spoken, twilio_signature
-from tests.integration.alarm_support import (
+from testing.alarm import (
     ANA,
     AUTH_TOKEN,
     BOB,
@@ -28,8 +25,9 @@ from tests.integration.alarm_support import (
     twilio_settings,
     write_playbook,
 )
-from tests.integration.harness import make_settings, running_bot
-from tests.integration.test_commands_e2e import slack_command
+from testing.fakes._base import wait_for_fakes
+from testing.fakes.twilio_api import spoken, twilio_signature
+from testing.harness import make_settings, running_bot, slack_command
 
 SLACK_ROOM, TG_ROOM = "C0NOGALES", -1001000000003
 
@@ -62,7 +60,7 @@ async def start_incident(bot, slack, tg) -> str:
         timeout=15,
         what="the acknowledgement posted in both rooms",
     )
-    engine = get_engine(bot.runtime.core)
+    engine = bot.runtime.engine.engine
     (state,) = await engine.open_incidents("nogales")
     return state.id
 
@@ -109,7 +107,7 @@ async def test_overdue_ack_rings_the_liaisons_in_turn_and_a_keypress_acknowledge
         assert "Oprima 1 para confirmar" in words and "Oprima 2" in words
         assert "Confirmado" in " ".join(text for _, text in spoken(fake_twilio.placed[1].twiml[1]))
 
-        engine = get_engine(bot.runtime.core)
+        engine = bot.runtime.engine.engine
         timeline = await engine.timeline(incident)
         acks = [e for e in timeline if e.kind == "ack"]
         assert [(e.who, e.detail.get("via")) for e in acks] == [("Rosa Díaz", "phone")]
@@ -150,7 +148,7 @@ async def test_forged_and_replayed_callbacks_change_nothing(
         rosa = await fake_twilio.wait_for(
             lambda f: next((c for c in f.placed if c.to == ROSA and c.twiml), None), timeout=30, what="Rosa answered"
         )
-        engine = get_engine(bot.runtime.core)
+        engine = bot.runtime.engine.engine
         voice_url = rosa.url
         press = {
             "AccountSid": fake_twilio.account_sid,
@@ -328,7 +326,7 @@ async def test_an_ack_in_chat_during_a_call_cancels_the_later_calls_and_the_call
             lambda f: any("acknowledged by Pat Lee" in json.dumps(m) for m in f.messages.get(SLACK_ROOM, [])),
             timeout=30,
         )
-        engine = get_engine(bot.runtime.core)
+        engine = bot.runtime.engine.engine
         plan_key = keys.alarm_plan(f"{incident}:confirm")
 
         async def plan_done():

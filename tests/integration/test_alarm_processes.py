@@ -13,11 +13,7 @@ import redis.asyncio as aioredis
 from bot.alarm import plan_id
 from bot.engine.state import Event, RunState
 from bot.store import keys
-from tests.fakes._base import wait_for_fakes
-from tests.fakes.builders import slack_slash_command_form
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.telegram_api import FakeTelegram
-from tests.integration.alarm_support import (
+from testing.alarm import (
     ACCOUNT_SID,
     AUTH_TOKEN,
     FROM_NUMBER,
@@ -27,7 +23,11 @@ from tests.integration.alarm_support import (
     ROSA,
     new_fake_twilio,
 )
-from tests.integration.cluster import DEPLOYMENT, BotProcess, Cluster, free_port, wait_until
+from testing.cluster import DEPLOYMENT, BotProcess, Cluster, free_port, wait_until
+from testing.fakes._base import wait_for_fakes
+from testing.fakes.builders import slack_slash_command_form
+from testing.fakes.slack_api import FakeSlack
+from testing.fakes.telegram_api import FakeTelegram
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 

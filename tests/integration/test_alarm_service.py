@@ -12,12 +12,13 @@ import redis.asyncio as aioredis
 
 from bot.alarm import Alarm
 from bot.clock import ManualClock
-from bot.config import Deployment, Settings
-from bot.core import Core
+from bot.config import Deployment
 from bot.delivery.outbox import Effects
-from bot.engine import PlaybookLibrary, register
+from bot.engine import PlaybookLibrary
+from bot.engine.runs import Engine
 from bot.engine.timers import TimerLoop
-from tests.integration.alarm_support import PLAYBOOK
+from bot.rooms import Rooms
+from testing.alarm import PLAYBOOK
 
 T0 = 1_782_907_200.0  # 2026-07-01 12:00 UTC
 BOB, LUIS = "+15205550201", "+526315550202"
@@ -55,10 +56,8 @@ async def world(redis_url, tmp_path):
         redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
         clients.append(redis)
         clock = ManualClock(T0)
-        core = Core(
-            Settings(_env_file=None, playbooks_dir=tmp_path), Deployment.model_validate(DEPLOYMENT), redis, clock
-        )
-        engine = register(core, PlaybookLibrary.load(tmp_path))
+        rooms = Rooms(Deployment.model_validate(DEPLOYMENT))
+        engine = Engine(redis, clock, rooms, PlaybookLibrary.load(tmp_path))
         phone = RecordingPhone()
         alarm = Alarm(redis, clock, engine, public_url="https://bot.example.org", dialer=phone, **limits)
         return engine, alarm, phone, clock

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 
-from bot.engine import get_engine
-from tests.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, running_bot
-from tests.integration.test_checklists_roles_e2e import SLACK_ROOM, TG_ROOM, settings, start_drill_basic
+from testing.checklists import SLACK_ROOM, TG_ROOM, settings, start_drill_basic
+from testing.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
+from testing.harness import SIGNING_SECRET, TG_SECRET, running_bot
 
 CALLER = "Dijo: ''está en el puente'' & <carril 3> \"rojo\""
 
@@ -36,7 +35,7 @@ async def test_a_telegram_reply_is_recorded_as_typed(redis_url, fake_slack, fake
         update = tg_message_update(61_000, TG_ROOM, 5550003, CALLER, reply_to_message_id=tg_q["message_id"])
         resp = await bot.post("/telegram/webhook", json.dumps(update).encode(), tg_webhook_headers(TG_SECRET))
         assert resp.status == 200
-        engine = get_engine(bot.runtime.core)
+        engine = bot.runtime.engine.engine
 
         await fake_slack.wait_for(lambda f: any("Answer:" in t for t in f.texts(SLACK_ROOM)), what="answer shown")
         assert (await engine.get("NOG-0001")).answers["where"] == CALLER
@@ -55,5 +54,5 @@ async def test_a_slack_thread_reply_is_recorded_as_typed(redis_url, fake_slack, 
         await fake_telegram.wait_for(
             lambda f: any("Respuesta:" in (m.get("text") or "") for m in f.sent(TG_ROOM)), what="answer shown"
         )
-        state = await get_engine(bot.runtime.core).get("NOG-0001")
+        state = await bot.runtime.engine.engine.get("NOG-0001")
         assert state.answers["where"] == "Gate 4 & lane 2 <north> 'near the booth (https://maps.example/x)'"

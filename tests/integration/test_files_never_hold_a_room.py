@@ -16,8 +16,8 @@ from aiohttp import web
 from bot.clock import ManualClock
 from bot.delivery import budget
 from bot.store import keys
-from tests.fakes.builders import slack_message_event, slack_signed, slack_ts, tg_message_update, tg_photo_update
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
+from testing.fakes.builders import slack_message_event, slack_signed, slack_ts, tg_message_update, tg_photo_update
+from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 SLACK_CH, TG_CHAT = "C0NOGALES", -1001000000003
 _ids = iter(range(900_000, 1_000_000))

@@ -10,8 +10,8 @@ import logging
 import re
 from urllib.parse import quote
 
-from tests.fakes.builders import sign_slack_request, tg_message_update, tg_webhook_headers
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
+from testing.fakes.builders import sign_slack_request, tg_message_update, tg_webhook_headers
+from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 SLACK_CH, TG_CHAT = "C0NOGALES", -1001000000003
 DEEP = "[" * 100_000 + "]" * 100_000  # json.loads raises RecursionError well before this depth

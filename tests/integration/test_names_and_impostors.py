@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import re
 
-from tests.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
-from tests.fakes.slack_api import FakeSlack
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
+from testing.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
+from testing.fakes.slack_api import FakeSlack
+from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 SLACK_CH, TG_CHAT = "C0NOGALES", -1001000000003
 REAL_ANA = "Ana Ruiz (MX · Protección Civil)"  # the configured coordinator, as the config names her
@@ -169,7 +169,7 @@ async def test_combined_telegram_posts_draw_every_header_outside_the_quotes(redi
 
 
 async def test_a_relayed_file_carries_its_attribution_as_a_context_block(redis_url, fake_slack, fake_telegram):
-    from tests.fakes.builders import tg_photo_update
+    from testing.fakes.builders import tg_photo_update
 
     async with running_bot(make_settings(redis_url, fake_slack, fake_telegram)) as bot:
         data = b"\x89PNG x" * 10

@@ -13,8 +13,8 @@ import logging
 import random
 from urllib.parse import parse_qs, quote
 
-from tests.fakes.builders import sign_slack_request as sign
-from tests.fakes.builders import (
+from testing.fakes.builders import sign_slack_request as sign
+from testing.fakes.builders import (
     slack_block_action,
     slack_message_event,
     slack_slash_command_form,
@@ -22,7 +22,7 @@ from tests.fakes.builders import (
     tg_message_update,
     tg_webhook_headers,
 )
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
+from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 SLACK_CH, TG_CHAT = "C0NOGALES", -1001000000003
 ODD_VALUES = [None, True, 0, -1, 1e308, "", "x" * 3000, [], {}, [[[]]], {"a": {"b": {}}}, "\u0000\ud7ff", "<!channel>"]

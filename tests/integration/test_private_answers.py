@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import json
 
-from tests.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
-from tests.fakes.telegram_api import TelegramRateLimits
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, running_bot
-from tests.integration.test_checklists_roles_e2e import (
+from testing.checklists import (
     SLACK_ROOM,
     TG_ROOM,
     click_tg,
@@ -21,7 +18,9 @@ from tests.integration.test_checklists_roles_e2e import (
     start_drill_basic,
     tg_buttons,
 )
-from tests.integration.test_commands_e2e import tg_command
+from testing.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
+from testing.fakes.telegram_api import TelegramRateLimits
+from testing.harness import SIGNING_SECRET, TG_SECRET, running_bot, tg_command
 
 STRANGER, LIAISON = 7770001, 5550003  # not in the config; Rosa Díaz, liaison in nogales
 

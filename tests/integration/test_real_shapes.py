@@ -24,8 +24,8 @@ import json
 
 import pytest
 
-from tests.fakes.builders import slack_message_event, slack_signed, slack_ts, tg_message_update, tg_webhook_headers
-from tests.integration.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
+from testing.fakes.builders import slack_message_event, slack_signed, slack_ts, tg_message_update, tg_webhook_headers
+from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bot
 
 SLACK_CH, TG_CHAT = "C0NOGALES", -1001000000003
 CHANNEL = {"id": -1001999000111, "type": "channel", "title": "Protección Civil Sonora", "username": "pcsonora"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.fakes.alerts import EL_PASO_POINT, LAREDO_POINT, T0, nws_feature
+from testing.fakes.alerts import EL_PASO_POINT, LAREDO_POINT, T0, nws_feature
 
 CEN_SLACK, CEN_TG = "slack:C0CENTRAL", "telegram:-1001000000000"
 EP_ID, LR_ID = "urn:oid:2.49.0.1.840.0.dig.ep.1", "urn:oid:2.49.0.1.840.0.dig.lr.1"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.advisories.publish import active_advisories
-from tests.fakes.alerts import JUAREZ_POLYGON, T0, atom_feed, cap_alert, iso
-from tests.integration.advisories.conftest import EP_TG
+from testing.advisories import EP_TG
+from testing.fakes.alerts import JUAREZ_POLYGON, T0, atom_feed, cap_alert, iso
 
 SMN = "smn.cna.gob.mx"
 OTHER = "alertas.example.org"  # another CAP issuer that happens to reuse the identifier

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from bot.advisories.publish import active_advisories
 from bot.advisories.source_nws import coordinate
 from bot.directory import get_blm
-from tests.integration.advisories.conftest import DEPLOYMENT
+from testing.advisories import DEPLOYMENT
 
 MST = timezone(timedelta(hours=-7))  # Arizona and, in August, California (PDT): both UTC-7
 SAMPLES = {
@@ -136,7 +136,7 @@ async def test_tucsons_new_alert_for_a_continuing_warning_edits_the_earlier_post
     version, and the playbook started once."""
     import json
 
-    from tests.fakes.nws_api import fixtures_dir
+    from testing.fakes.nws_api import fixtures_dir
 
     path = fixtures_dir() / "nws-geojson" / "captured" / "wwcollins_AZ_2021-08-27_tucson_excessive_heat.json"
     doc = json.loads(path.read_text(encoding="utf-8"))

@@ -14,11 +14,7 @@ from playwright.async_api import async_playwright, expect
 
 from bot.board.links import token_hash
 from bot.store import keys
-from tests.fakes._base import wait_for_fakes
-from tests.fakes.builders import slack_slash_command_form, tg_message_update
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.telegram_api import FakeTelegram
-from tests.integration.board.support import (
+from testing.board import (
     ANA,
     LUIS,
     SLACK_ROOM,
@@ -28,8 +24,12 @@ from tests.integration.board.support import (
     slack_start,
     telegram_link,
 )
-from tests.integration.cluster import Cluster, slack_channel
-from tests.integration.harness import running_bot
+from testing.cluster import Cluster, slack_channel
+from testing.fakes._base import wait_for_fakes
+from testing.fakes.builders import slack_slash_command_form, tg_message_update
+from testing.fakes.slack_api import FakeSlack
+from testing.fakes.telegram_api import FakeTelegram
+from testing.harness import running_bot
 
 pytestmark = pytest.mark.slow
 
@@ -122,14 +122,14 @@ async def test_ticking_in_the_browser_edits_the_slack_and_telegram_posts(redis_u
         await page.get_by_role("textbox", name="¿Dónde está el artefacto?").fill("Carril 3")
         await page.get_by_role("button", name="Responder").click()
         await expect(page.get_by_role("status").filter(has_text="Respuesta registrada")).to_be_visible()
-        state = await bot.runtime.core.engine.get("NOG-0001")
+        state = await bot.runtime.engine.engine.get("NOG-0001")
         assert state.answers["where"] == "Carril 3"
         await page.get_by_role("group", name="¿Evacuar el puerto?").get_by_role("radio", name="Sí").check()
         await page.get_by_role("button", name="Responder").click()
         # the playbook moves on to an acknowledgement: a button named for what it does
         await page.get_by_role("button", name="Confirmar").click()
         await expect(page.get_by_role("status").filter(has_text="Confirmado")).to_be_visible()
-        state = await bot.runtime.core.engine.get("NOG-0001")
+        state = await bot.runtime.engine.engine.get("NOG-0001")
         assert state.answers["evacuate"] == "yes" and state.acks["confirm"].acked_by == "Ana Ruiz"
         await context.close()
 
@@ -148,7 +148,7 @@ async def test_a_member_cannot_act(redis_url, fake_slack, fake_telegram, browser
         await page.evaluate("document.querySelectorAll('input[type=checkbox]').forEach(b => b.disabled = false)")
         await page.get_by_role("checkbox", name="Keep the caller talking").check()
         await expect(page.get_by_role("status").filter(has_text="yours here is member")).to_be_visible()
-        state = await bot.runtime.core.engine.get("NOG-0001")
+        state = await bot.runtime.engine.engine.get("NOG-0001")
         assert state.checks["tasks"] == {}
         await context.close()
 
@@ -205,7 +205,7 @@ async def test_used_and_expired_links_forged_cookie_and_cross_site_post_are_refu
             assert statuses and statuses[-1] in (401, 403)
         finally:
             await runner.cleanup()
-        state = await bot.runtime.core.engine.get("NOG-0001")
+        state = await bot.runtime.engine.engine.get("NOG-0001")
         assert state.is_open
         await context.close()
 

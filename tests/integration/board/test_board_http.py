@@ -5,9 +5,7 @@ import re
 
 import aiohttp
 
-from tests.fakes._base import wait_for_fakes
-from tests.fakes.builders import tg_message_update, tg_webhook_headers
-from tests.integration.board.support import (
+from testing.board import (
     ANA,
     LUIS,
     TG_ROOM,
@@ -16,8 +14,9 @@ from tests.integration.board.support import (
     slack_start,
     telegram_link,
 )
-from tests.integration.harness import TG_SECRET, running_bot
-from tests.integration.test_commands_e2e import slack_command
+from testing.fakes._base import wait_for_fakes
+from testing.fakes.builders import tg_message_update, tg_webhook_headers
+from testing.harness import TG_SECRET, running_bot, slack_command
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -131,16 +130,16 @@ async def test_headers_csrf_and_acting_through_the_engine(redis_url, fake_slack,
             ):
                 async with client.post(url, data=data, headers=headers, allow_redirects=False) as resp:
                     assert resp.status == 403
-            state = await bot.runtime.core.engine.get("NOG-0001")
+            state = await bot.runtime.engine.engine.get("NOG-0001")
             assert state.checks["tasks"] == {}
             # a GET never acts
             async with client.get(url, allow_redirects=False) as resp:
                 assert resp.status == 405
             async with client.post(url, data={**form, "csrf": csrf}, allow_redirects=False) as resp:
                 assert resp.status == 303
-            state = await bot.runtime.core.engine.get("NOG-0001")
+            state = await bot.runtime.engine.engine.get("NOG-0001")
             assert state.checks["tasks"]["keep-talking"].by == "Ana Ruiz"
-            timeline = await bot.runtime.core.engine.timeline("NOG-0001")
+            timeline = await bot.runtime.engine.engine.timeline("NOG-0001")
             assert [e.detail.get("via") for e in timeline if e.kind == "check"] == ["board"]
             # the Telegram checklist post is edited to show the tick
             await fake_telegram.wait_for(
@@ -149,7 +148,7 @@ async def test_headers_csrf_and_acting_through_the_engine(redis_url, fake_slack,
             # untick: the box sent without `done`
             async with client.post(url, data={**form, "csrf": csrf, "done": ""}, allow_redirects=False) as resp:
                 assert resp.status == 303
-            state = await bot.runtime.core.engine.get("NOG-0001")
+            state = await bot.runtime.engine.engine.get("NOG-0001")
             assert state.checks["tasks"] == {}
             # a sitrep from the board: the /sitrep command's own path, to both central rooms
             async with client.post(
@@ -167,7 +166,7 @@ async def test_headers_csrf_and_acting_through_the_engine(redis_url, fake_slack,
                 ),
                 what="sitrep in both central rooms",
             )
-            timeline = await bot.runtime.core.engine.timeline("NOG-0001")
+            timeline = await bot.runtime.engine.engine.timeline("NOG-0001")
             assert [(e.who, e.detail.get("via")) for e in timeline if e.kind == "sitrep"] == [("Ana Ruiz", "board")]
             async with client.get(bot.url + "/board/incident/NOG-0001/report.json") as resp:
                 assert resp.status == 200
@@ -197,7 +196,7 @@ async def test_a_member_sees_but_cannot_act(redis_url, fake_slack, fake_telegram
                     assert resp.status == 200  # redirected back to the page, with the refusal
                     flash = re.search(r'class="flash"[^>]*>([^<]*)<', await resp.text()).group(1)
                     assert "yours here is member" in flash
-            state = await bot.runtime.core.engine.get("NOG-0001")
+            state = await bot.runtime.engine.engine.get("NOG-0001")
             assert state.checks["tasks"] == {} and state.is_open
             assert not [
                 c

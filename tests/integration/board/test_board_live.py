@@ -8,9 +8,8 @@ import aiohttp
 from bot.board.sessions import COOKIE
 from bot.board.views import MAP_H, MAP_W, border_map
 from bot.directory import BLMS
-from bot.engine import start_run
-from tests.integration.board.support import board_settings
-from tests.integration.harness import running_bot
+from testing.board import board_settings
+from testing.harness import running_bot
 
 
 async def read_event(resp) -> dict:
@@ -31,8 +30,8 @@ async def test_a_page_hears_only_its_own_blms(redis_url, fake_slack, fake_telegr
                 assert resp.headers["Cache-Control"] == "no-store"
                 await resp.content.readline()  # retry: the stream is open
                 await board.hub.subscribed.wait()
-                await start_run(bot.runtime.core, "drill-basic", "el-paso", drill=True)
-                await start_run(bot.runtime.core, "drill-basic", "nogales", drill=True)
+                await bot.runtime.engine.start_run("drill-basic", "el-paso", drill=True)
+                await bot.runtime.engine.start_run("drill-basic", "nogales", drill=True)
                 first = await read_event(resp)
                 assert first["blm"] == "nogales" and first["inc"] == "NOG-0001"
         # the stream's queue is given back when the page goes away

@@ -14,9 +14,9 @@ from bot.advisories.source_nws import coordinate
 from bot.clock import ManualClock
 from bot.directory import get_blm
 from bot.store import keys
-from tests.fakes.alerts import nws_feature
-from tests.fakes.nws_api import FakeNWS
-from tests.integration.harness import make_settings, running_bot
+from testing.fakes.alerts import nws_feature
+from testing.fakes.nws_api import FakeNWS
+from testing.harness import make_settings, running_bot
 
 PLAYBOOKS = Path(__file__).resolve().parents[3] / "playbooks"
 ROOMS = {

@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from bot.engine.evidence import incident_pdf
 from bot.record.signing import private_pem, public_pem
 from bot.store import keys
-from tests.engine_support import DEPLOYMENT, US, command, handle
-from tests.integration.record.support import AGENCIES, PLAYBOOKS, bomb_threat_drill
+from testing.engine import DEPLOYMENT, US, command, handle
+from testing.record import AGENCIES, PLAYBOOKS, bomb_threat_drill
 
 ROOT = Path(__file__).resolve().parents[3]
 

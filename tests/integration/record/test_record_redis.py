@@ -11,15 +11,14 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from bot.engine import get_engine
 from bot.engine.evidence import incident_bundle
 from bot.engine.state import Event, Transition
 from bot.record import RecordEraser, bundle, chain
 from bot.record.signing import signing_key
 from bot.store import keys
-from tests.engine_support import CENTRAL_MX, CENTRAL_US, MX, US, Outbox, command, handle
-from tests.integration.record.support import bomb_threat_drill, make_core
-from tests.integration.record.writer import GO
+from testing.engine import CENTRAL_MX, CENTRAL_US, MX, US, Outbox, command, handle
+from testing.record import bomb_threat_drill, make_core
+from testing.record_writer import GO
 
 ROOT = Path(__file__).resolve().parents[3]
 KEY = Ed25519PrivateKey.generate()
@@ -65,14 +64,14 @@ async def test_an_abort_seals_the_record_too(redis_client):
     await handle(core, command(US, "UANA", "/playbook abort"))
     last = json.loads(await redis_client.lindex(keys.incident_timeline("NOG-0001"), -1))
     assert last["kind"] == "anchor"
-    assert bundle.verify(await incident_bundle(get_engine(core), "NOG-0001", KEY)).ok
+    assert bundle.verify(await incident_bundle(core.engine.engine, "NOG-0001", KEY)).ok
 
 
 async def test_two_engines_writing_at_once_form_one_chain(redis_client, new_client):
     """Two Cores on their own connections (two workers), each draining two rooms: four streams of
     20 changes to one incident, all at once."""
     _, _, _, incident = await bomb_threat_drill(redis_client, close=False)
-    engines = [get_engine(make_core(new_client())) for _ in range(2)]
+    engines = [make_core(new_client()).engine.engine for _ in range(2)]
     attempts = {"n": 0}
 
     def note(text):
@@ -100,7 +99,7 @@ async def test_two_worker_processes_writing_at_once_form_one_chain(redis_client,
     core, engine, _, incident = await bomb_threat_drill(redis_client, close=False)
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.integration.record.writer", engine_redis_url, name, "25"],
+            [sys.executable, "-m", "testing.record_writer", engine_redis_url, name, "25"],
             cwd=ROOT,
             stderr=subprocess.PIPE,
         )

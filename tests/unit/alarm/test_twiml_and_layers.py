@@ -9,7 +9,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.alarm import spell
 from handlers.twilio import twiml
-from tests.fakes.twilio_api import gather_action, spoken, twilio_signature
+from testing.fakes.twilio_api import gather_action, spoken, twilio_signature
 
 ROOT = Path(__file__).resolve().parents[3]
 RECORD = {

@@ -10,8 +10,8 @@ import pytest
 from bot import directory
 from bot.advisories.matching import blms_for
 from bot.config import ConfigError, parse_deployment
-from bot.simulate import simulate
 from bot.engine.times import three
+from bot.simulate import simulate
 
 YUMA = """\
 directory:

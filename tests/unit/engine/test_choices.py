@@ -8,15 +8,14 @@ from pathlib import Path
 import pytest
 from fakeredis import FakeAsyncRedis, FakeServer
 
-from bot.engine import get_engine
 from bot.engine.loader import load_file
 from bot.engine.runs import resolve_params
 from bot.engine.state import Transition
 from bot.engine.steps import StepRefused, advance, match_choice, on_answer, on_timer, scope
 from bot.i18n import t
 from bot.store import keys
-from tests.engine_support import MX, US, Outbox, command, event, handle, make_core
-from tests.unit.engine.helpers import T0, new_state
+from testing.engine import MX, US, Outbox, command, event, handle, make_core
+from testing.playbooks import T0, new_state
 
 PLAYBOOKS = Path(__file__).resolve().parents[3] / "playbooks"
 
@@ -143,7 +142,7 @@ async def test_a_spanish_reply_answers_and_a_bad_one_is_refused_in_spanish(redis
     await handle(core, command(MX, "501", "/lang es"))
     await handle(core, command(US, "UANA", "/playbook run drill-basic"))
     await out.drain()
-    engine = get_engine(core)
+    engine = core.engine.engine
     await redis.set(keys.msgmap(MX.key, "inc:NOG-0001:ask:where"), '["77"]')
     await handle(core, event("message", MX, "501", text="carril 3", reply_to="77"))
     await redis.set(keys.msgmap(MX.key, "inc:NOG-0001:ask:evacuate"), '["78"]')

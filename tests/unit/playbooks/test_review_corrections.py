@@ -9,9 +9,9 @@ import defusedxml.ElementTree as ET
 import pytest
 
 from bot.directory import get_blm
-from bot.simulate import simulate
 from bot.engine.loader import PlaybookLibrary, event_matches, load_file
 from bot.engine.schema import Text
+from bot.simulate import simulate
 
 ROOT = Path(__file__).resolve().parents[3]
 PLAYBOOKS = ROOT / "playbooks"

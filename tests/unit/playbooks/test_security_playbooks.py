@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from bot.simulate import simulate
 from bot.engine.loader import load_file, validate_paths
 from bot.engine.runs import resolve_params
 from bot.engine.schema import Text
+from bot.simulate import simulate
 
 ROOT = Path(__file__).resolve().parents[3]
 PLAYBOOKS = ROOT / "playbooks"

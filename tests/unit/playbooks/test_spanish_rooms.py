@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.simulate import simulate
-from tests.unit.playbooks.spanish_check import english_words, room_lines
+from testing.spanish import english_words, room_lines
 
 ROOT = Path(__file__).resolve().parents[3]
 PLAYBOOKS = ROOT / "playbooks"

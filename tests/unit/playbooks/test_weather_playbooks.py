@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.simulate import simulate
 from bot.engine.loader import PlaybookLibrary, load_file
 from bot.engine.runs import resolve_params
 from bot.engine.schema import AckStep, AskStep, ChecklistStep, EndStep, PostStep, Text
+from bot.simulate import simulate
 
 ROOT = Path(__file__).resolve().parents[3]
 PLAYBOOKS = ROOT / "playbooks"

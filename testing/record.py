@@ -8,12 +8,12 @@ from pathlib import Path
 
 from bot.clock import ManualClock
 from bot.config import Deployment, Settings
-from bot.core import Core
-from bot.engine import PlaybookLibrary, get_engine, register
-from tests.engine_support import DEPLOYMENT, MX, US, command, handle
-from tests.unit.engine.helpers import T0
+from bot.engine import PlaybookLibrary
+from bot.runtime import Runtime
+from testing.engine import DEPLOYMENT, MX, US, command, handle
+from testing.playbooks import T0
 
-PLAYBOOKS = Path(__file__).resolve().parents[3] / "playbooks"
+PLAYBOOKS = Path(__file__).resolve().parents[1] / "playbooks"
 
 # the engine tests' Nogales people, with the agencies and sides an ICS 214 names
 AGENCIES = {
@@ -32,17 +32,22 @@ def deployment() -> Deployment:
     return Deployment.model_validate(data)
 
 
-def make_core(redis, clock=None) -> Core:
-    core = Core(Settings(playbooks_dir=PLAYBOOKS), deployment(), redis, clock or ManualClock(T0))
-    register(core, PlaybookLibrary.load(PLAYBOOKS))
-    return core
+def make_core(redis, clock=None) -> Runtime:
+    """The whole bot on the shipped playbooks (no workers started): `.core`, `.engine.engine`."""
+    return Runtime.build(
+        Settings(playbooks_dir=PLAYBOOKS),
+        deployment(),
+        redis,
+        clock or ManualClock(T0),
+        library=PlaybookLibrary.load(PLAYBOOKS),
+    )
 
 
 async def bomb_threat_drill(redis, close: bool = True):
     """Runs the drill; returns (core, engine, clock, incident id)."""
     clock = ManualClock(T0)
     core = make_core(redis, clock)
-    engine = get_engine(core)
+    engine = core.engine.engine
     await handle(core, command(US, "UANA", "/playbook drill bomb-threat"))
     incident = "NOG-0001"
     clock.advance(45)

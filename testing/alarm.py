@@ -6,8 +6,8 @@ from __future__ import annotations
 import copy
 
 from bot.clock import Clock
-from tests.fakes.twilio_api import FakeTwilio
-from tests.integration.harness import DEPLOYMENT
+from testing.fakes.twilio_api import FakeTwilio
+from testing.harness import DEPLOYMENT
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "twilio-auth-token-0123456789abcd"

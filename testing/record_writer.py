@@ -1,7 +1,7 @@
 """A separate worker process for the record's concurrency test: waits for the go signal in Redis,
 then sends `count` sitreps about the open incident through the real command path.
 
-    python -m tests.integration.record.writer REDIS_URL NAME COUNT
+    python -m testing.record_writer REDIS_URL NAME COUNT
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import time
 
 import redis.asyncio as aioredis
 
-from tests.engine_support import US, command, handle
-from tests.integration.record.support import make_core
+from testing.engine import US, command, handle
+from testing.record import make_core
 
 GO = "test:record:go"
 

@@ -7,12 +7,11 @@ import json
 import re
 from pathlib import Path
 
-from tests.fakes._base import wait_for_fakes
-from tests.fakes.builders import tg_message_update, tg_webhook_headers
-from tests.integration.harness import TG_SECRET, make_settings
-from tests.integration.test_commands_e2e import slack_command
+from testing.fakes._base import wait_for_fakes
+from testing.fakes.builders import tg_message_update, tg_webhook_headers
+from testing.harness import TG_SECRET, make_settings, slack_command
 
-PLAYBOOKS = Path(__file__).resolve().parents[2] / "fixtures" / "playbooks"
+PLAYBOOKS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "playbooks"
 LINK = re.compile(r"/board/link/[A-Za-z0-9_-]{43}")
 SLACK_ROOM, TG_ROOM = "C0NOGALES", -1001000000003
 ANA, LUIS = 5550001, 5550002  # Telegram: coordinator, member (Nogales)

@@ -1,4 +1,4 @@
-"""Screenshots of the board for the README: `python -m tests.integration.board.screenshots`.
+"""Screenshots of the board for the README: `python -m testing.board_screenshots`.
 
 Runs the bot in-process with all ten BLMs against the fakes and a private redis-server, opens an
 incident and a drill from Slack, ticks and answers a little, posts an advisory, signs the central
@@ -14,16 +14,15 @@ from pathlib import Path
 
 from playwright.async_api import async_playwright
 
-from tests.fakes._base import wait_for_fakes
-from tests.fakes.redis_server import RedisServer
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.telegram_api import FakeTelegram
-from tests.integration.board.support import board_settings, links_in
-from tests.integration.cluster import DEPLOYMENT, slack_channel
-from tests.integration.harness import running_bot
-from tests.integration.test_commands_e2e import slack_command
+from testing.board import board_settings, links_in
+from testing.cluster import DEPLOYMENT, slack_channel
+from testing.fakes._base import wait_for_fakes
+from testing.fakes.redis_server import RedisServer
+from testing.fakes.slack_api import FakeSlack
+from testing.fakes.telegram_api import FakeTelegram
+from testing.harness import running_bot, slack_command
 
-OUT = Path(__file__).resolve().parents[3] / "docs" / "board"
+OUT = Path(__file__).resolve().parents[1] / "docs" / "board"
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
@@ -46,7 +45,7 @@ async def main() -> None:
                 slack_channel("laredo"),
                 "U0BOB",
             )
-            engine = bot.runtime.core.engine
+            engine = bot.runtime.engine.engine
             await wait_for_fakes(
                 [slack, telegram],
                 lambda: (
