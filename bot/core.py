@@ -101,9 +101,10 @@ class Core:
     message_listeners: list[Listener] = field(default_factory=list)
     action_listeners: list[Callable[[Context], Awaitable[bool]]] = field(default_factory=list)
     on_enqueue: Callable[[], None] | None = None  # wakes this process's queue runner
-    # The engine plugs these in: a BLM's most recent open incident as (id, is_drill), and a way
-    # to note something (a sitrep) on an incident's timeline.
-    incident_lookup: Callable[[str], Awaitable[tuple[str, bool] | None]] | None = None
+    # The engine plugs these in: `(blm_id, given_id=None)` -> the incident meant as (id, is_drill)
+    # (a real one wins over a drill; LookupError with `.ids` when ambiguous), and a way to note
+    # something (a sitrep) on an incident's timeline.
+    incident_lookup: Callable[..., Awaitable[tuple[str, bool] | None]] | None = None
     timeline_note: Callable[..., Awaitable[None]] | None = None
 
     def __post_init__(self):

@@ -15,7 +15,7 @@ from bot.commands.target import target_blm
 from bot.engine import get_engine
 from bot.engine.interact import done_key, who_of
 from bot.engine.report import build_report
-from bot.engine.runs import ParamError
+from bot.engine.runs import AmbiguousIncident, ParamError
 from bot.engine.schema import ChecklistStep
 from bot.engine.state import RunState
 from bot.engine.steps import StepRefused, checklist_post
@@ -32,7 +32,11 @@ def _blm(ctx, parsed) -> str:
 
 async def _incident(ctx, parsed, blm_id: str, open_only: bool = True) -> RunState | None:
     given = parsed.words.pop(0) if parsed.words and INCIDENT_ID.match(parsed.words[0]) else None
-    state = await get_engine(ctx.core).find_incident(blm_id, given, open_only=open_only)
+    try:
+        state = await get_engine(ctx.core).find_incident(blm_id, given, open_only=open_only)
+    except AmbiguousIncident as exc:
+        refuse(ctx, "which incident", ctx.tr("engine.refuse.which_incident", incidents=", ".join(exc.ids)))
+        return None
     if state is None:
         if given:
             refuse(ctx, "unknown incident", ctx.tr("engine.refuse.unknown_incident", incident=given.upper()))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.commands.dispatch import role_name
 from bot.commands.parser import CommandSyntaxError
 from bot.commands.registry import command
 from bot.commands.target import target_blm as _target
 from bot.i18n import register
 from bot.model import OutboundMessage, Role
+
+INCIDENT_ID = re.compile(r"^[A-Za-z]{3}-\d{1,6}$")
 
 register(
     {
@@ -32,6 +36,10 @@ register(
         "sitrep.empty": {
             "en": "Write the report after the command: /sitrep <text>",
             "es": "Escriba el reporte después del comando: /sitrep <texto>",
+        },
+        "sitrep.which": {
+            "en": "Several incidents are open here: {incidents}. Say which one the report is about: {example}",
+            "es": "Hay varios incidentes abiertos aquí: {incidents}. Indique a cuál se refiere el reporte: {example}",
         },
         "sitrep.no_central": {
             "en": "No central room is configured; the report was not sent.",
@@ -90,9 +98,20 @@ async def sitrep(ctx, parsed) -> None:
     incident = None
     drill = False
     if ctx.core.incident_lookup is not None:
-        found = await ctx.core.incident_lookup(blm_id)
+        first, _, rest = text.partition(" ")
+        named = first if INCIDENT_ID.match(first) else None
+        try:
+            found = await ctx.core.incident_lookup(blm_id, named)
+        except LookupError as exc:  # several open: a sitrep must not land on the wrong one
+            ids = ", ".join(getattr(exc, "ids", []))
+            example = f"/sitrep {ids.split(',')[0]} …"
+            raise CommandSyntaxError(ctx.tr("sitrep.which", incidents=ids, example=example)) from None
         if found:
             incident, drill = found
+            if named:
+                text = rest.strip()
+                if not text:
+                    raise CommandSyntaxError(ctx.tr("sitrep.empty"))
     name = ctx.person.name if ctx.person else (ctx.event.sender.display_name or ctx.event.sender.user_id)
     for room in central:
         from bot.i18n import t

@@ -61,7 +61,7 @@ def register(target, library: PlaybookLibrary | None = None) -> Engine:
         core.action_listeners.append(on_action)
     if on_reply not in core.message_listeners:
         core.message_listeners.append(on_reply)
-    core.incident_lookup = lambda blm_id: _latest_open(engine, blm_id)
+    core.incident_lookup = lambda blm_id, given=None: _open_incident(engine, blm_id, given)
     core.timeline_note = lambda ctx, incident_id, kind, text: _note(engine, ctx, incident_id, kind, text)
     if runtime is not None:
         for loop in engine_loops(core):
@@ -70,8 +70,10 @@ def register(target, library: PlaybookLibrary | None = None) -> Engine:
     return engine
 
 
-async def _latest_open(engine: Engine, blm_id: str) -> tuple[str, bool] | None:
-    state = await engine.find_incident(blm_id, None)
+async def _open_incident(engine: Engine, blm_id: str, given: str | None) -> tuple[str, bool] | None:
+    """(id, is_drill) of the incident meant; a real one wins over a drill. Raises
+    AmbiguousIncident (a LookupError with `.ids`) when several could be meant."""
+    state = await engine.find_incident(blm_id, given)
     return (state.id, bool(state.drill)) if state else None
 
 

@@ -116,6 +116,10 @@ MESSAGES = {
         "en": "No open incident here. /incident list shows them.",
         "es": "No hay un incidente abierto aquí. /incident list los muestra.",
     },
+    "engine.refuse.which_incident": {
+        "en": "Several incidents are open here: {incidents}. Say which: put its id after the command.",
+        "es": "Hay varios incidentes abiertos aquí: {incidents}. Indique cuál: ponga su id después del comando.",
+    },
     "engine.refuse.unknown_incident": {
         "en": "There is no incident {incident} in this BLM.",
         "es": "No existe el incidente {incident} en este mecanismo.",
