@@ -68,6 +68,7 @@ def name_problems(ast: nodes.Template, scope: dict) -> list[str]:
         if name not in scope and name not in templates.GLOBALS:
             problems.append(f"unknown name {name!r}; a template can use {', '.join(sorted(scope))}")
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        assert isinstance(node, (nodes.Getattr, nodes.Getitem))
         root = node.node
         if not (isinstance(root, nodes.Name) and root.ctx == "load" and isinstance(scope.get(root.name), dict)):
             continue
