@@ -53,6 +53,7 @@ def _runtime_with_edges(settings: Settings):
     from handlers import build_edges
 
     rt = _build_runtime(settings)
+    _check_startup(settings, rt.deployment)
     try:
         for edge in build_edges(settings, rt.core):
             rt.add_edge(edge)
@@ -60,6 +61,34 @@ def _runtime_with_edges(settings: Settings):
         print(f"start-up refused: {exc}", file=sys.stderr)
         raise SystemExit(2)
     return rt
+
+
+def _check_startup(settings: Settings, deployment) -> None:
+    from bot.startup import check_startup
+
+    report = check_startup(settings, deployment)
+    for warning in report.warnings:
+        log.warning("%s", warning)
+    for refusal in report.refusals:
+        print(f"start-up refused: {refusal}", file=sys.stderr)
+    if report.refusals:
+        raise SystemExit(2)
+
+
+async def _start_site(site, rt, host: str, port: int, variable: str) -> None:
+    """Bind the HTTP port, or say clearly why not (a second worker on 9090) and exit 2."""
+    from bot.startup import port_in_use_message
+
+    try:
+        await site.start()
+    except OSError as exc:
+        message = (
+            port_in_use_message(exc, host, port, variable)
+            or f"start-up refused: cannot listen on {host}:{port}: {exc.strerror}"
+        )
+        print(message, file=sys.stderr)
+        await rt.close()
+        raise SystemExit(2) from None
 
 
 async def _until_signalled() -> None:
@@ -83,7 +112,11 @@ async def run_serve(settings: Settings, no_worker: bool) -> None:
     runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
-    await site.start()
+    try:
+        await _start_site(site, rt, settings.host, settings.port, "PORT")
+    except SystemExit:
+        await runner.cleanup()
+        raise
     log.info(
         "serving on http://%s:%s (%s)", settings.host, settings.port, "web only" if no_worker else "web and worker"
     )
@@ -111,7 +144,11 @@ async def run_worker(settings: Settings) -> None:
     runner = web.AppRunner(build_worker_app(rt), handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.worker_port)
-    await site.start()
+    try:
+        await _start_site(site, rt, settings.host, settings.worker_port, "WORKER_PORT")
+    except SystemExit:
+        await runner.cleanup()
+        raise
     for edge in rt.edges:
         await edge.start(rt, receive=False)
     await rt.start_workers()
