@@ -182,7 +182,13 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--no-worker", action="store_true")
     sub.add_parser("worker", help="background work only")
     sub.add_parser("demo", help="a scripted scenario with no tokens and no Redis")
-    sub.add_parser("console", help="an interactive local room")
+    p_con = sub.add_parser(
+        "console",
+        help="an interactive local room: type as Slack and Telegram people, see both sides (`help` inside)",
+    )
+    p_con.add_argument(
+        "--blm", help="the BLM to sit in (an id or alias); default the deployment file's first, or Nogales"
+    )
     p_val = sub.add_parser("validate", help="validate playbooks and the deployment config")
     p_val.add_argument("paths", nargs="*")
     p_sim = sub.add_parser("simulate", help="run a playbook on a virtual clock")
@@ -218,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "console":
         from handlers.console.repl import run_console
 
-        return asyncio.run(run_console(settings))
+        return asyncio.run(run_console(settings, blm=args.blm))
     if args.command == "validate":
         return cmd_validate(args.paths, settings)
     if args.command == "report" and args.format == "cap":  # an advisory the bot issued, as CAP 1.2
