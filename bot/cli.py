@@ -175,35 +175,96 @@ def cmd_validate(paths: list[str], settings: Settings) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Border Liaison chat-ops bot")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_serve = sub.add_parser("serve", help="HTTP server (and worker loops unless --no-worker)")
-    p_serve.add_argument("--no-worker", action="store_true")
-    sub.add_parser("worker", help="background work only")
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Border Liaison chat-ops bot: one conversation per BLM across Slack and Telegram, "
+        "with playbooks, advisories and escalations. Settings come from the environment (README).",
+        epilog="`python -m bot <command> --help` describes each command's options.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+    p_serve = sub.add_parser(
+        "serve",
+        help="HTTP server on $HOST:$PORT (and the worker loops unless --no-worker)",
+        description="Slack events, the Telegram webhook, /healthz, /readyz and /metrics on $HOST:$PORT.",
+    )
+    p_serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="serve HTTP only; run delivery, timers and advisory polling in separate `worker` processes",
+    )
+    sub.add_parser(
+        "worker",
+        help="background work only: delivery queues, timers, escalations, advisory polling",
+        description="Background work; /healthz and /metrics on $WORKER_PORT (default 9090, one port per worker "
+        "on a host; 0 picks a free one).",
+    )
     sub.add_parser("demo", help="a scripted scenario with no tokens and no Redis")
     p_con = sub.add_parser(
         "console",
         help="an interactive local room: type as Slack and Telegram people, see both sides (`help` inside)",
+        description="A local room on an in-memory store. Uses BLM_CONFIG / blm.yaml when present, else the "
+        "demo's people. Type `help` inside for replies, buttons and `wait`.",
     )
     p_con.add_argument(
         "--blm", help="the BLM to sit in (an id or alias); default the deployment file's first, or Nogales"
     )
-    p_val = sub.add_parser("validate", help="validate playbooks and the deployment config")
-    p_val.add_argument("paths", nargs="*")
-    p_sim = sub.add_parser("simulate", help="run a playbook on a virtual clock")
-    p_sim.add_argument("playbook")
-    p_sim.add_argument("--blm")
-    p_sim.add_argument("--set", dest="params", action="append", default=[], metavar="KEY=VALUE")
-    p_sim.add_argument("--answer", dest="answers", action="append", default=[], metavar="STEP=TEXT")
-    p_sim.add_argument("--ack", choices=["all", "none"], default="none")
-    p_sim.add_argument("--lang", choices=["en", "es"], default="en")
-    p_rep = sub.add_parser("report", help="an incident's report, or an advisory as CAP")
-    p_rep.add_argument("id")
-    p_rep.add_argument("--format", choices=["md", "json", "cap"], default="md")
-    p_rep.add_argument("--lang", choices=["en", "es"], default="en")
+    p_val = sub.add_parser(
+        "validate",
+        help="validate playbooks and the deployment config",
+        description="Prints every problem as file:line: message; exit 1 on any.",
+    )
+    p_val.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="a playbook file, a folder of playbooks, or a deployment YAML; default PLAYBOOKS_DIR and BLM_CONFIG",
+    )
+    p_sim = sub.add_parser(
+        "simulate",
+        help="run a playbook on a virtual clock",
+        description="Runs a playbook from 2026-07-01 12:00 UTC on a virtual clock and prints its timeline. "
+        "Needs no tokens and no Redis.",
+    )
+    p_sim.add_argument("playbook", help="a playbook id (from PLAYBOOKS_DIR) or a playbook file")
+    p_sim.add_argument("--blm", help="the BLM it runs for (an id or alias); default the directory's first")
+    p_sim.add_argument(
+        "--set", dest="params", action="append", default=[], metavar="KEY=VALUE", help="a parameter; repeatable"
+    )
+    p_sim.add_argument(
+        "--answer",
+        dest="answers",
+        action="append",
+        default=[],
+        metavar="STEP=TEXT",
+        help="the answer to the ask step STEP; repeatable (unanswered questions wait for their timeout)",
+    )
+    p_sim.add_argument(
+        "--ack",
+        choices=["all", "none"],
+        default="none",
+        help="acknowledge every ack step at once (all), or never, to show the escalations (none, the default)",
+    )
+    p_sim.add_argument("--lang", choices=["en", "es"], default="en", help="the language of the timeline and errors")
+    p_rep = sub.add_parser(
+        "report",
+        help="an incident's report, or an advisory as CAP",
+        description="Reads the bot's Redis (REDIS_URL) and prints an incident's after-action report.",
+    )
+    p_rep.add_argument("id", help="an incident id such as NOG-0142 (with --format cap: an advisory's id)")
+    p_rep.add_argument(
+        "--format",
+        choices=["md", "json", "cap"],
+        default="md",
+        help="md: readable report (default); json: the same as data; cap: an advisory the bot issued, as CAP 1.2",
+    )
+    p_rep.add_argument("--lang", choices=["en", "es"], default="en", help="the language of the report and errors")
     sub.add_parser("schema", help="print the playbook JSON Schema")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
 
     settings = _settings()
     from bot.logs import setup_logging
@@ -228,9 +289,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         return cmd_validate(args.paths, settings)
     if args.command == "report" and args.format == "cap":  # an advisory the bot issued, as CAP 1.2
+        from redis.exceptions import ConnectionError as RedisConnectionError
+
         from bot.advisories.report import run_cap_report
 
-        return asyncio.run(run_cap_report(args.id, settings))
+        try:
+            return asyncio.run(run_cap_report(args.id, settings))
+        except (RedisConnectionError, OSError) as exc:
+            import bot.engine.messages  # noqa: F401  (registers the engine's CLI texts)
+            from bot.i18n import t
+
+            reason = str(exc).splitlines()[0][:200]
+            print(f"report: {t('engine.cli.redis_down', args.lang, reason=reason)}", file=sys.stderr)
+            return 2
     if args.command in ("simulate", "report", "schema"):
         try:
             from bot.engine import cli as engine_cli
