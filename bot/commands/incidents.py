@@ -30,10 +30,10 @@ def _blm(ctx, parsed) -> str:
     return target_blm(ctx, parsed.options.pop("blm", None))
 
 
-async def _incident(ctx, parsed, blm_id: str, open_only: bool = True) -> RunState | None:
+async def _incident(ctx, parsed, blm_id: str, open_only: bool = True, ends_it: bool = False) -> RunState | None:
     given = parsed.words.pop(0) if parsed.words and INCIDENT_ID.match(parsed.words[0]) else None
     try:
-        state = await get_engine(ctx.core).find_incident(blm_id, given, open_only=open_only)
+        state = await get_engine(ctx.core).find_incident(blm_id, given, open_only=open_only, ends_it=ends_it)
     except AmbiguousIncident as exc:
         refuse(ctx, "which incident", ctx.tr("engine.refuse.which_incident", incidents=", ".join(exc.ids)))
         return None
@@ -111,7 +111,7 @@ async def playbook_drill(ctx, parsed) -> None:
 
 async def _end(ctx, parsed, abort: bool) -> None:
     blm_id = _blm(ctx, parsed)
-    state = await _incident(ctx, parsed, blm_id)
+    state = await _incident(ctx, parsed, blm_id, ends_it=True)
     if state is None:
         return
     note = " ".join(parsed.words).strip() or None

@@ -107,13 +107,16 @@ class Engine:
                 out.append(state)
         return out
 
-    async def find_incident(self, blm_id: str, given: str | None, open_only: bool = True) -> RunState | None:
+    async def find_incident(
+        self, blm_id: str, given: str | None, open_only: bool = True, ends_it: bool = False
+    ) -> RunState | None:
         """`given`, when it names an incident of this BLM; else the one open incident meant.
 
         A real incident always wins over a drill: a drill must never take the place of a real
         emergency (an /ack or a sitrep reaching the wrong run). When several could be meant (two
         real ones, or no real one and two drills) AmbiguousIncident lists them, newest first.
-        With `open_only=False` and nothing open, the most recent incident of the BLM."""
+        With `open_only=False` and nothing open, the most recent incident of the BLM. A command
+        that `ends_it` (abort, close) never guesses: with several open, drills too, it asks."""
         if given:
             state = await self.get(given)
             if state is None or state.blm_id != blm_id:
@@ -121,7 +124,7 @@ class Engine:
             return state
         opened = await self.open_incidents(blm_id)
         real = [s for s in opened if not s.drill]
-        candidates = real or opened
+        candidates = opened if ends_it else (real or opened)
         if len(candidates) > 1:
             raise AmbiguousIncident([s.id for s in candidates])
         if candidates:

@@ -232,3 +232,20 @@ async def test_only_drills_open_ack_goes_to_the_drill(core, redis):
     await handle(core, command(US, "UANA", "/incident show"))
     await out.drain()
     assert "NOG-0001" in out.texts(US)[-1]
+
+
+async def test_closing_or_aborting_without_an_id_never_guesses(core, redis):
+    """With a real incident and a drill open, `/incident close` must not end the wrong one."""
+    out = Outbox(redis)
+    await handle(core, command(US, "UANA", "/playbook run drill-basic"))
+    await handle(core, command(US, "UANA", "/playbook drill drill-basic"))
+    await out.drain()
+    await handle(core, command(US, "UANA", "/incident close all clear"))
+    await out.drain()
+    asked = out.texts(US)[-1]
+    assert "NOG-0001" in asked and "NOG-0002" in asked
+    engine = get_engine(core)
+    assert (await engine.get("NOG-0001")).is_open and (await engine.get("NOG-0002")).is_open
+    await handle(core, command(US, "UANA", "/playbook abort NOG-0002"))
+    await handle(core, command(US, "UANA", "/incident close"))  # one open now: no question
+    assert not (await engine.get("NOG-0001")).is_open and not (await engine.get("NOG-0002")).is_open
