@@ -87,6 +87,11 @@ def room_names(rooms: Rooms) -> dict[str, str]:
         names[info.room.key] = (
             f"Slack #blm-{slug}" if info.room.platform == "slack" else f"Telegram «BLM {title.split(',')[0]}»"
         )
+    for person in rooms.deployment.people:  # the bot writes to people in their own chat too
+        if person.slack_user:
+            names[f"slack:{person.slack_user}"] = f"Slack DM with {person.name}"
+        if person.telegram_user is not None:
+            names[f"telegram:{person.telegram_user}"] = f"Telegram private chat with {person.name}"
     return names
 
 
