@@ -20,7 +20,7 @@ class StartupReport:
 
 
 def _rooms_on(deployment: Deployment, attribute: str) -> list[str]:
-    owners = [("central", deployment.central)] if deployment.central else []
+    owners: list[tuple[str, object]] = [("central", deployment.central)] if deployment.central else []
     owners += list(deployment.blms.items())
     return [name for name, rooms in owners if getattr(rooms, attribute) is not None]
 
