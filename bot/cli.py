@@ -56,6 +56,7 @@ def _runtime_with_edges(settings: Settings):
 
     dialer = make_dialer(settings)  # the telephone alarm's calls, when Twilio is configured
     rt = _build_runtime(settings, dialer)
+    _check_startup(settings, rt.deployment)
     try:
         for edge in build_edges(settings, rt.core, dialer):
             rt.add_edge(edge)
@@ -63,6 +64,34 @@ def _runtime_with_edges(settings: Settings):
         print(f"start-up refused: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     return rt
+
+
+def _check_startup(settings: Settings, deployment) -> None:
+    from bot.startup import check_startup
+
+    report = check_startup(settings, deployment)
+    for warning in report.warnings:
+        log.warning("%s", warning)
+    for refusal in report.refusals:
+        print(f"start-up refused: {refusal}", file=sys.stderr)
+    if report.refusals:
+        raise SystemExit(2)
+
+
+async def _start_site(site, rt, host: str, port: int, variable: str) -> None:
+    """Bind the HTTP port, or say clearly why not (a second worker on 9090) and exit 2."""
+    from bot.startup import port_in_use_message
+
+    try:
+        await site.start()
+    except OSError as exc:
+        message = (
+            port_in_use_message(exc, host, port, variable)
+            or f"start-up refused: cannot listen on {host}:{port}: {exc.strerror}"
+        )
+        print(message, file=sys.stderr)
+        await rt.close()
+        raise SystemExit(2) from None
 
 
 async def _until_signalled() -> None:
@@ -86,7 +115,11 @@ async def run_serve(settings: Settings, no_worker: bool) -> None:
     runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
-    await site.start()
+    try:
+        await _start_site(site, rt, settings.host, settings.port, "PORT")
+    except SystemExit:
+        await runner.cleanup()
+        raise
     log.info(
         "serving on http://%s:%s (%s)", settings.host, settings.port, "web only" if no_worker else "web and worker"
     )
@@ -114,7 +147,11 @@ async def run_worker(settings: Settings) -> None:
     runner = web.AppRunner(build_worker_app(rt), handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.worker_port)
-    await site.start()
+    try:
+        await _start_site(site, rt, settings.host, settings.worker_port, "WORKER_PORT")
+    except SystemExit:
+        await runner.cleanup()
+        raise
     for edge in rt.edges:
         await edge.start(rt, receive=False)
     await rt.start_workers()
@@ -141,35 +178,106 @@ def cmd_validate(paths: list[str], settings: Settings) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Border Liaison chat-ops bot")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_serve = sub.add_parser("serve", help="HTTP server (and worker loops unless --no-worker)")
-    p_serve.add_argument("--no-worker", action="store_true")
-    sub.add_parser("worker", help="background work only")
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Border Liaison chat-ops bot: one conversation per BLM across Slack and Telegram, "
+        "with playbooks, advisories and escalations. Settings come from the environment (README).",
+        epilog="`python -m bot <command> --help` describes each command's options.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+    p_serve = sub.add_parser(
+        "serve",
+        help="HTTP server on $HOST:$PORT (and the worker loops unless --no-worker)",
+        description="Slack events, the Telegram webhook, /healthz, /readyz and /metrics on $HOST:$PORT.",
+    )
+    p_serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="serve HTTP only; run delivery, timers and advisory polling in separate `worker` processes",
+    )
+    sub.add_parser(
+        "worker",
+        help="background work only: delivery queues, timers, escalations, advisory polling",
+        description="Background work; /healthz and /metrics on $WORKER_PORT (default 9090, one port per worker "
+        "on a host; 0 picks a free one).",
+    )
     sub.add_parser("demo", help="a scripted scenario with no tokens and no Redis")
-    sub.add_parser("console", help="an interactive local room")
-    p_val = sub.add_parser("validate", help="validate playbooks and the deployment config")
-    p_val.add_argument("paths", nargs="*")
-    p_sim = sub.add_parser("simulate", help="run a playbook on a virtual clock")
-    p_sim.add_argument("playbook")
-    p_sim.add_argument("--blm")
-    p_sim.add_argument("--set", dest="params", action="append", default=[], metavar="KEY=VALUE")
-    p_sim.add_argument("--answer", dest="answers", action="append", default=[], metavar="STEP=TEXT")
-    p_sim.add_argument("--ack", choices=["all", "none"], default="none")
-    p_sim.add_argument("--lang", choices=["en", "es"], default="en")
-    p_rep = sub.add_parser("report", help="an incident's report, or an advisory as CAP")
-    p_rep.add_argument("id")
-    # record (issue 18): pdf (the ICS-214 activity log, binary on stdout) and bundle (signed JSON)
-    p_rep.add_argument("--format", choices=["md", "json", "cap", "pdf", "bundle"], default="md")
-    p_rep.add_argument("--lang", choices=["en", "es"], default="en")
-    p_ver = sub.add_parser("verify", help="check an evidence bundle: hash chain and signature (no Redis)")
+    p_con = sub.add_parser(
+        "console",
+        help="an interactive local room: type as Slack and Telegram people, see both sides (`help` inside)",
+        description="A local room on an in-memory store. Uses BLM_CONFIG / blm.yaml when present, else the "
+        "demo's people. Type `help` inside for replies, buttons and `wait`.",
+    )
+    p_con.add_argument(
+        "--blm", help="the BLM to sit in (an id or alias); default the deployment file's first, or Nogales"
+    )
+    p_val = sub.add_parser(
+        "validate",
+        help="validate playbooks and the deployment config",
+        description="Prints every problem as file:line: message; exit 1 on any.",
+    )
+    p_val.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="a playbook file, a folder of playbooks, or a deployment YAML; default PLAYBOOKS_DIR and BLM_CONFIG",
+    )
+    p_sim = sub.add_parser(
+        "simulate",
+        help="run a playbook on a virtual clock",
+        description="Runs a playbook from 2026-07-01 12:00 UTC on a virtual clock and prints its timeline. "
+        "Needs no tokens and no Redis.",
+    )
+    p_sim.add_argument("playbook", help="a playbook id (from PLAYBOOKS_DIR) or a playbook file")
+    p_sim.add_argument("--blm", help="the BLM it runs for (an id or alias); default the directory's first")
+    p_sim.add_argument(
+        "--set", dest="params", action="append", default=[], metavar="KEY=VALUE", help="a parameter; repeatable"
+    )
+    p_sim.add_argument(
+        "--answer",
+        dest="answers",
+        action="append",
+        default=[],
+        metavar="STEP=TEXT",
+        help="the answer to the ask step STEP; repeatable (unanswered questions wait for their timeout)",
+    )
+    p_sim.add_argument(
+        "--ack",
+        choices=["all", "none"],
+        default="none",
+        help="acknowledge every ack step at once (all), or never, to show the escalations (none, the default)",
+    )
+    p_sim.add_argument("--lang", choices=["en", "es"], default="en", help="the language of the timeline and errors")
+    p_rep = sub.add_parser(
+        "report",
+        help="an incident's report, or an advisory as CAP",
+        description="Reads the bot's Redis (REDIS_URL) and prints an incident's after-action report.",
+    )
+    p_rep.add_argument("id", help="an incident id such as NOG-0142 (with --format cap: an advisory's id)")
+    p_rep.add_argument(
+        "--format",
+        choices=["md", "json", "cap", "pdf", "bundle"],
+        default="md",
+        help="md: readable report (default); json: the same as data; pdf: the ICS-214 activity log (binary, "
+        "to stdout); bundle: the signed evidence bundle (JSON); cap: an advisory the bot issued, as CAP 1.2",
+    )
+    p_rep.add_argument("--lang", choices=["en", "es"], default="en", help="the language of the report and errors")
+    p_ver = sub.add_parser(
+        "verify",
+        help="check an evidence bundle: hash chain and signature (no Redis)",
+        description="Exit 0 with what was verified, or 1 naming the first entry that does not fit.",
+    )
     p_ver.add_argument("file", nargs="?", help="the bundle (JSON) written by report --format bundle")
     p_ver.add_argument("--key", metavar="PUBLIC_KEY_FILE", help="the expected signer's public key (PEM)")
     p_ver.add_argument("--public-key", action="store_true", help="print this deployment's public key (PEM)")
-    p_ver.add_argument("--lang", choices=["en", "es"], default="en")
+    p_ver.add_argument("--lang", choices=["en", "es"], default="en", help="the language of the verdict")
     sub.add_parser("schema", help="print the playbook JSON Schema")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
 
     settings = _settings()
     quiet = args.command in ("demo", "console", "validate", "simulate", "report", "schema", "verify")
@@ -188,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "console":
         from handlers.console.repl import run_console  # why: only this command needs it
 
-        return asyncio.run(run_console(settings))
+        return asyncio.run(run_console(settings, blm=args.blm))
     if args.command == "validate":
         return cmd_validate(args.paths, settings)
     if args.command == "verify":  # record (issue 18)
@@ -196,9 +304,19 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_verify(args, settings)
     if args.command == "report" and args.format == "cap":  # an advisory the bot issued, as CAP 1.2
+        from redis.exceptions import ConnectionError as RedisConnectionError  # why: only this command needs it
+
         from bot.advisories.report import run_cap_report  # why: only this command needs it
 
-        return asyncio.run(run_cap_report(args.id, settings))
+        try:
+            return asyncio.run(run_cap_report(args.id, settings))
+        except (RedisConnectionError, OSError) as exc:
+            import bot.engine.messages  # noqa: F401  (registers the engine's CLI texts)
+            from bot.i18n import t
+
+            reason = str(exc).splitlines()[0][:200]
+            print(f"report: {t('engine.cli.redis_down', args.lang, reason=reason)}", file=sys.stderr)
+            return 2
     if args.command in ("simulate", "report", "schema"):
         from bot.engine import cli as engine_cli  # why: only this command needs it
 

@@ -6,17 +6,27 @@ Both are validated up front: a bad value stops start-up with every problem liste
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.directory import blm_ids, find_blm
+from bot.directory import BLMS, blm_ids, find_blm
 from bot.directory import configure as configure_directory
 from bot.model import Lang, Role, Side
-from bot.yamlload import LoadedYaml, YamlProblem, format_pydantic_errors, load_yaml
+from bot.yamlload import PROBLEM_LINE, LoadedYaml, YamlProblem, format_pydantic_errors, load_yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 E164 = re.compile(r"\+[1-9][0-9]{7,14}")
@@ -227,31 +237,47 @@ class Deployment(_Strict):
         return out
 
     @model_validator(mode="after")
-    def _rooms_unique(self):
-        seen: dict[str, str] = {}
-        rooms: list[tuple[str, CentralConfig | BLMRooms]] = [("central", self.central)] if self.central else []
-        rooms += list(self.blms.items())
-        for owner, r in rooms:
-            for room in (
-                f"slack:{r.slack_channel}" if r.slack_channel else None,
-                f"telegram:{r.telegram_chat}" if r.telegram_chat is not None else None,
-            ):
-                if room is None:
-                    continue
-                if room in seen:
-                    raise ValueError(f"room {room} is used by both {seen[room]} and {owner}")
-                seen[room] = owner
-        people: dict[str, str] = {}
-        for p in self.people:
-            for ident in (
-                f"slack:{p.slack_user}" if p.slack_user else None,
-                f"telegram:{p.telegram_user}" if p.telegram_user is not None else None,
-            ):
-                if ident and ident in people:
-                    raise ValueError(f"{ident} is listed for both {people[ident]} and {p.name}")
-                if ident:
-                    people[ident] = p.name
+    def _rooms_unique(self, info: ValidationInfo):
+        if info.context and info.context.get("lines_checked"):
+            return self  # deployment_from_loaded checked this already, with the lines
+        problems = _duplicate_rooms_and_people(self.model_dump())
+        if problems:
+            raise ValueError(problems[0][1])
         return self
+
+
+def _duplicate_rooms_and_people(data: dict) -> list[tuple[tuple, str]]:
+    """(where, message) for every room used twice and every person id listed twice."""
+    found: list[tuple[tuple, str]] = []
+    seen: dict[str, str] = {}
+    rooms: list[tuple[tuple, str, object]] = [(("central",), "central", data.get("central"))]
+    rooms += [(("blms", name), name, r) for name, r in (data.get("blms") or {}).items()]
+    for path, owner, r in rooms:
+        if not isinstance(r, dict):
+            continue
+        for field_name, platform in (("slack_channel", "slack"), ("telegram_chat", "telegram")):
+            if r.get(field_name) is None:
+                continue
+            room = f"{platform}:{r[field_name]}"
+            if room in seen:
+                found.append((path + (field_name,), f"room {room} is used by both {seen[room]} and {owner}"))
+            else:
+                seen[room] = owner
+    people: dict[str, str] = {}
+    for i, p in enumerate(data.get("people") or []):
+        if not isinstance(p, dict):
+            continue
+        for field_name, platform in (("slack_user", "slack"), ("telegram_user", "telegram")):
+            if p.get(field_name) is None:
+                continue
+            ident = f"{platform}:{p[field_name]}"
+            if ident in people:
+                found.append(
+                    (("people", i, field_name), f"{ident} is listed for both {people[ident]} and {p.get('name')}")
+                )
+            else:
+                people[ident] = str(p.get("name"))
+    return found
 
 
 class ConfigError(Exception):
@@ -262,8 +288,20 @@ class ConfigError(Exception):
         self.problems = problems
 
 
+DEPLOYMENT_KEYS = ("central", "blms", "people", "retention_days", "message_map_days", "advisories")
+PLAYBOOK_ONLY_KEYS = {"steps", "triggers", "severity", "parameters", "summary"}
+
+
+def _close_key(key: object, known=DEPLOYMENT_KEYS) -> str | None:
+    matches = difflib.get_close_matches(str(key).lower(), known, n=1, cutoff=0.7)
+    return matches[0] if matches else None
+
+
 def is_deployment_document(data: object) -> bool:
-    return isinstance(data, dict) and bool({"blms", "central", "people"} & set(data))
+    """Known by its top-level keys, a misspelt one too (`bmls:`), unless it has a playbook's."""
+    if not isinstance(data, dict) or PLAYBOOK_ONLY_KEYS & set(data):
+        return False
+    return any(key in DEPLOYMENT_KEYS or _close_key(key) for key in data)
 
 
 def parse_deployment(text: str | bytes, filename: str) -> Deployment:
@@ -278,11 +316,54 @@ def deployment_from_loaded(loaded: LoadedYaml, filename: str) -> Deployment:
     data = loaded.data if loaded.data is not None else {}
     if not isinstance(data, dict):
         raise ConfigError([f"{filename}:1: the deployment file must be a mapping with blms, central, people"])
+    problems = _precheck(loaded, filename)
     _canonicalise_blm_keys(loaded)
+    problems += [f"{filename}:{loaded.line_of(where)}: {msg}" for where, msg in _duplicate_rooms_and_people(data)]
     try:
-        return Deployment.model_validate(loaded.data)
+        deployment = Deployment.model_validate(loaded.data, context={"lines_checked": True})
     except ValidationError as exc:
-        raise ConfigError(format_pydantic_errors(filename, loaded, exc)) from None
+        problems += format_pydantic_errors(filename, loaded, exc)
+    if problems:
+        raise ConfigError(sorted(set(problems), key=_line_number))
+    return deployment
+
+
+def _line_number(problem: str) -> tuple[int, str]:
+    found = PROBLEM_LINE.match(problem)
+    return (int(found.group(1)) if found else 0, problem)
+
+
+def _precheck(loaded: LoadedYaml, filename: str) -> list[str]:
+    """What pydantic would report without a useful line, each at its own key, all in one pass:
+    unknown top-level keys (with the likely meant one) and unknown or repeated BLM names. The
+    offending entries are dropped so the rest of the file is still checked."""
+    data = loaded.data
+    problems = []
+    for key in list(data):
+        if key not in DEPLOYMENT_KEYS:
+            meant = _close_key(key)
+            hint = f"; did you mean {meant}?" if meant else f"; the keys are {', '.join(DEPLOYMENT_KEYS)}"
+            problems.append(f"{filename}:{loaded.line_of((key,))}: {key}: unknown key{hint}")
+            del data[key]
+    blms = data.get("blms")
+    if isinstance(blms, dict):
+        canonical: dict[str, str] = {}
+        for name in list(blms):
+            blm = find_blm(str(name))
+            line = loaded.line_of(("blms", name))
+            if blm is None:
+                meant = _close_key(name, tuple(n for b in BLMS for n in (b.id, *b.aliases)))
+                hint = f"; did you mean {meant}?" if meant else " (use an id or alias from the directory)"
+                problems.append(f"{filename}:{line}: blms.{name}: unknown BLM {name!r}{hint}")
+                del blms[name]
+            elif blm.id in canonical:
+                problems.append(
+                    f"{filename}:{line}: blms.{name}: BLM {blm.id!r} configured twice (also as {canonical[blm.id]})"
+                )
+                del blms[name]
+            else:
+                canonical[blm.id] = str(name)
+    return problems
 
 
 def _canonicalise_blm_keys(loaded: LoadedYaml) -> None:

@@ -44,8 +44,10 @@ class Domain(Protocol):
 class IncidentPort(Protocol):
     """What the core commands (/sitrep) may ask of whoever runs incidents (the engine)."""
 
-    async def latest_open(self, blm_id: str) -> tuple[str, bool] | None:
-        """The BLM's most recent open incident as (id, is_drill), or None."""
+    async def latest_open(self, blm_id: str, given: str | None = None) -> tuple[str, bool] | None:
+        """The incident meant as (id, is_drill), or None: `given` (an id) if open, else the BLM's
+        open one, a real incident winning over a drill. A LookupError with `.ids` when several
+        real ones could be meant."""
 
     async def note(self, ctx: Context, incident_id: str, kind: str, text: str) -> None:
         """A person's note (a sitrep) on the incident's timeline, linked into its hash chain."""
@@ -54,7 +56,7 @@ class IncidentPort(Protocol):
 class NoIncidents:
     """The IncidentPort of a process without an engine: there is never an open incident."""
 
-    async def latest_open(self, blm_id: str) -> tuple[str, bool] | None:
+    async def latest_open(self, blm_id: str, given: str | None = None) -> tuple[str, bool] | None:
         return None
 
     async def note(self, ctx: Context, incident_id: str, kind: str, text: str) -> None:

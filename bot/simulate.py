@@ -16,7 +16,7 @@ from bot.alarm.simulated import SimulatedDialer
 from bot.clock import ManualClock
 from bot.config import Deployment, Settings
 from bot.delivery.outbox import Effects
-from bot.directory import BLMS, get_blm
+from bot.directory import BLMS, find_blm
 from bot.engine.loader import PlaybookLibrary, load_file
 from bot.engine.report import describe
 from bot.engine.runs import Engine
@@ -110,6 +110,16 @@ def _render(rooms: Rooms, kind: str, op: str, message, lang: str) -> list[str]:
     return out
 
 
+class SimulateError(LookupError):
+    """Bad input to `simulate`: a message key of engine/messages.py and its values, so the CLI
+    can say it in the person's language."""
+
+    def __init__(self, key: str, **values):
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
 async def simulate_async(
     playbook_path_or_id: str,
     blm: str | None = None,
@@ -126,11 +136,21 @@ async def simulate_async(
         library = PlaybookLibrary.load(playbooks_dir or Settings().playbooks_dir)
         found = library.get(playbook_path_or_id)
         if found is None:
-            raise LookupError(f"unknown playbook {playbook_path_or_id!r}; known: {', '.join(library.ids()) or 'none'}")
+            raise SimulateError(
+                "engine.cli.unknown_playbook", name=playbook_path_or_id, known=", ".join(library.ids()) or "–"
+            )
         lp = found
-    blm_obj = get_blm(blm) if blm else BLMS[0]
+    blm_obj = find_blm(blm) if blm else BLMS[0]
+    if blm_obj is None:
+        raise SimulateError("engine.cli.unknown_blm", name=blm, known=", ".join(b.id for b in BLMS))
     if ack not in ("all", "none"):
         raise ValueError("ack is all or none")
+    asks = [s.id for s in lp.playbook.steps if s.kind == "ask"]
+    unknown = sorted(set(answers or {}) - set(asks))
+    if unknown:
+        raise SimulateError(
+            "engine.cli.unknown_answer", playbook=lp.playbook.id, steps=", ".join(unknown), asks=", ".join(asks) or "–"
+        )
     clock = ManualClock(START)
     redis = connect_store(None)
     rooms = Rooms(sim_deployment(blm_obj.id))

@@ -7,6 +7,7 @@ not an outage.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ import yaml
 MAX_BYTES = 1_000_000
 MAX_ALIASES = 50
 MAX_NODES = 100_000
+PROBLEM_LINE = re.compile(r"^.*?:(\d+): ")  # the line of a `file:line: message`, for sorting
 
 Path_ = tuple[Any, ...]
 
@@ -125,5 +127,7 @@ def format_pydantic_errors(filename: str, loaded: LoadedYaml, error: Any) -> lis
         msg = err.get("msg", "invalid")
         if err.get("type") == "extra_forbidden":
             msg = "unknown key"
+        elif err.get("type") == "value_error":
+            msg = msg.removeprefix("Value error, ")
         problems.append(f"{filename}:{loaded.line_of(loc)}: {where}: {msg}")
     return problems

@@ -16,8 +16,12 @@ from bot.runtime import Runtime
 from bot.web import build_web_app
 from handlers import build_edges, make_dialer
 from testing.fakes.builders import slack_signed, slack_slash_command_form, tg_message_update, tg_webhook_headers
+from testing.waiting import bounded
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+# aiohttp waits up to this for a request still being handled at shutdown, then as long again for
+# the cancelled handler (default 60 s: two of them are a test's whole 120 s timeout).
+SHUTDOWN_SECONDS = 5.0
 TG_SECRET = "tg-webhook-secret-123"
 
 DEPLOYMENT = {
@@ -117,7 +121,7 @@ async def running_bot(settings: Settings, deployment: dict | None = None, *, wor
     )
     for edge in build_edges(settings, rt.core, dialer):
         rt.add_edge(edge)
-    runner = web.AppRunner(build_web_app(rt), handle_signals=False)
+    runner = web.AppRunner(build_web_app(rt), handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -130,9 +134,11 @@ async def running_bot(settings: Settings, deployment: dict | None = None, *, wor
     try:
         yield RunningBot(f"http://127.0.0.1:{port}", rt, session)
     finally:
-        await session.close()
-        await rt.close()
-        await runner.cleanup()
+        # Each step bounded and named: a hang here fails in seconds and says where, instead of
+        # using up the test's 120 s (aiohttp waits up to 2 x shutdown_timeout for a handler).
+        await bounded(session.close(), SHUTDOWN_SECONDS, what="the test's HTTP client session closing")
+        await bounded(rt.close(), 3 * SHUTDOWN_SECONDS, what="the bot's runtime closing (queues, loops, edges, Redis)")
+        await bounded(runner.cleanup(), 3 * SHUTDOWN_SECONDS, what="the bot's web server shutting down")
 
 
 # ---- commands over the web app, as the platforms send them ----------------------------------

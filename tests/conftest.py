@@ -75,3 +75,27 @@ async def fake_telegram():
         yield fake
     finally:
         await fake.stop()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_timeout_set_timer(item, settings):
+    """A timed-out asyncio test shows what it waited on: before pytest-timeout's own report (the
+    main thread's stack, which is only the event loop's select()), print every pending task and
+    the line it waits at."""
+    yield
+    if settings.method != "signal":
+        return
+    import signal
+    import sys
+
+    from testing.waiting import asyncio_tasks_report
+
+    original = signal.getsignal(signal.SIGALRM)
+
+    def report_then_fail(signum, frame):
+        print(f"\n{item.nodeid} timed out after {settings.timeout}s; it was waiting on:", file=sys.stderr)
+        print(asyncio_tasks_report(), file=sys.stderr)
+        if callable(original):
+            original(signum, frame)
+
+    signal.signal(signal.SIGALRM, report_then_fail)

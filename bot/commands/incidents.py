@@ -14,7 +14,7 @@ from bot.commands.registry import CommandSet
 from bot.commands.target import target_blm
 from bot.engine.interact import done_key
 from bot.engine.report import build_report
-from bot.engine.runs import Engine, ParamError
+from bot.engine.runs import AmbiguousIncident, Engine, ParamError
 from bot.engine.schema import AskStep, ChecklistStep
 from bot.engine.state import RunState
 from bot.engine.steps import StepRefused, checklist_post, shown_answer
@@ -33,9 +33,15 @@ def _blm(ctx, parsed) -> str:
     return target_blm(ctx, parsed.options.pop("blm", None))
 
 
-async def _incident(engine: Engine, ctx, parsed, blm_id: str, open_only: bool = True) -> RunState | None:
+async def _incident(
+    engine: Engine, ctx, parsed, blm_id: str, open_only: bool = True, ends_it: bool = False
+) -> RunState | None:
     given = parsed.words.pop(0) if parsed.words and INCIDENT_ID.match(parsed.words[0]) else None
-    state = await engine.find_incident(blm_id, given, open_only=open_only)
+    try:
+        state = await engine.find_incident(blm_id, given, open_only=open_only, ends_it=ends_it)
+    except AmbiguousIncident as exc:
+        refuse(ctx, "which incident", ctx.tr("engine.refuse.which_incident", incidents=", ".join(exc.ids)))
+        return None
     if state is None:
         if given:
             refuse(ctx, "unknown incident", ctx.tr("engine.refuse.unknown_incident", incident=given.upper()))
@@ -117,7 +123,7 @@ async def playbook_drill(engine: Engine, ctx, parsed) -> None:
 
 async def _end(engine: Engine, ctx, parsed, abort: bool) -> None:
     blm_id = _blm(ctx, parsed)
-    state = await _incident(engine, ctx, parsed, blm_id)
+    state = await _incident(engine, ctx, parsed, blm_id, ends_it=True)
     if state is None:
         return
     note = " ".join(parsed.words).strip() or None

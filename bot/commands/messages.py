@@ -37,6 +37,10 @@ MESSAGES = {
         "en": "Write the report after the command: /sitrep <text>",
         "es": "Escriba el reporte después del comando: /sitrep <texto>",
     },
+    "sitrep.which": {
+        "en": "Several incidents are open here: {incidents}. Say which one the report is about: {example}",
+        "es": "Hay varios incidentes abiertos aquí: {incidents}. Indique a cuál se refiere el reporte: {example}",
+    },
     "sitrep.no_central": {
         "en": "No central room is configured; the report was not sent.",
         "es": "No hay sala central configurada; el reporte no se envió.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from bot.commands import messages  # noqa: F401  (registers the texts)
@@ -13,6 +14,8 @@ from bot.directory import get_blm
 from bot.domain import IncidentPort
 from bot.i18n import t
 from bot.model import OutboundMessage, Role
+
+INCIDENT_ID = re.compile(r"^[A-Za-z]{3}-\d{1,6}$")
 
 if TYPE_CHECKING:
     from bot.core import Context
@@ -67,9 +70,20 @@ async def sitrep(incidents: IncidentPort, ctx: Context, parsed) -> None:
         return
     incident = None
     drill = False
-    found = await incidents.latest_open(blm_id)
+    first, _, rest = text.partition(" ")
+    named = first if INCIDENT_ID.match(first) else None
+    try:
+        found = await incidents.latest_open(blm_id, named)
+    except LookupError as exc:  # several open: a sitrep must not land on the wrong one
+        ids = ", ".join(getattr(exc, "ids", []))
+        example = f"/sitrep {ids.split(',')[0]} …"
+        raise CommandSyntaxError(ctx.tr("sitrep.which", incidents=ids, example=example)) from None
     if found:
         incident, drill = found
+        if named:
+            text = rest.strip()
+            if not text:
+                raise CommandSyntaxError(ctx.tr("sitrep.empty"))
     name = ctx.actor
     for room in central:
         blm_name = get_blm(blm_id).name(room.lang)

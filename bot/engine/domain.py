@@ -60,8 +60,9 @@ class EngineDomain:
         await interact.on_reply(self.engine, ctx)
 
     # ---- the IncidentPort (/sitrep) ------------------------------------------------------
-    async def latest_open(self, blm_id: str) -> tuple[str, bool] | None:
-        state = await self.engine.find_incident(blm_id, None)
+    async def latest_open(self, blm_id: str, given: str | None = None) -> tuple[str, bool] | None:
+        """A real incident wins over a drill; AmbiguousIncident (a LookupError) when several could be meant."""
+        state = await self.engine.find_incident(blm_id, given)
         return (state.id, bool(state.drill)) if state else None
 
     async def note(self, ctx: Context, incident_id: str, kind: str, text: str) -> None:

@@ -31,7 +31,8 @@ from bot.engine.schema import (
 )
 from bot.engine.state import RunState
 from bot.engine.steps import scope as make_scope
-from bot.yamlload import LoadedYaml, YamlProblem, load_yaml
+from bot.engine.template_check import template_problems
+from bot.yamlload import PROBLEM_LINE, LoadedYaml, YamlProblem, load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -92,14 +93,64 @@ def parse_playbook(text: str | bytes, filename: str) -> LoadedPlaybook:
         raise PlaybookError(
             [f"{filename}:1: a playbook is a mapping with id, version, title, summary, severity and steps"]
         )
+    pb, problems = _check_all(loaded, filename)
+    if problems or pb is None:
+        raise PlaybookError(problems)
+    return LoadedPlaybook(pb, filename, pb.model_dump(mode="json"))
+
+
+def _by_line(problem: str) -> tuple[int, str]:
+    found = PROBLEM_LINE.match(problem)
+    return (int(found.group(1)) if found else 0, problem)
+
+
+def _check_all(loaded: LoadedYaml, filename: str) -> tuple[Playbook | None, list[str]]:
+    """Every problem in one pass: the schema's, the templates' (checked on the raw data, so
+    they are reported with schema errors too), and the cross-checks once the schema holds."""
+    problems = template_problems(loaded, filename)
+    pb = None
     try:
         pb = Playbook.model_validate(loaded.data)
     except ValidationError as exc:
-        raise PlaybookError(_schema_problems(filename, loaded, exc)) from None
-    problems = check_playbook(pb, loaded, filename)
-    if problems:
-        raise PlaybookError(problems)
-    return LoadedPlaybook(pb, filename, pb.model_dump(mode="json"))
+        problems += _schema_problems(filename, loaded, exc)
+    if pb is not None:
+        problems += check_playbook(pb, loaded, filename)
+    else:
+        problems += _raw_reference_problems(loaded, filename)
+    return pb, [p for _, p in sorted({_by_line(p) for p in problems})]
+
+
+def _raw_reference_problems(loaded: LoadedYaml, filename: str) -> list[str]:
+    """Step ids used twice and jumps to no step, on the raw data: reported even when the schema
+    fails elsewhere in the file (check_playbook does these once the schema holds)."""
+    steps = loaded.data.get("steps") if isinstance(loaded.data, dict) else None
+    if not isinstance(steps, list):
+        return []
+    problems: list[str] = []
+    ids: dict[str, int] = {}
+    for i, step in enumerate(steps):
+        sid = step.get("id") if isinstance(step, dict) else None
+        if isinstance(sid, str):
+            if sid in ids:
+                where = ("steps", i, "id")
+                problems.append(
+                    f"{filename}:{loaded.line_of(where)}: steps.{i}.id: step id {sid!r} is used twice "
+                    f"(first by step {ids[sid] + 1})"
+                )
+            ids.setdefault(sid, i)
+    for i, step in enumerate(steps):
+        if not isinstance(step, dict):
+            continue
+        jumps: list[tuple[tuple, object]] = [(("steps", i, key), step.get(key)) for key in ("next", "otherwise")]
+        for j, case in enumerate(step.get("cases") or []):
+            if isinstance(case, dict):
+                jumps.append((("steps", i, "cases", j, "goto"), case.get("goto")))
+        for where, target in jumps:
+            if isinstance(target, str) and target not in ids:
+                problems.append(
+                    f"{filename}:{loaded.line_of(where)}: {'.'.join(map(str, where))}: no step with id {target!r}"
+                )
+    return problems
 
 
 def playbook_from_data(data: dict, source: str = "<snapshot>") -> Playbook:
@@ -130,12 +181,7 @@ def check_playbook(pb: Playbook, loaded: LoadedYaml | None, filename: str) -> li
             at(loc, f"no step with id {step_id!r}")
 
     def text(loc: tuple, value: Text | None) -> None:
-        if value is None:
-            return
-        for lang in ("en", "es"):
-            problem = templates.compile_problem(value.get(lang))
-            if problem:
-                at(loc + (lang,), problem)
+        """Templates are checked on the raw data (template_check), with or without a schema error."""
 
     # a sample scope with the defaults, to catch undefined names in checklist items early
     sample = RunState(
@@ -197,9 +243,6 @@ def check_playbook(pb: Playbook, loaded: LoadedYaml | None, filename: str) -> li
                         at(loc + ("text", lang), f"{len(rendered)} characters; a checklist item holds {MAX_ITEM_CHARS}")
         elif isinstance(step, BranchStep):
             for j, case in enumerate(step.cases):
-                problem = templates.expression_problem(case.when)
-                if problem:
-                    at(base + ("cases", j, "when"), problem)
                 target(base + ("cases", j, "goto"), case.goto)
             target(base + ("otherwise",), step.otherwise)
         elif isinstance(step, EndStep):
@@ -343,8 +386,4 @@ def validate_loaded_playbook(loaded: LoadedYaml, filename: str) -> list[str]:
     """Problems of one playbook already read as YAML (for `python -m bot validate`)."""
     if not isinstance(loaded.data, dict):
         return [f"{filename}:1: a playbook is a mapping with id, version, title, summary, severity and steps"]
-    try:
-        pb = Playbook.model_validate(loaded.data)
-    except ValidationError as exc:
-        return _schema_problems(filename, loaded, exc)
-    return check_playbook(pb, loaded, filename)
+    return _check_all(loaded, filename)[1]

@@ -121,6 +121,10 @@ MESSAGES = {
         "en": "No open incident here. /incident list shows them.",
         "es": "No hay un incidente abierto aquí. /incident list los muestra.",
     },
+    "engine.refuse.which_incident": {
+        "en": "Several incidents are open here: {incidents}. Say which: put its id after the command.",
+        "es": "Hay varios incidentes abiertos aquí: {incidents}. Indique cuál: ponga su id después del comando.",
+    },
     "engine.refuse.unknown_incident": {
         "en": "There is no incident {incident} in this BLM.",
         "es": "No existe el incidente {incident} en este mecanismo.",
@@ -243,6 +247,39 @@ MESSAGES = {
     "engine.ev.problem": {"en": "Problem: {problem}", "es": "Problema: {problem}"},
     "engine.ev.sitrep": {"en": "Situation report: {text}", "es": "Reporte de situación: {text}"},
     # simulate
+    # `python -m bot simulate | report`: bad input answered in the person's language (--lang)
+    "engine.cli.unknown_playbook": {
+        "en": "There is no playbook {name}. Playbooks: {known}.",
+        "es": "No existe el protocolo {name}. Protocolos: {known}.",
+    },
+    "engine.cli.unknown_blm": {
+        "en": "There is no BLM {name}. Use an id or alias from the directory: {known}.",
+        "es": "No existe el mecanismo {name}. Use un id o alias del directorio: {known}.",
+    },
+    "engine.cli.unknown_answer": {
+        "en": "{playbook} asks no question {steps}. --answer takes a step that asks: {asks}.",
+        "es": "{playbook} no hace la pregunta {steps}. --answer acepta un paso que pregunta: {asks}.",
+    },
+    "engine.cli.pair": {
+        "en": "{option} takes KEY=VALUE, e.g. {option} crossing=Mariposa; not {given}.",
+        "es": "{option} se escribe CLAVE=VALOR, p. ej. {option} crossing=Mariposa; no {given}.",
+    },
+    "engine.cli.no_redis": {
+        "en": "Incidents live in the bot's Redis: set REDIS_URL to it (e.g. REDIS_URL=redis://localhost:6379/0).",
+        "es": "Los incidentes están en el Redis del bot: indique REDIS_URL (p. ej. REDIS_URL=redis://localhost:6379/0).",
+    },
+    "engine.cli.redis_down": {
+        "en": "Cannot reach Redis at REDIS_URL ({reason}). Is it running, and is the address right?",
+        "es": "No se puede conectar con Redis en REDIS_URL ({reason}). ¿Está en marcha y la dirección es correcta?",
+    },
+    "engine.cli.bad_id": {
+        "en": "{given} is not an incident id; they look like NOG-0142.",
+        "es": "{given} no es un id de incidente; tienen la forma NOG-0142.",
+    },
+    "engine.cli.no_incident": {
+        "en": "There is no incident {incident} in this Redis (or it was erased after its retention time).",
+        "es": "No existe el incidente {incident} en este Redis (o se borró al cumplir su plazo de conservación).",
+    },
     "engine.sim.header": {
         "en": "Simulation of {playbook} v{version} for {blm} (virtual clock)",
         "es": "Simulación de {playbook} v{version} para {blm} (reloj virtual)",

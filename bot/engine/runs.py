@@ -42,6 +42,14 @@ MAX_RETRIES = 50
 DONE_TTL = 7 * 86400
 
 
+class AmbiguousIncident(LookupError):
+    """Several open incidents could be meant: the person must name one."""
+
+    def __init__(self, ids: list[str]):
+        super().__init__(", ".join(ids))
+        self.ids = ids
+
+
 class ParamError(ValueError):
     def __init__(self, key: str, **values):
         super().__init__(key)
@@ -110,18 +118,32 @@ class Engine:
                 out.append(state)
         return out
 
-    async def find_incident(self, blm_id: str, given: str | None, open_only: bool = True) -> RunState | None:
-        """`given`, when it names an incident of this BLM; else the most recent open one."""
+    async def find_incident(
+        self, blm_id: str, given: str | None, open_only: bool = True, ends_it: bool = False
+    ) -> RunState | None:
+        """`given`, when it names an incident of this BLM; else the one open incident meant.
+
+        A real incident always wins over a drill: a drill must never take the place of a real
+        emergency (an /ack or a sitrep reaching the wrong run). When several could be meant (two
+        real ones, or no real one and two drills) AmbiguousIncident lists them, newest first.
+        With `open_only=False` and nothing open, the most recent incident of the BLM. A command
+        that `ends_it` (abort, close) never guesses: with several open, drills too, it asks."""
         if given:
             state = await self.get(given)
             if state is None or state.blm_id != blm_id:
                 return None
             return state
+        opened = await self.open_incidents(blm_id)
+        real = [s for s in opened if not s.drill]
+        candidates = opened if ends_it else (real or opened)
+        if len(candidates) > 1:
+            raise AmbiguousIncident([s.id for s in candidates])
+        if candidates:
+            return candidates[0]
         if not open_only:
             ids = await self.redis.zrevrange(keys.incidents_all(blm_id), 0, 0)
             return await self.get(ids[0]) if ids else None
-        opened = await self.open_incidents(blm_id)
-        return opened[0] if opened else None
+        return None
 
     async def timeline(self, incident_id: str) -> list[Event]:
         raw = await self.redis.lrange(keys.incident_timeline(incident_id.upper()), 0, -1)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 _ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
 MAX_OUTPUT = 20_000
+GLOBALS = frozenset(_ENV.globals)  # range, dict, namespace, ...: names every template may use
 
 
 @lru_cache(maxsize=4096)
@@ -28,6 +29,11 @@ def _template(source: str):
 @lru_cache(maxsize=1024)
 def _expression(source: str):
     return _ENV.compile_expression(source, undefined_to_none=False)
+
+
+def parse(source: str):
+    """The template's syntax tree (for the checks `validate` makes). Raises TemplateError."""
+    return _ENV.parse(source)
 
 
 def compile_problem(source: str) -> str | None:

@@ -64,9 +64,16 @@ class ConsoleSender:
         mid = str(next(self._ids))
         body = render_plain(message)
         self.received.setdefault(message.room.key, []).append(
-            {"id": mid, "text": body, "ephemeral_to": message.ephemeral_to, "reply_to": message.reply_to}
+            {
+                "id": mid,
+                "text": body,
+                "ephemeral_to": message.ephemeral_to,
+                "reply_to": message.reply_to,
+                "buttons": [b.model_dump() for b in message.buttons],
+                "key": message.key,  # the bot's own incident posts have one; relayed messages not
+            }
         )
-        head = f"(only {message.ephemeral_to} sees)" if message.ephemeral_to else "bot:"
+        head = f"#{mid} (only {message.ephemeral_to} sees)" if message.ephemeral_to else f"#{mid} bot:"
         self._show(message.room, head, body)
         return SendResult(message_ids=[mid])
 
@@ -75,12 +82,21 @@ class ConsoleSender:
         for post in self.received.get(room.key, []):
             if post["id"] in message_ids:
                 post["text"] = body
-        self._show(room, f"(edited message {','.join(message_ids)})", body)
+                post["buttons"] = [b.model_dump() for b in message.buttons]
+        self._show(room, f"#{','.join(message_ids)} (edited)", body)
         return SendResult(message_ids=message_ids)
+
+    def find(self, post_id: str) -> tuple[str, dict] | None:
+        """(room key, post) of the post with this number, in any room of this platform."""
+        for room_key, posts in self.received.items():
+            for post in posts:
+                if post["id"] == post_id:
+                    return room_key, post
+        return None
 
     async def delete(self, room: RoomRef, message_ids: list[str]) -> None:
         self.received[room.key] = [p for p in self.received.get(room.key, []) if p["id"] not in message_ids]
-        self._show(room, f"(deleted message {','.join(message_ids)})", "")
+        self._show(room, f"#{','.join(message_ids)} (deleted)", "")
 
     def texts(self, room: RoomRef) -> list[str]:
         return [p["text"] for p in self.received.get(room.key, [])]

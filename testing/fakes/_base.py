@@ -126,7 +126,9 @@ class FakeServerBase:
         raise NotImplementedError
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        # A request still held at stop (a long poll, a delayed answer) is given 2 s, not aiohttp's
+        # 60 s twice: a test's teardown never waits on a fake that will not answer.
+        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False, shutdown_timeout=2.0)
         await self._runner.setup()
         self._site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await self._site.start()

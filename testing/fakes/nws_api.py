@@ -112,7 +112,7 @@ class FakeNWS:
         app = web.Application()
         app.router.add_get("/alerts/active", self._alerts)
         app.router.add_get("/feeds/{name}", self._feed)
-        self._runner = web.AppRunner(app, access_log=None)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()

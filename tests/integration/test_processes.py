@@ -20,10 +20,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_http(url: str, timeout: float = 20.0) -> int:
+def wait_for_http(url: str, proc: subprocess.Popen | None = None, timeout: float = 60.0) -> int:
+    """The status `url` answers once the process listens. Fails at once, with the process's
+    output, if it exits first; on timeout says what it waited on and the last error."""
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            out, err = proc.communicate(timeout=5)
+            raise AssertionError(f"the process exited ({proc.returncode}) before {url} answered:\n{err[-3000:]}")
         try:
             with urllib.request.urlopen(url, timeout=1) as resp:
                 return resp.status
@@ -32,7 +37,7 @@ def wait_for_http(url: str, timeout: float = 20.0) -> int:
         except OSError as exc:
             last = exc
             time.sleep(0.05)  # polling a condition (the port opening) with a deadline
-    raise TimeoutError(f"{url} never answered: {last}")
+    raise TimeoutError(f"waited {timeout}s for {url} to answer (the process starting up); last: {last}")
 
 
 @pytest.mark.parametrize(
@@ -46,6 +51,7 @@ def test_process_serves_health_and_stops_on_sigterm(command, port_var, path, tmp
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_", "REDIS_"))}
     env.update({port_var: str(port), "HOST": "127.0.0.1", "LOG_FORMAT": "json", "BLM_CONFIG": ""})
+    env["PYTHONPATH"] = str(ROOT)  # this checkout's bot, though the process runs elsewhere
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", *command],
         cwd=tmp_path,
@@ -55,7 +61,7 @@ def test_process_serves_health_and_stops_on_sigterm(command, port_var, path, tmp
         text=True,
     )
     try:
-        assert wait_for_http(f"http://127.0.0.1:{port}{path}") == 200
+        assert wait_for_http(f"http://127.0.0.1:{port}{path}", proc) == 200
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=20)
         assert proc.returncode == 0, err

@@ -193,3 +193,58 @@ def test_ack_picks_the_step_asked_of_this_rooms_side():
     assert _ack_step_for_room(SimpleNamespace(room=telegram_room), state, pb) == "ack-mx"
     assert _ack_step_for_room(SimpleNamespace(room=slack_room), state, pb) == "ack-us"
     assert _ack_step_for_room(SimpleNamespace(room=central_room), state, pb) is None  # central: the oldest
+
+
+async def test_a_drill_never_takes_a_real_incidents_place(core, redis):
+    """A real incident opened before a drill: /ack and /sitrep without an id go to the real one,
+    and the sitrep reaches central unmarked; two real incidents open: the command asks which."""
+    out = Outbox(redis)
+    await handle(core, command(US, "UANA", "/playbook run drill-basic"))  # NOG-0001, real
+    await handle(core, command(US, "UANA", "/playbook drill drill-basic"))  # NOG-0002, a drill
+    await out.drain()
+    engine = core.engine.engine
+    assert (await engine.get("NOG-0002")).drill and not (await engine.get("NOG-0001")).drill
+    await handle(core, command(MX, "501", "/sitrep Carriles cerrados"))
+    await out.drain()
+    sitrep = next(o for o in out.ops(CENTRAL_US) if "Carriles cerrados" in (o.message.text or ""))
+    assert "NOG-0001" in sitrep.message.title and not sitrep.message.exercise
+    assert [e.kind for e in await engine.timeline("NOG-0002")].count("sitrep") == 0
+    await handle(core, command(US, "UANA", "/playbook run drill-basic"))  # NOG-0003, real too
+    await out.drain()
+    await handle(core, command(MX, "501", "/ack"))
+    await out.drain()
+    asked = out.texts(MX)[-1]
+    assert "NOG-0003" in asked and "NOG-0001" in asked and "NOG-0002" not in asked
+    await handle(core, command(MX, "501", "/sitrep otra cosa"))
+    await out.drain()
+    assert "NOG-0003" in out.texts(MX)[-1] and not any("otra cosa" in t for t in out.texts(CENTRAL_US))
+    await handle(core, command(MX, "501", "/sitrep NOG-0001 ya despejado"))
+    await out.drain()
+    named = next(o for o in out.ops(CENTRAL_US) if "ya despejado" in (o.message.text or ""))
+    assert "NOG-0001" in named.message.title and named.message.text == "ya despejado"
+
+
+async def test_only_drills_open_ack_goes_to_the_drill(core, redis):
+    out = Outbox(redis)
+    await handle(core, command(US, "UANA", "/playbook drill drill-basic"))
+    await out.drain()
+    await handle(core, command(US, "UANA", "/incident show"))
+    await out.drain()
+    assert "NOG-0001" in out.texts(US)[-1]
+
+
+async def test_closing_or_aborting_without_an_id_never_guesses(core, redis):
+    """With a real incident and a drill open, `/incident close` must not end the wrong one."""
+    out = Outbox(redis)
+    await handle(core, command(US, "UANA", "/playbook run drill-basic"))
+    await handle(core, command(US, "UANA", "/playbook drill drill-basic"))
+    await out.drain()
+    await handle(core, command(US, "UANA", "/incident close all clear"))
+    await out.drain()
+    asked = out.texts(US)[-1]
+    assert "NOG-0001" in asked and "NOG-0002" in asked
+    engine = core.engine.engine
+    assert (await engine.get("NOG-0001")).is_open and (await engine.get("NOG-0002")).is_open
+    await handle(core, command(US, "UANA", "/playbook abort NOG-0002"))
+    await handle(core, command(US, "UANA", "/incident close"))  # one open now: no question
+    assert not (await engine.get("NOG-0001")).is_open and not (await engine.get("NOG-0002")).is_open
