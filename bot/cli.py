@@ -11,7 +11,9 @@ import sys
 from pydantic import ValidationError
 
 from bot.config import ConfigError, Settings
+from bot.i18n import t
 from bot.logs import setup_logging
+from bot.startup import check_startup, port_in_use_message
 
 log = logging.getLogger("bot")
 
@@ -67,8 +69,6 @@ def _runtime_with_edges(settings: Settings):
 
 
 def _check_startup(settings: Settings, deployment) -> None:
-    from bot.startup import check_startup
-
     report = check_startup(settings, deployment)
     for warning in report.warnings:
         log.warning("%s", warning)
@@ -80,8 +80,6 @@ def _check_startup(settings: Settings, deployment) -> None:
 
 async def _start_site(site, rt, host: str, port: int, variable: str) -> None:
     """Bind the HTTP port, or say clearly why not (a second worker on 9090) and exit 2."""
-    from bot.startup import port_in_use_message
-
     try:
         await site.start()
     except OSError as exc:
@@ -311,8 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             return asyncio.run(run_cap_report(args.id, settings))
         except (RedisConnectionError, OSError) as exc:
-            import bot.engine.messages  # noqa: F401  (registers the engine's CLI texts)
-            from bot.i18n import t
+            import bot.engine.messages  # noqa: F401  # why: registers the engine's CLI texts, only here
 
             reason = str(exc).splitlines()[0][:200]
             print(f"report: {t('engine.cli.redis_down', args.lang, reason=reason)}", file=sys.stderr)

@@ -288,7 +288,7 @@ class ConfigError(Exception):
         self.problems = problems
 
 
-DEPLOYMENT_KEYS = ("central", "blms", "people", "retention_days", "message_map_days", "advisories")
+DEPLOYMENT_KEYS = tuple(Deployment.model_fields)  # directory, central, blms, people, ...
 PLAYBOOK_ONLY_KEYS = {"steps", "triggers", "severity", "parameters", "summary"}
 
 
@@ -339,6 +339,13 @@ def _precheck(loaded: LoadedYaml, filename: str) -> list[str]:
     offending entries are dropped so the rest of the file is still checked."""
     data = loaded.data
     problems = []
+    if "directory" in data:  # first: `blms` and `people` may name the BLMs it adds
+        try:
+            configure_directory(data["directory"])
+        except ValueError as exc:
+            problems.append(f"{filename}:{loaded.line_of(('directory',))}: {exc}")
+            del data["directory"]
+            configure_directory(None)
     for key in list(data):
         if key not in DEPLOYMENT_KEYS:
             meant = _close_key(key)

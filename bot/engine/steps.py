@@ -59,6 +59,23 @@ def message_key(state: RunState, kind: str, step: str) -> str:
     return f"inc:{state.id}:{kind}:{step}"
 
 
+def blm_scope(blm, lang: str) -> dict:
+    """What templates may read of a BLM (`blm.*`): also what `validate` checks names against."""
+    return {
+        "id": blm.id,
+        "name": blm.name(lang),
+        "us_city": blm.us_city,
+        "mx_city": blm.mx_city,
+        "prefix": blm.prefix,
+        "fips": blm.fips,  # state + county: '06…' is California
+        # "the US Consulate General in Tijuana" / "el Consulado …"; to_*: "al Consulado …", "a la Agencia …"
+        "us_consulate": blm.us_consulate_name(lang),
+        "mx_consulate": blm.mx_consulate_name(lang),
+        "to_us_consulate": blm.us_consulate_name(lang, "to"),
+        "to_mx_consulate": blm.mx_consulate_name(lang, "to"),
+    }
+
+
 def scope(state: RunState, lang: str) -> dict:
     blm = get_blm(state.blm_id)
     answers = dict(state.answers)
@@ -66,19 +83,7 @@ def scope(state: RunState, lang: str) -> dict:
         if sid in answers:
             answers[sid] = shown.get(lang, answers[sid])
     return {
-        "blm": {
-            "id": blm.id,
-            "name": blm.name(lang),
-            "us_city": blm.us_city,
-            "mx_city": blm.mx_city,
-            "prefix": blm.prefix,
-            "fips": blm.fips,  # state + county: '06…' is California
-            # "the US Consulate General in Tijuana" / "el Consulado …"; to_*: "al Consulado …", "a la Agencia …"
-            "us_consulate": blm.us_consulate_name(lang),
-            "mx_consulate": blm.mx_consulate_name(lang),
-            "to_us_consulate": blm.us_consulate_name(lang, "to"),
-            "to_mx_consulate": blm.mx_consulate_name(lang, "to"),
-        },
+        "blm": blm_scope(blm, lang),
         "incident": {
             "id": state.id,
             "drill": state.drill,

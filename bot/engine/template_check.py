@@ -15,7 +15,9 @@ from typing import Any
 from jinja2 import meta, nodes
 from jinja2.exceptions import TemplateError
 
+from bot.directory import get_blm
 from bot.engine import templates
+from bot.engine.steps import blm_scope
 from bot.yamlload import LoadedYaml
 
 MARKERS = ("{{", "{%", "{#")
@@ -47,16 +49,11 @@ def sample_scope(data: dict, lang: str = "en") -> dict:
             first = choices[0] if choices and isinstance(choices[0], dict) else {}
             answers[step["id"]] = str(first.get("value", "sample answer"))
     return {
-        "blm": {
-            "id": "nogales",
-            "name": "Nogales",
-            "us_city": "Nogales, AZ",
-            "mx_city": "Nogales, Son.",
-            "prefix": "NOG",
-        },
+        "blm": blm_scope(get_blm("nogales"), lang),  # the names a run offers (bot.engine.steps.scope)
         "incident": {"id": "NOG-0001", "drill": False, "playbook": str(data.get("id", "")), "started_at": 0.0},
         "params": params,
         "answers": answers,
+        "timed_out": [],
         "lang": lang,
     }
 

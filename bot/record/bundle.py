@@ -114,17 +114,27 @@ def verify(document, expected: Ed25519PublicKey | None = None) -> Verification:
     if expected is not None:
         result.expected_key = same_key(key, expected)
     signed = {k: v for k, v in document.items() if k != "signature"}
-    result.signature_ok = signature_valid(key, signature, chain.canonical(signed))
+    try:
+        encoded = chain.canonical(signed)
+    except ValueError:  # a number JSON cannot hold (NaN, Infinity): never what the bot signed
+        result.malformed = result.malformed or "record.verify.not_bundle"
+        return result
+    result.signature_ok = signature_valid(key, signature, encoded)
     return result
 
 
 def parse(text: str) -> dict:
     """The bundle in a file's text; ValueError with line and column when it is not JSON."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise ValueError(f"line {exc.lineno} column {exc.colno}: {exc.msg}") from None
 
 
 def dumps(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def _no_constant(name: str):
+    """NaN and Infinity are not JSON (RFC 8259), though Python's parser reads them."""
+    raise ValueError(f"{name} is not a JSON number")

@@ -13,7 +13,7 @@ import pytest
 from bot.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[3]
-COMMANDS = ["serve", "worker", "demo", "console", "validate", "simulate", "report", "schema"]
+COMMANDS = ["serve", "worker", "demo", "console", "validate", "simulate", "report", "schema", "verify"]
 
 
 def run(*args, env=None):

@@ -20,6 +20,7 @@ tg 5550002: /ack
 tg 5550002 re /Dónde exactamente/: Puente DeConcini, carril 3, mochila negra junto a la caseta
 slack U0BOB press last Evacuate
 slack U0BOB re last: He said it goes off at noon, in Spanish, calm voice
+slack U0BOB press last Some lanes closed
 tg 5550001 re last: Carriles hacia el norte cerrados en DeConcini
 slack U0BOB re last: Mariposa
 slack U0BOB re last: Reopen after the sweep is clear
