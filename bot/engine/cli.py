@@ -119,8 +119,9 @@ async def _report(args, settings) -> int:
         else:
             print(await engine.incident_report(args.id.upper(), fmt=args.format, lang=lang))
         return 0
-    except LookupError:
-        return _say(lang, "report", "engine.cli.no_incident", incident=args.id.upper())
+    except LookupError:  # well-formed, but not there: exit 1, as `verify` does for what does not fit
+        _say(lang, "report", "engine.cli.no_incident", incident=args.id.upper())
+        return 1
     except SigningKeyError as exc:
         print(f"report: {exc}", file=sys.stderr)
         return 2
