@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 MAX_RETRIES = 50
 DONE_TTL = 7 * 86400
 
+# An incident's state and a timer's claim token, read together after both are WATCHed.
+_READ_CLAIMED = "return {redis.call('GET', KEYS[1]) or false, redis.call('HGET', KEYS[2], 'claim') or false}"
+
 
 class ParamError(ValueError):
     def __init__(self, key: str, **values):
@@ -170,27 +173,34 @@ class Engine:
         *,
         dedupe: str | None = None,
         watch: tuple[str, ...] = (),
-        check: Callable[[object], object] | None = None,
+        claim: tuple[str, str] | None = None,
         extra: Callable[[object], None] | None = None,
+        languages_loaded: bool = False,
     ) -> Transition | None:
         """Apply `change` to the incident in one optimistic transaction; retried on a race.
         Returns None when the incident does not exist, `dedupe` says it was done already, or
-        `check` (awaited with the pipeline, after WATCH) says no."""
+        `claim` (a hash key and a token, both watched) finds the hash's `claim` field is no
+        longer that token. `languages_loaded`: the caller has just read everyone's /lang choice."""
         key = keys.incident(incident_id.upper())
-        await self.load_chosen_languages()
+        if not languages_loaded:
+            await self.load_chosen_languages()
         for _ in range(MAX_RETRIES):
             async with self.redis.pipeline(transaction=True) as pipe:
                 try:
-                    await pipe.watch(key, *watch, *([dedupe] if dedupe else []))
+                    await pipe.watch(key, *watch, *([claim[0]] if claim else []), *([dedupe] if dedupe else []))
                     if dedupe and await pipe.exists(dedupe):
                         return None
-                    raw = await pipe.get(key)
+                    if claim is not None:
+                        # the state and the claim in one round trip (both keys are watched)
+                        raw, holder = await pipe.eval(_READ_CLAIMED, 2, key, claim[0])
+                        if raw is not None and holder != claim[1]:
+                            await pipe.unwatch()
+                            return None
+                    else:
+                        raw = await pipe.get(key)
                     if raw is None:
                         return None
                     state = RunState.model_validate_json(raw)
-                    if check is not None and not await check(pipe):
-                        await pipe.unwatch()
-                        return None
                     pb = await self.playbook_for(state)
                     now = self.clock.now()
                     tr = change(pb, state, now)  # may raise StepRefused: nothing written
@@ -267,7 +277,7 @@ class Engine:
         if not refs:
             return
         values = await self.redis.mget([keys.person_lang(r.platform, r.chat_id) for r in refs])
-        self.chosen_langs = {r.key: v for r, v in zip(refs, values) if v in ("en", "es")}
+        self.chosen_langs = {r.key: v for r, v in zip(refs, values, strict=True) if v in ("en", "es")}
 
     def targets(self, state: RunState, audience: list[str]) -> list[tuple[RoomRef, str, bool]]:
         """(room, language, private) for an audience, without repeats."""
@@ -383,30 +393,32 @@ class Engine:
         return await self.mutate(incident_id, change, dedupe=dedupe)
 
     # ---- timers ----------------------------------------------------------------------------
-    async def fire_timer(self, timer_id: str, token: str) -> bool:
+    async def fire_timer(
+        self, timer_id: str, token: str, incident: str | None = None, languages_loaded: bool = False
+    ) -> bool:
         """Apply a claimed timer: the run's state decides (an acked step's timer does nothing), and
-        the timer is removed in the same transaction. False when another worker took it over."""
+        the timer is removed in the same transaction. False when another worker took it over.
+        `incident`: the timer's incident when the claim already read it (the timer loop), and
+        `languages_loaded` when the loop has just read everyone's /lang choice for the batch."""
         tkey = keys.timer(timer_id)
-        payload = await self.redis.hgetall(tkey)
-        if not payload:
-            await self.redis.zrem(keys.TIMERS, timer_id)
-            return False
-
-        async def still_ours(pipe) -> bool:
-            return (await pipe.hget(tkey, "claim")) == token
+        if incident is None:
+            incident = await self.redis.hget(tkey, "inc")
+            if not incident:
+                await self.redis.zrem(keys.TIMERS, timer_id)
+                return False
 
         def remove(pipe):
             pipe.zrem(keys.TIMERS, timer_id)
             pipe.delete(tkey)
 
         tr = await self.mutate(
-            payload["inc"],
+            incident,
             lambda pb, s, now: steps.on_timer(pb, s, timer_id, now),
-            watch=(tkey,),
-            check=still_ours,
+            claim=(tkey, token),
             extra=remove,
+            languages_loaded=languages_loaded,
         )
-        if tr is None and not await self.redis.exists(keys.incident(payload["inc"])):
+        if tr is None and not await self.redis.exists(keys.incident(incident)):
             remove_pipe = self.redis.pipeline(transaction=True)
             remove(remove_pipe)
             await remove_pipe.execute()
