@@ -34,6 +34,14 @@ MAX_RETRIES = 50
 DONE_TTL = 7 * 86400
 
 # An incident's state and a timer's claim token, read together after both are WATCHed.
+_READ_CLAIMED_MANY = """
+local out, n = {}, #KEYS / 2
+for i = 1, n do
+  out[2 * i - 1] = redis.call('GET', KEYS[i]) or false
+  out[2 * i] = redis.call('HGET', KEYS[n + i], 'claim') or false
+end
+return out
+"""
 _READ_CLAIMED = "return {redis.call('GET', KEYS[1]) or false, redis.call('HGET', KEYS[2], 'claim') or false}"
 
 
@@ -423,6 +431,60 @@ class Engine:
             remove(remove_pipe)
             await remove_pipe.execute()
         return tr is not None
+
+    async def fire_timers(self, claimed: list[tuple[str, str, str]]) -> list[bool]:
+        """Apply several claimed timers (timer id, token, incident; each incident at most once) in
+        ONE optimistic transaction: WATCH every incident and timer, read them all in one script
+        call, MULTI: every firing's writes. Any watched key changing (an ack, another worker)
+        aborts the whole batch, which then fires one timer at a time (`fire_timer`), so what
+        commits first still wins. The caller has read everyone's /lang choice for the batch.
+        Returns, per timer, whether it fired."""
+        if len({inc.upper() for _, _, inc in claimed}) != len(claimed):
+            raise ValueError("one timer per incident in a batch")
+        ikeys = [keys.incident(inc.upper()) for _, _, inc in claimed]
+        tkeys = [keys.timer(tid) for tid, _, _ in claimed]
+        try:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                await pipe.watch(*ikeys, *tkeys)
+                read = await pipe.eval(_READ_CLAIMED_MANY, len(ikeys) * 2, *ikeys, *tkeys)
+                now = self.clock.now()
+                effects = Effects(now)
+                fired = [False] * len(claimed)
+                slow: list[int] = []  # gone incidents and failed steps: one at a time, below
+                for i, (timer_id, token, _) in enumerate(claimed):
+                    raw, holder = read[2 * i], read[2 * i + 1]
+                    if raw is None:
+                        slow.append(i)
+                        continue
+                    if holder != token:
+                        continue  # acked (timer removed) or taken over after a lapsed lease
+                    try:
+                        state = RunState.model_validate_json(raw)
+                        pb = await self.playbook_for(state)
+                        tr = steps.on_timer(pb, state, timer_id, now)
+                    except Exception:
+                        log.exception("timer %s failed; it fires again after its lease", timer_id)
+                        continue
+                    self._apply(effects, tr, now)
+                    tkey = tkeys[i]
+
+                    def remove(p, timer_id=timer_id, tkey=tkey):
+                        p.zrem(keys.TIMERS, timer_id)
+                        p.delete(tkey)
+
+                    effects.also(remove)
+                    fired[i] = True
+                pipe.multi()
+                effects.commit_into(pipe)
+                await pipe.execute()
+        except WatchError:
+            return [
+                await self.fire_timer(tid, token, incident=inc, languages_loaded=True) for tid, token, inc in claimed
+            ]
+        for i in slow:
+            tid, token, inc = claimed[i]
+            fired[i] = await self.fire_timer(tid, token, incident=inc, languages_loaded=True)
+        return fired
 
 
 def private_chats(person, chosen: dict[str, str] | None = None) -> list[tuple[RoomRef, str]]:

@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 30.0
 BATCH = 64  # timers claimed by one script call
-CONCURRENCY = 32  # firings in flight per loop (each its own optimistic transaction)
+FIRE_BATCH = 16  # timers of different incidents fired in one optimistic transaction
+CONCURRENCY = 4  # such transactions in flight per loop
 
 # KEYS: the timer set, then each candidate's hash. ARGV: now, lease end, token, then the ids.
 # Claims every candidate still in the set *and* due: re-scored to the end of the lease and stamped
@@ -60,6 +61,23 @@ class Claimed:
     incident: str
     due: float
     token: str
+
+
+def _by_incident(claimed: list[Claimed], size: int) -> list[list[Claimed]]:
+    """Batches of at most `size`, no incident twice in one (its timers fire one after another)."""
+    batches: list[list[Claimed]] = []
+    seen: list[set[str]] = []
+    for c in claimed:
+        inc = c.incident.upper()
+        for batch, incidents in zip(batches, seen, strict=True):
+            if len(batch) < size and inc not in incidents:
+                batch.append(c)
+                incidents.add(inc)
+                break
+        else:
+            batches.append([c])
+            seen.append({inc})
+    return batches
 
 
 class TimerLoop:
@@ -101,11 +119,11 @@ class TimerLoop:
         sem = asyncio.Semaphore(CONCURRENCY)
         tasks: set[asyncio.Task] = set()
 
-        async def fire(c: Claimed) -> None:
+        async def fire(batch: list[Claimed]) -> None:
             nonlocal fired
             try:
-                if await self._fire_one(c):
-                    fired += 1
+                n = await self._fire_batch(batch)  # (not `fired += await`: that reads `fired` first)
+                fired += n
             finally:
                 sem.release()
 
@@ -119,9 +137,9 @@ class TimerLoop:
                     continue  # another worker took these; they are no longer due-and-unclaimed
                 # everyone's /lang choice once per batch, not once per firing
                 await self.engine.load_chosen_languages()
-                for c in claimed:
+                for batch in _by_incident(claimed, FIRE_BATCH):
                     await sem.acquire()
-                    task = asyncio.create_task(fire(c))
+                    task = asyncio.create_task(fire(batch))
                     tasks.add(task)
                     task.add_done_callback(tasks.discard)
         finally:
@@ -129,16 +147,19 @@ class TimerLoop:
                 await asyncio.gather(*tasks, return_exceptions=True)
         return fired
 
-    async def _fire_one(self, c: Claimed) -> bool:
+    async def _fire_batch(self, batch: list[Claimed]) -> int:
         try:
-            if await self.engine.fire_timer(c.timer_id, c.token, incident=c.incident, languages_loaded=True):
+            done = await self.engine.fire_timers([(c.timer_id, c.token, c.incident) for c in batch])
+        except Exception:
+            log.exception("%d timers failed; they fire again after their lease", len(batch))
+            return 0
+        now = self.clock.now()
+        for c, ok in zip(batch, done, strict=True):
+            if ok:
                 self.fired += 1
                 METRICS.timers_fired.inc()
-                self.observe_lateness(max(0.0, self.clock.now() - c.due))
-                return True
-        except Exception:
-            log.exception("timer %s failed; it fires again after its lease", c.timer_id)
-        return False
+                self.observe_lateness(max(0.0, now - c.due))
+        return sum(done)
 
     def observe_lateness(self, seconds: float) -> None:
         METRICS.timer_lateness.observe(seconds)
