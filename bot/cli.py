@@ -73,17 +73,21 @@ async def _until_signalled() -> None:
     await stop.wait()
 
 
-async def run_serve(settings: Settings, no_worker: bool) -> None:
-    from aiohttp import web
+async def _start_answering_health(settings: Settings, port: int):
+    """Open the port with `/healthz` first, then import and build everything else in a thread
+    (the event loop keeps answering meanwhile). Returns the early listener and the runtime."""
+    from bot.startup import EarlyHealth
 
+    early = EarlyHealth(settings.host, port)
+    await early.start()
+    return early, await asyncio.to_thread(_runtime_with_edges, settings)
+
+
+async def run_serve(settings: Settings, no_worker: bool) -> None:
     from bot.web import build_web_app
 
-    rt = _runtime_with_edges(settings)
-    app = build_web_app(rt)
-    runner = web.AppRunner(app, handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port)
-    await site.start()
+    early, rt = await _start_answering_health(settings, settings.port)
+    runner, site = await early.hand_over(build_web_app(rt))
     log.info(
         "serving on http://%s:%s (%s)", settings.host, settings.port, "web only" if no_worker else "web and worker"
     )
@@ -103,15 +107,10 @@ async def run_serve(settings: Settings, no_worker: bool) -> None:
 
 
 async def run_worker(settings: Settings) -> None:
-    from aiohttp import web
-
     from bot.web import build_worker_app
 
-    rt = _runtime_with_edges(settings)
-    runner = web.AppRunner(build_worker_app(rt), handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.worker_port)
-    await site.start()
+    early, rt = await _start_answering_health(settings, settings.worker_port)
+    runner, site = await early.hand_over(build_worker_app(rt))
     for edge in rt.edges:
         await edge.start(rt, receive=False)
     await rt.start_workers()
