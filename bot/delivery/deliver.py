@@ -26,6 +26,8 @@ from bot.store import keys
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 300.0
+BACKLOG_TTL = 120  # seconds a room counts as backed up after a send had to wait
+DEPTH_EVERY = 5.0  # seconds between reads of a group's queue depth (a gauge, off the hot path)
 
 
 @dataclass
@@ -45,28 +47,38 @@ class Deliverer:
 
     def __post_init__(self):
         self.limiter = RateLimiter(self.redis)
+        self._depth_due: dict[str, float] = {}  # group -> when its depth gauge is next read
 
     async def handle(self, entry: Entry) -> Done | RetryAt:
         op = OutboundOp.model_validate(entry.payload)
         room = op.message.room
         now = self.clock.now()
         labels = (room.platform, room.key)
-        METRICS.queue_depth.labels(*labels).set(await self._depth(entry.group))
+        if now >= self._depth_due.get(entry.group, 0.0):  # a gauge: XLENs at most every few seconds
+            if len(self._depth_due) > 10_000:
+                self._depth_due.clear()
+            self._depth_due[entry.group] = now + DEPTH_EVERY
+            METRICS.queue_depth.labels(*labels).set(await self._depth(entry.group))
         if entry.attempts > 1:
             METRICS.retried.labels(*labels).inc()
         sender = self.senders.get(room.platform)
         if sender is None:
             # The platform is not configured in this process: keep it queued, never drop it.
             return RetryAt(now + 30, f"no sender for {room.platform}")
-        blocked = await self.redis.get(keys.room_blocked(room.key))
-        if blocked and float(blocked) > now:
-            return RetryAt(float(blocked), "room blocked by 429")
-        wait = await self.limiter.acquire(limits_for_room(room.platform, room.chat_id, self.settings), now)
+        # the room's 429 block, its rate limits and its backlog flag: one script, one round trip
+        blocked, wait, backed_up = await self.limiter.gate(
+            limits_for_room(room.platform, room.chat_id, self.settings),
+            now,
+            keys.room_blocked(room.key),
+            keys.room_backlog(room.key),
+            BACKLOG_TTL,
+        )
+        if blocked is not None:
+            return RetryAt(blocked, "room blocked by 429")
         if wait > 0:
-            await self.redis.set(keys.room_backlog(room.key), "1", ex=120)
             return RetryAt(now + wait, "rate limit")
         extra: list[tuple[str, str]] = []  # (stream, entry id) of queued posts combined into this one
-        if op.op == "post" and self.coalesce is not None and entry.stream.endswith(":lo"):
+        if op.op == "post" and self.coalesce is not None and entry.stream.endswith(":lo") and backed_up:
             op, extra = await self._coalesced(op, entry)
         if op.op == "post" and op.reply_source and not op.message.reply_to:
             target = await reply_target(self.redis, op.reply_source, room)
@@ -107,10 +119,9 @@ class Deliverer:
 
     async def _coalesced(self, op: OutboundOp, entry: Entry) -> tuple[OutboundOp, list[tuple[str, str]]]:
         """When the room is backed up against its rate limit, the relayed chat posts queued right
-        behind this one are sent with it as one post (each still attributed, in order)."""
+        behind this one are sent with it as one post (each still attributed, in order). Called
+        only when the room is backed up (the gate's backlog flag)."""
         room = op.message.room
-        if not await self.redis.get(keys.room_backlog(room.key)):
-            return op, []
         items = await self.redis.xrange(entry.stream, f"({entry.entry_id}", "+", count=self.coalesce_max - 1)
         ops, extra = [op], []
         for entry_id, fields in items:

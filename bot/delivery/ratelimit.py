@@ -66,6 +66,29 @@ return '0'
 """
 
 
+# The outbound drain's whole check before a send, in one round trip. KEYS: the limits' keys, then
+# the room's 429 block and its backlog flag. Blocked (a 429's retry-after not over): {'b', until}.
+# Else one permit from every limit or none (as _ACQUIRE); when it must wait, the room is marked
+# backed up (its next posts are combined). {'w', wait, backed_up}.
+_GATE = (
+    """
+local blocked = tonumber(redis.call('GET', KEYS[#KEYS - 1]) or '0')
+if blocked > tonumber(ARGV[1]) then return {'b', tostring(blocked)} end
+local function acquire()
+"""
+    + _ACQUIRE
+    + """
+end
+local wait = acquire()
+if wait ~= '0' then
+  redis.call('SET', KEYS[#KEYS], '1', 'EX', ARGV[#ARGV])
+  return {'w', wait, 1}
+end
+return {'w', wait, redis.call('EXISTS', KEYS[#KEYS])}
+"""
+)
+
+
 @dataclass(frozen=True)
 class Limit:
     """A pace: `per_second` on average, `burst` sends at once after a quiet spell."""
@@ -101,6 +124,7 @@ class Window:
 class RateLimiter:
     def __init__(self, redis):
         self._script = redis.register_script(_ACQUIRE)
+        self._gate = redis.register_script(_GATE)
 
     async def acquire(self, limits: list[Limit | Window], now: float) -> float:
         """Take one permit from every limit, or none: returns 0, or the seconds to wait."""
@@ -112,6 +136,21 @@ class RateLimiter:
         args.append(f"{now!r}:{secrets.token_hex(4)}")  # a unique member per send in the windows
         wait = await self._script(keys=[keys.rate(limit.name) for limit in limits], args=args)
         return float(wait)
+
+    async def gate(
+        self, limits: list[Limit | Window], now: float, blocked_key: str, backlog_key: str, backlog_ttl: int
+    ) -> tuple[float | None, float, bool]:
+        """`acquire` behind a room's 429 block, marking the room backed up when it must wait, in
+        one round trip: (blocked until or None, seconds to wait or 0, backed up)."""
+        args: list[object] = [repr(now), len(limits)]
+        for limit in limits:
+            args += limit.script_args()
+        args.append(f"{now!r}:{secrets.token_hex(4)}")
+        args.append(backlog_ttl)
+        got = await self._gate(keys=[*(keys.rate(limit.name) for limit in limits), blocked_key, backlog_key], args=args)
+        if got[0] == "b":
+            return float(got[1]), 0.0, True
+        return None, float(got[1]), bool(int(got[2]))
 
 
 def limits_for_room(platform: str, chat_id: str, settings) -> list[Limit | Window]:
