@@ -105,6 +105,7 @@ def push(pipe, group: str, payload: dict, now: float, priority: str = "lo") -> N
     stream = streams[0] if (priority == "hi" and len(streams) > 1) else streams[-1]
     pipe.xadd(stream, {"p": json.dumps(payload, separators=(",", ":"))})
     pipe.zadd(keys.READY, {group: now}, nx=True)
+    pipe.publish(keys.QUEUE_WAKE, "1")  # idle runners in other processes drain it now
 
 
 @dataclass
@@ -115,7 +116,7 @@ class QueueRunner:
     clock: Clock
     handlers: dict[str, Handler]  # group prefix ("in:", "out:") -> handler
     concurrency: int = 16
-    poll_seconds: float = 0.2
+    poll_seconds: float = 2.0  # the longest sleep between passes (pushes and schedules wake it sooner)
     lease_ms: int = LEASE_MS
     owner: str = field(default_factory=lambda: secrets.token_hex(8))
     wake: asyncio.Event = field(default_factory=asyncio.Event)
@@ -138,20 +139,57 @@ class QueueRunner:
         return None
 
     async def run(self) -> None:
-        """Drain until stopped; wakes on `wake` (same-process pushes) or every poll period."""
+        """Drain until stopped. Between passes it sleeps until the next group is scheduled, a
+        push wakes it (`wake` in this process, the QUEUE_WAKE channel from others), or at most
+        `poll_seconds` (a safety net: groups another process leased and then lost)."""
+        listener = asyncio.create_task(self._listen_for_pushes())
+        try:
+            while not self._stopping:
+                self.wake.clear()
+                try:
+                    await self.drain_once()
+                    wait = await self._until_next()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # Redis down: keep trying, readiness reports it
+                    log.warning("queue drain failed; retrying", exc_info=True)
+                    await asyncio.sleep(1)
+                    continue
+                try:
+                    await asyncio.wait_for(self.wake.wait(), timeout=wait)
+                except TimeoutError:
+                    pass
+        finally:
+            listener.cancel()
+
+    async def _until_next(self) -> float:
+        """Seconds until the earliest group scheduled later than now (capped at poll_seconds)."""
+        now = self.clock.now()
+        nxt = await self.redis.zrangebyscore(keys.READY, f"({now!r}", "+inf", start=0, num=1, withscores=True)
+        if not nxt:
+            return self.poll_seconds
+        return max(0.01, min(self.poll_seconds, float(nxt[0][1]) - now))
+
+    async def _listen_for_pushes(self) -> None:
+        """Set `wake` on every QUEUE_WAKE message; resubscribe after a lost connection."""
         while not self._stopping:
+            pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
             try:
-                await self.drain_once()
+                await pubsub.subscribe(keys.QUEUE_WAKE)
+                self.wake.set()  # anything pushed while we were not listening
+                while not self._stopping:
+                    if await pubsub.get_message(timeout=30.0) is not None:
+                        self.wake.set()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # Redis down: keep trying, readiness reports it
-                log.warning("queue drain failed; retrying", exc_info=True)
+            except Exception:
+                log.debug("queue wake channel lost; resubscribing")
                 await asyncio.sleep(1)
-            try:
-                await asyncio.wait_for(self.wake.wait(), timeout=self.poll_seconds)
-            except TimeoutError:
-                pass
-            self.wake.clear()
+            finally:
+                try:
+                    await pubsub.aclose()
+                except Exception:
+                    pass
 
     async def stop(self) -> None:
         self._stopping = True
@@ -255,6 +293,7 @@ class QueueRunner:
                         )
                     if isinstance(outcome, RetryAt):
                         await self.redis.zadd(keys.READY, {group: outcome.when}, xx=True)
+                        self.wake.set()  # the runner's sleep must now end by `when`
                         return
                     got = await self._commit(group, token, streams, entry, outcome)
                     if outcome.commit is not None:
