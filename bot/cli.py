@@ -62,7 +62,8 @@ def _runtime_with_edges(settings: Settings):
     return rt
 
 
-async def _until_signalled() -> None:
+def _stop_on_signals() -> asyncio.Event:
+    """An event set by SIGTERM/SIGINT, installed first so a signal during start-up stops cleanly."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -70,7 +71,7 @@ async def _until_signalled() -> None:
             loop.add_signal_handler(sig, stop.set)
         except NotImplementedError:  # pragma: no cover
             pass
-    await stop.wait()
+    return stop
 
 
 async def _start_answering_health(settings: Settings, port: int):
@@ -86,6 +87,7 @@ async def _start_answering_health(settings: Settings, port: int):
 async def run_serve(settings: Settings, no_worker: bool) -> None:
     from bot.web import build_web_app
 
+    stop = _stop_on_signals()
     early, rt = await _start_answering_health(settings, settings.port)
     runner, site = await early.hand_over(build_web_app(rt))
     log.info(
@@ -98,7 +100,7 @@ async def run_serve(settings: Settings, no_worker: bool) -> None:
     if not no_worker:
         await rt.start_workers()
     try:
-        await _until_signalled()
+        await stop.wait()
     finally:
         log.info("shutting down")
         await site.stop()  # stop taking requests first; queued work stays in Redis
@@ -109,6 +111,7 @@ async def run_serve(settings: Settings, no_worker: bool) -> None:
 async def run_worker(settings: Settings) -> None:
     from bot.web import build_worker_app
 
+    stop = _stop_on_signals()
     early, rt = await _start_answering_health(settings, settings.worker_port)
     runner, site = await early.hand_over(build_worker_app(rt))
     for edge in rt.edges:
@@ -116,7 +119,7 @@ async def run_worker(settings: Settings) -> None:
     await rt.start_workers()
     log.info("worker running; health and metrics on port %s", settings.worker_port)
     try:
-        await _until_signalled()
+        await stop.wait()
     finally:
         await site.stop()
         await rt.close()

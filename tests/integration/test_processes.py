@@ -21,17 +21,21 @@ def free_port() -> int:
 
 
 def wait_for_http(url: str, timeout: float = 20.0) -> int:
+    """The first 200, else the last status: /readyz answers 503 "starting" while the process
+    loads (its /healthz already answers then)."""
     deadline = time.monotonic() + timeout
-    last = None
+    last: object = None
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=1) as resp:
                 return resp.status
         except urllib.error.HTTPError as exc:
-            return exc.code
+            last = exc.code
         except OSError as exc:
             last = exc
-            time.sleep(0.05)  # polling a condition (the port opening) with a deadline
+        time.sleep(0.05)  # polling a condition (the port opening, readiness) with a deadline
+    if isinstance(last, int):
+        return last
     raise TimeoutError(f"{url} never answered: {last}")
 
 
