@@ -31,6 +31,7 @@ _ACCEPT = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
   redis.call('XADD', KEYS[2], '*', 'p', ARGV[2])
   redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[4])
+  redis.call('PUBLISH', ARGV[5], '1')  -- wakes idle queue runners in other processes
   return 1
 end
 return 0
@@ -120,7 +121,7 @@ class Core:
         group = in_group(event.room)
         queued = await self._accept(
             keys=[keys.dedupe(event.platform, event.event_id), keys.queue(group), keys.READY],
-            args=[DEDUPE_SECONDS, payload, self.clock.now(), group],
+            args=[DEDUPE_SECONDS, payload, self.clock.now(), group, keys.QUEUE_WAKE],
         )
         if not queued:
             METRICS.duplicates.labels(event.platform).inc()

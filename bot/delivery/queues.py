@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 # A group's lease is short and renewed while its entry is being handled (a slow platform call can
 # take longer than the lease): a process killed mid-drain holds its rooms for at most LEASE_MS.
 LEASE_MS = 6_000
+WAKE_COALESCE = 0.002  # seconds a woken runner waits for the wakes right behind the first
 
 # The lease and the head entry in one round trip. KEYS: lease, inflight, ready, then the group's
 # streams (highest priority first). ARGV: token, lease ms, group, mode. Mode "acquire" takes the
@@ -131,6 +132,7 @@ class QueueRunner:
         self._held: dict[str, str] = {}  # group -> lease token, renewed by one keeper task
         self._lost: set[str] = set()
         self._keeper: asyncio.Task | None = None
+        self._next_at: float | None = None  # the earliest group scheduled after the last pass
 
     def _handler_for(self, group: str) -> Handler | None:
         for prefix, handler in self.handlers.items():
@@ -157,18 +159,31 @@ class QueueRunner:
                     continue
                 try:
                     await asyncio.wait_for(self.wake.wait(), timeout=wait)
+                    # one pass for a push's local wake and its echo on the channel (a fraction of
+                    # a millisecond apart), not two
+                    await asyncio.sleep(WAKE_COALESCE)
                 except TimeoutError:
                     pass
         finally:
             listener.cancel()
 
-    async def _until_next(self) -> float:
-        """Seconds until the earliest group scheduled later than now (capped at poll_seconds)."""
+    async def _due_groups(self) -> list[str]:
+        """The groups due now, and (kept for the sleep after this pass) when the next one is due:
+        both in one round trip."""
         now = self.clock.now()
-        nxt = await self.redis.zrangebyscore(keys.READY, f"({now!r}", "+inf", start=0, num=1, withscores=True)
-        if not nxt:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zrangebyscore(keys.READY, "-inf", now, start=0, num=200)
+            pipe.zrangebyscore(keys.READY, f"({now!r}", "+inf", start=0, num=1, withscores=True)
+            due, nxt = await pipe.execute()
+        self._next_at = float(nxt[0][1]) if nxt else None
+        return due
+
+    async def _until_next(self) -> float:
+        """Seconds until the earliest group scheduled later than the last pass (at most
+        poll_seconds)."""
+        if self._next_at is None:
             return self.poll_seconds
-        return max(0.01, min(self.poll_seconds, float(nxt[0][1]) - now))
+        return max(0.01, min(self.poll_seconds, self._next_at - self.clock.now()))
 
     async def _listen_for_pushes(self) -> None:
         """Set `wake` on every QUEUE_WAKE message; resubscribe after a lost connection."""
@@ -199,8 +214,7 @@ class QueueRunner:
 
     async def drain_once(self) -> int:
         """Start work on every ready group not already being drained here. Returns how many."""
-        now = self.clock.now()
-        groups = await self.redis.zrangebyscore(keys.READY, "-inf", now, start=0, num=200)
+        groups = await self._due_groups()
         started = 0
         for group in groups:
             if group in self._active:
