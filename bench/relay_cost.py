@@ -222,10 +222,10 @@ async def bench_relay_cost(redis: RedisServer, seconds: float, row) -> None:
     )
     worst = max(_p(bot["s2t"], 99), _p(bot["t2s"], 99))
     row(
-        f"latency p50 / p99 at {RATE} msg/s each way, Slack→Telegram | Telegram→Slack",
-        f"{1000 * statistics.median(bot['s2t']):.1f} / {1000 * _p(bot['s2t'], 99):.1f} ms | "
+        f"latency p50 / p99 at {RATE} msg/s each way, Slack→Telegram; Telegram→Slack",
+        f"{1000 * statistics.median(bot['s2t']):.1f} / {1000 * _p(bot['s2t'], 99):.1f} ms; "
         f"{1000 * statistics.median(bot['t2s']):.1f} / {1000 * _p(bot['t2s'], 99):.1f} ms",
-        f"naive: {1000 * statistics.median(naive['s2t']):.1f} / {1000 * _p(naive['s2t'], 99):.1f} ms | "
+        f"naive: {1000 * statistics.median(naive['s2t']):.1f} / {1000 * _p(naive['s2t'], 99):.1f} ms; "
         f"{1000 * statistics.median(naive['t2s']):.1f} / {1000 * _p(naive['t2s'], 99):.1f} ms",
         "target p99 < 25 ms both: " + ("met" if worst < 0.025 else "NOT met"),
     )
