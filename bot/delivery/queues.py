@@ -211,6 +211,8 @@ class QueueRunner:
         self.wake.set()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._keeper is not None:
+            self._keeper.cancel()
 
     async def drain_once(self) -> int:
         """Start work on every ready group not already being drained here. Returns how many."""
