@@ -37,6 +37,7 @@ _ACCEPT = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
   redis.call('XADD', KEYS[2], '*', 'p', ARGV[2])
   redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[4])
+  redis.call('PUBLISH', ARGV[5], '1')  -- wakes idle queue runners in other processes
   return 1
 end
 return 0
@@ -143,12 +144,12 @@ class Core:
         if seq is not None:  # Telegram: in update_id order per chat, however requests overlap
             queued = await self._accept_in_order(
                 keys=[keys.dedupe(event.platform, event.event_id), keys.queue(group), keys.READY, keys.lease(group)],
-                args=[DEDUPE_SECONDS, payload, self.clock.now(), group, seq],
+                args=[DEDUPE_SECONDS, payload, self.clock.now(), group, seq, keys.QUEUE_WAKE],
             )
         else:
             queued = await self._accept(
                 keys=[keys.dedupe(event.platform, event.event_id), keys.queue(group), keys.READY],
-                args=[DEDUPE_SECONDS, payload, self.clock.now(), group],
+                args=[DEDUPE_SECONDS, payload, self.clock.now(), group, keys.QUEUE_WAKE],
             )
         if not queued:
             METRICS.duplicates.labels(event.platform).inc()

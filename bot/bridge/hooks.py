@@ -35,12 +35,13 @@ class RelayHooks:
         self.map_ttl_seconds = map_ttl_seconds
         self.coalesce_max = coalesce_max
 
-    async def prepare(self, op: OutboundOp, entry: Entry) -> tuple[OutboundOp, list[tuple[str, str]]]:
-        """The post to send, and the (stream, entry id) of queued posts combined into it."""
+    async def prepare(self, op: OutboundOp, entry: Entry, backed_up: bool) -> tuple[OutboundOp, list[tuple[str, str]]]:
+        """The post to send, and the (stream, entry id) of queued posts combined into it. Only a
+        room backed up against its rate limit (the delivery gate says) combines."""
         extra: list[tuple[str, str]] = []
         if op.op != "post":
             return op, extra
-        if is_low_priority(entry.stream):
+        if backed_up and is_low_priority(entry.stream):
             op, extra = await self._coalesced(op, entry)
         room = op.message.room
         if op.reply_source and not op.message.reply_to:
@@ -50,11 +51,9 @@ class RelayHooks:
         return op, extra
 
     async def _coalesced(self, op: OutboundOp, entry: Entry) -> tuple[OutboundOp, list[tuple[str, str]]]:
-        """When the room is backed up against its rate limit, the relayed chat posts queued right
-        behind this one are sent with it as one post (each still attributed, in order)."""
+        """The room is backed up against its rate limit: the relayed chat posts queued right behind
+        this one are sent with it as one post (each still attributed, in order)."""
         room = op.message.room
-        if not await self.redis.get(keys.room_backlog(room.key)):
-            return op, []
         items = await self.redis.xrange(entry.stream, f"({entry.entry_id}", "+", count=self.coalesce_max - 1)
         ops, extra = [op], []
         for entry_id, fields in items:

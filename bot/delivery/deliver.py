@@ -36,14 +36,16 @@ from bot.store import keys
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 300.0
+BACKLOG_TTL = 120  # seconds a room counts as backed up after a send had to wait
+DEPTH_EVERY = 5.0  # seconds between reads of a group's queue depth (a gauge, off the hot path)
 
 
 class SendHooks(Protocol):
     """What the Deliverer asks about relayed messages (the bridge's `RelayHooks`)."""
 
-    async def prepare(self, op: OutboundOp, entry: Entry) -> tuple[OutboundOp, list[tuple[str, str]]]:
-        """The post to send (combined, with its reply target) and the (stream, entry id) of the
-        queued entries folded into it."""
+    async def prepare(self, op: OutboundOp, entry: Entry, backed_up: bool) -> tuple[OutboundOp, list[tuple[str, str]]]:
+        """The post to send (combined when the room is `backed_up`, with its reply target) and the
+        (stream, entry id) of the queued entries folded into it."""
 
     async def targets(self, op: OutboundOp) -> list[str]:
         """The platform ids, in this room, of the relayed message an edit or deletion is about."""
@@ -70,13 +72,18 @@ class Deliverer:
 
     def __post_init__(self):
         self.limiter = RateLimiter(self.redis)
+        self._depth_due: dict[str, float] = {}  # group -> when its depth gauge is next read
 
     async def handle(self, entry: Entry) -> Done | RetryAt:
         op = OutboundOp.model_validate(entry.payload)
         room = op.message.room
         now = self.clock.now()
         labels = (room.platform, room.key)
-        METRICS.queue_depth.labels(*labels).set(await self._depth(entry.group))
+        if now >= self._depth_due.get(entry.group, 0.0):  # a gauge: XLENs at most every few seconds
+            if len(self._depth_due) > 10_000:
+                self._depth_due.clear()
+            self._depth_due[entry.group] = now + DEPTH_EVERY
+            METRICS.queue_depth.labels(*labels).set(await self._depth(entry.group))
         if entry.attempts > 1:
             METRICS.retried.labels(*labels).inc()
         sender = self.senders.get(room.platform)
@@ -85,16 +92,17 @@ class Deliverer:
             return RetryAt(now + 30, f"no sender for {room.platform}")
         # A private answer has the person's own budget (bot.delivery.private), never the room's.
         lane_key, limits = private.lane(op.message, self.settings)
-        blocked = await self.redis.get(keys.room_blocked(lane_key))
-        if blocked and float(blocked) > now:
-            return RetryAt(float(blocked), "room blocked by 429")
-        wait = await self.limiter.acquire(limits, now)
+        # the lane's 429 block, its rate limits and its backlog flag: one script, one round trip
+        blocked, wait, backed_up = await self.limiter.gate(
+            limits, now, keys.room_blocked(lane_key), keys.room_backlog(lane_key), BACKLOG_TTL
+        )
+        if blocked is not None:
+            return RetryAt(blocked, "room blocked by 429")
         if wait > 0:
-            await self.redis.set(keys.room_backlog(lane_key), "1", ex=120)
             return RetryAt(now + wait, "rate limit")
         extra: list[tuple[str, str]] = []  # (stream, entry id) of queued posts combined into this one
         if self.hooks is not None:
-            op, extra = await self.hooks.prepare(op, entry)
+            op, extra = await self.hooks.prepare(op, entry, backed_up)
         try:
             ids = await self._call(sender, op)
         except RateLimited as exc:

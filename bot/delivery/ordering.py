@@ -10,7 +10,7 @@ group's lease) is never moved: what is already being sent stays sent.
 
 from __future__ import annotations
 
-# KEYS: dedupe, stream, ready, lease; ARGV: dedupe ttl, payload, now, group, sequence number
+# KEYS: dedupe, stream, ready, lease; ARGV: dedupe ttl, payload, now, group, sequence number, wake channel
 ACCEPT_IN_ORDER = """
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
 local unpack_ = table.unpack or unpack  -- Redis runs Lua 5.1; an embedded store may run 5.4
@@ -38,6 +38,7 @@ for _, fields in ipairs(later) do
   redis.call('XADD', KEYS[2], '*', unpack_(fields))
 end
 redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[4])
+redis.call('PUBLISH', ARGV[6], '1')  -- wakes idle queue runners in other processes
 return 1 + #later
 """
 

@@ -10,7 +10,7 @@ never opened one, with one short public line (at most once an hour per person) a
 
 from __future__ import annotations
 
-from bot.delivery.ratelimit import Limit, limits_for_room
+from bot.delivery.ratelimit import Limit, Window, limits_for_room
 from bot.i18n import t
 from bot.model import Mention, OutboundMessage
 
@@ -28,7 +28,7 @@ def group_for(message: OutboundMessage) -> str:
     return f"out:{message.room.key}"
 
 
-def lane(message: OutboundMessage, settings) -> tuple[str, list[Limit]]:
+def lane(message: OutboundMessage, settings) -> tuple[str, list[Limit | Window]]:
     """(what a 429 blocks, the send limits this message counts against)."""
     room = message.room
     if not is_private(message):

@@ -28,15 +28,35 @@ log = logging.getLogger(__name__)
 # A group's lease is short and renewed while its entry is being handled (a slow platform call can
 # take longer than the lease): a process killed mid-drain holds its rooms for at most LEASE_MS.
 LEASE_MS = 6_000
+WAKE_COALESCE = 0.002  # seconds a woken runner waits for the wakes right behind the first
 
-# Remove the group from `ready` only if all its streams are empty: a push racing with the drain
-# either sees the group still ready or re-adds it.
-_RETIRE_IF_EMPTY = """
-for i = 2, #KEYS do
-  if redis.call('XLEN', KEYS[i]) > 0 then return 0 end
+# The lease and the head entry in one round trip. KEYS: lease, inflight, ready, then the group's
+# streams (highest priority first). ARGV: token, lease ms, group, mode. Mode "acquire" takes the
+# lease (SET NX PX) or returns {0} when another process holds it; mode "next" (run inside the MULTI
+# that commits the previous entry) returns {0} when the lease is no longer ours. Then the head entry
+# with its attempt count: {1, stream, id, payload, attempts}; or, when every stream is empty, the
+# group leaves `ready` and the lease is released: {2}. A push racing with this either lands before
+# it (and is the head) or after it (and re-adds the group to `ready`).
+_LEASE_HEAD = """
+if ARGV[4] == 'acquire' then
+  if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
+elseif redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return {0}
 end
-redis.call('ZREM', KEYS[1], ARGV[1])
-return 1
+for i = 4, #KEYS do
+  local items = redis.call('XRANGE', KEYS[i], '-', '+', 'COUNT', 1)
+  if #items > 0 then
+    local id, fields = items[1][1], items[1][2]
+    local payload = false
+    for j = 1, #fields, 2 do
+      if fields[j] == 'p' then payload = fields[j + 1] end
+    end
+    return {1, KEYS[i], id, payload, redis.call('HINCRBY', KEYS[2], id, 1)}
+  end
+end
+redis.call('ZREM', KEYS[3], ARGV[3])
+redis.call('DEL', KEYS[1])
+return {2}
 """
 
 
@@ -85,6 +105,7 @@ def push(pipe, group: str, payload: dict, now: float, priority: str = "lo") -> N
     stream = streams[0] if (priority == "hi" and len(streams) > 1) else streams[-1]
     pipe.xadd(stream, {"p": json.dumps(payload, separators=(",", ":"))})
     pipe.zadd(keys.READY, {group: now}, nx=True)
+    pipe.publish(keys.QUEUE_WAKE, "1")  # idle runners in other processes drain it now
 
 
 @dataclass
@@ -95,7 +116,7 @@ class QueueRunner:
     clock: Clock
     handlers: dict[str, Handler]  # group prefix ("in:", "out:") -> handler
     concurrency: int = 16
-    poll_seconds: float = 0.2
+    poll_seconds: float = 2.0  # the longest sleep between passes (pushes and schedules wake it sooner)
     lease_ms: int = LEASE_MS
     budget: retry_budget.RetryBudget = field(default_factory=retry_budget.RetryBudget)
     owner: str = field(default_factory=lambda: secrets.token_hex(8))
@@ -104,11 +125,14 @@ class QueueRunner:
     _stopping: bool = False
 
     def __post_init__(self):
-        self._retire = self.redis.register_script(_RETIRE_IF_EMPTY)
+        self._lease_head = self.redis.register_script(_LEASE_HEAD)  # takes the lease with the head entry
         self._release = self.redis.register_script(lease.RELEASE)  # the one lease's Lua, per group key
-        self._renew = self.redis.register_script(lease.RENEW)
         self._sem = asyncio.Semaphore(self.concurrency)
         self._tasks: set[asyncio.Task] = set()
+        self._held: dict[str, str] = {}  # group -> lease token, renewed by one keeper task
+        self._lost: set[str] = set()
+        self._keeper: asyncio.Task | None = None
+        self._next_at: float | None = None  # the earliest group scheduled after the last pass
 
     def _handler_for(self, group: str) -> Handler | None:
         for prefix, handler in self.handlers.items():
@@ -117,44 +141,106 @@ class QueueRunner:
         return None
 
     async def run(self) -> None:
-        """Drain until stopped; wakes on `wake` (same-process pushes) or every poll period."""
+        """Drain until stopped. Between passes it sleeps until the next group is scheduled, a
+        push wakes it (`wake` in this process, the QUEUE_WAKE channel from others), or at most
+        `poll_seconds` (a safety net: groups another process leased and then lost)."""
+        listener = asyncio.create_task(self._listen_for_pushes())
+        try:
+            while not self._stopping:
+                self.wake.clear()
+                try:
+                    await self.drain_once()
+                    wait = await self._until_next()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # Redis down: keep trying, readiness reports it
+                    log.warning("queue drain failed; retrying", exc_info=True)
+                    await asyncio.sleep(1)
+                    continue
+                try:
+                    await asyncio.wait_for(self.wake.wait(), timeout=wait)
+                    # one pass for a push's local wake and its echo on the channel (a fraction of
+                    # a millisecond apart), not two
+                    await asyncio.sleep(WAKE_COALESCE)
+                except TimeoutError:
+                    pass
+        finally:
+            listener.cancel()
+
+    async def _due_groups(self) -> list[str]:
+        """The groups due now, and (kept for the sleep after this pass) when the next one is due:
+        both in one round trip."""
+        now = self.clock.now()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zrangebyscore(keys.READY, "-inf", now, start=0, num=200)
+            pipe.zrangebyscore(keys.READY, f"({now!r}", "+inf", start=0, num=1, withscores=True)
+            due, nxt = await pipe.execute()
+        self._next_at = float(nxt[0][1]) if nxt else None
+        return due
+
+    async def _until_next(self) -> float:
+        """Seconds until the earliest group scheduled later than the last pass (at most
+        poll_seconds)."""
+        if self._next_at is None:
+            return self.poll_seconds
+        return max(0.01, min(self.poll_seconds, self._next_at - self.clock.now()))
+
+    async def _listen_for_pushes(self) -> None:
+        """Set `wake` on every QUEUE_WAKE message; resubscribe after a lost connection."""
         while not self._stopping:
+            pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
             try:
-                await self.drain_once()
+                await pubsub.subscribe(keys.QUEUE_WAKE)
+                self.wake.set()  # anything pushed while we were not listening
+                while not self._stopping:
+                    if await pubsub.get_message(timeout=30.0) is not None:
+                        self.wake.set()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # Redis down: keep trying, readiness reports it
-                log.warning("queue drain failed; retrying", exc_info=True)
+            except Exception:
+                log.debug("queue wake channel lost; resubscribing")
                 await asyncio.sleep(1)
-            try:
-                await asyncio.wait_for(self.wake.wait(), timeout=self.poll_seconds)
-            except TimeoutError:
-                pass
-            self.wake.clear()
+            finally:
+                try:
+                    await pubsub.aclose()
+                except Exception:
+                    pass
 
     async def stop(self) -> None:
         self._stopping = True
         self.wake.set()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._keeper is not None:
+            self._keeper.cancel()
 
     async def drain_once(self) -> int:
         """Start work on every ready group not already being drained here. Returns how many."""
-        now = self.clock.now()
-        groups = await self.redis.zrangebyscore(keys.READY, "-inf", now, start=0, num=200)
+        groups = await self._due_groups()
         started = 0
         for group in groups:
             if group in self._active:
                 continue
             token = f"{self.owner}:{secrets.token_hex(4)}"
-            if not await self.redis.set(keys.lease(group), token, nx=True, px=self.lease_ms):
-                continue
+            streams = group_streams(group)
+            got = await self._lease_head(
+                keys=self._script_keys(group, streams), args=[token, self.lease_ms, group, "acquire"]
+            )
+            entry = _entry(group, got)
+            if entry is None:
+                continue  # held by another process, or empty (and now retired)
             self._active.add(group)
-            task = asyncio.create_task(self._drain_group(group, token))
+            self._held[group] = token
+            self._ensure_keeper()
+            task = asyncio.create_task(self._drain_group(group, token, entry))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
             started += 1
         return started
+
+    @staticmethod
+    def _script_keys(group: str, streams: list[str]) -> list[str]:
+        return [keys.lease(group), keys.inflight(group), keys.READY, *streams]
 
     async def drain_until_idle(self, timeout: float = 10.0) -> None:
         """Tests and `demo`: keep draining until nothing is ready now."""
@@ -170,34 +256,45 @@ class QueueRunner:
             await asyncio.sleep(0.01)
         raise TimeoutError("queues still busy")
 
-    async def _keep_lease(self, group: str, token: str) -> None:
-        """Renew the lease every third of its life while this process drains the group."""
-        while True:
+    def _ensure_keeper(self) -> None:
+        if self._keeper is None or self._keeper.done():
+            self._keeper = asyncio.create_task(self._keep_leases())
+
+    async def _keep_leases(self) -> None:
+        """One task renews every lease this process holds, every third of its life, in one
+        pipeline; it ends when none is held (the next drain starts it again)."""
+        while self._held:
             await asyncio.sleep(self.lease_ms / 3000)
+            held = list(self._held.items())
+            if not held:
+                return
             try:
-                if not await self._renew(keys=[keys.lease(group)], args=[token, self.lease_ms]):
-                    log.warning("lost the lease of %s (this process stalled); another may take it", group)
-                    return
+                async with self.redis.pipeline(transaction=False) as pipe:
+                    for group, token in held:
+                        pipe.eval(lease.RENEW, 1, keys.lease(group), token, self.lease_ms)
+                    renewed = await pipe.execute()
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.debug("lease renewal of %s failed; trying again", group)
+                log.debug("lease renewal failed; trying again")
+                continue
+            for (group, token), ok in zip(held, renewed, strict=True):
+                if not ok and self._held.get(group) == token:
+                    log.warning("lost the lease of %s (this process stalled); another may take it", group)
+                    self._lost.add(group)
 
-    async def _drain_group(self, group: str, token: str) -> None:
+    async def _drain_group(self, group: str, token: str, entry: Entry | None) -> None:
+        """Handle the group's entries one after another under one lease: each commit also reads
+        the next head (or retires the group and releases the lease) in the same round trip."""
         handler = self._handler_for(group)
         streams = group_streams(group)
-        keeper = asyncio.create_task(self._keep_lease(group, token))
+        released = False
         try:
             async with self._sem:
                 if handler is None:
                     log.error("no handler for queue group %s", group)
                     return
-                while not self._stopping:
-                    entry = await self._head(group, streams)
-                    if entry is None:
-                        if await self._retire(keys=[keys.READY, *streams], args=[group]):
-                            return
-                        continue
+                while entry is not None and not self._stopping and group not in self._lost:
                     outcome: Done | RetryAt | None
                     try:
                         outcome = await handler(entry)
@@ -215,33 +312,27 @@ class QueueRunner:
                         )
                     if isinstance(outcome, RetryAt):
                         await self.redis.zadd(keys.READY, {group: outcome.when}, xx=True)
+                        self.wake.set()  # the runner's sleep must now end by `when`
                         return
-                    await self._commit(group, entry, outcome)
+                    got = await self._commit(group, token, streams, entry, outcome)
                     if outcome.commit is not None:
                         # what it queued (a relay's outbound posts) is drained now, not at the next poll
                         self.wake.set()
-                    if keeper.done():  # the lease was lost: leave the group to its new holder
-                        return
+                    released = got[0] == 2  # the group is empty: retired, lease released
+                    entry = _entry(group, got)
         except asyncio.CancelledError:
             raise
         except Exception:
             log.warning("draining %s failed; another pass will pick it up", group, exc_info=True)
         finally:
-            keeper.cancel()
             self._active.discard(group)
-            try:
-                await self._release(keys=[keys.lease(group)], args=[token])
-            except Exception:
-                log.debug("lease release failed for %s (it expires by itself)", group)
-
-    async def _head(self, group: str, streams: list[str]) -> Entry | None:
-        for stream in streams:
-            items = await self.redis.xrange(stream, "-", "+", count=1)
-            if items:
-                entry_id, fields = items[0]
-                attempts = await self.redis.hincrby(keys.inflight(group), entry_id, 1)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
-                return Entry(group, stream, entry_id, json.loads(fields["p"]), int(attempts))
-        return None
+            self._held.pop(group, None)
+            self._lost.discard(group)
+            if not released:
+                try:
+                    await self._release(keys=[keys.lease(group)], args=[token])
+                except Exception:
+                    log.debug("lease release failed for %s (it expires by itself)", group)
 
     async def _poison(self, group: str, entry: Entry) -> Done | None:
         """An entry its handler keeps failing on: within the retry budget None (try again soon),
@@ -254,11 +345,25 @@ class QueueRunner:
         log.error("queue %s: entry %s set aside (%s)", group, entry.entry_id, reason)
         return Done(lambda pipe: retry_budget.dead_letter(pipe, group, reason, entry.payload))
 
-    async def _commit(self, group: str, entry: Entry, outcome: Done) -> None:
+    async def _commit(self, group: str, token: str, streams: list[str], entry: Entry, outcome: Done) -> list:
+        """Remove the entry with the outcome's writes in one MULTI, which ends by reading the next
+        head (or retiring the group): the script's reply, as `_LEASE_HEAD` documents it."""
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.xdel(entry.stream, entry.entry_id)
             pipe.hdel(keys.inflight(group), entry.entry_id)
             retry_budget.forget(pipe, group, entry.entry_id)
             if outcome.commit:
                 outcome.commit(pipe)
-            await pipe.execute()
+            script_keys = self._script_keys(group, streams)
+            # EVAL with the source (not EVALSHA): inside MULTI a missing script could not be retried
+            pipe.eval(_LEASE_HEAD, len(script_keys), *script_keys, token, self.lease_ms, group, "next")
+            results = await pipe.execute()
+        return results[-1]
+
+
+def _entry(group: str, got: list) -> Entry | None:
+    """The Entry in a `_LEASE_HEAD` reply, if it carries one."""
+    if int(got[0]) != 1:
+        return None
+    _, stream, entry_id, payload, attempts = got
+    return Entry(group, stream, entry_id, json.loads(payload) if payload else {}, int(attempts))

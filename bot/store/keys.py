@@ -4,6 +4,7 @@
 |---|---|---|
 | blm:q:{queue}                | stream | an ordered queue: `in:{room}` inbound events (Telegram's in update_id order, field `s`), `out:{room}:hi|lo` outbound ops, `out:private:{platform}:{user}:hi|lo` answers for one person |
 | blm:q:ready                  | zset   | queue groups with work, scored by the time they may next run |
+| blm:q:wake                   | pubsub | channel: a push happened (wakes idle queue runners in every process) |
 | blm:q:lease:{group}          | string | which process drains a queue group now (token, PX expiry) |
 | blm:q:inflight:{group}       | hash   | entry id -> attempts, for entries being sent (resend after a crash is counted); `{id}:failed` / `{id}:first` the retry budget used |
 | blm:dedupe:{platform}:{id}   | string | an inbound event already accepted (Slack event_id, Telegram update_id) |
@@ -65,6 +66,7 @@ def queue(name: str) -> str:
 
 
 READY = f"{NS}q:ready"
+QUEUE_WAKE = f"{NS}q:wake"  # a pub/sub channel, not a key
 
 
 def lease(group: str) -> str:
