@@ -151,7 +151,7 @@ async def test_two_webs_two_workers_deliver_fire_and_post_exactly_once(fakes, re
             what="advisory posted",
         )
         await tg.wait_for(
-            lambda f: any(t.startswith("Aviso meteorol") for t in f.texts(tg_chat(BLM_IDS.index("el-paso")))),
+            lambda f: any(t.startswith("Alerta meteorol") for t in f.texts(tg_chat(BLM_IDS.index("el-paso")))),
             timeout=30,
             what="advisory posted on telegram",
         )
@@ -169,7 +169,7 @@ async def test_two_webs_two_workers_deliver_fire_and_post_exactly_once(fakes, re
         ref = "urn:test:scale:heat"
         heat_slack = [t for t in slack.texts(slack_channel("el-paso")) if t.startswith("*Weather alert") and ref in t]
         heat_tg = [
-            t for t in tg.texts(tg_chat(BLM_IDS.index("el-paso"))) if t.startswith("Aviso meteorol") and ref in t
+            t for t in tg.texts(tg_chat(BLM_IDS.index("el-paso"))) if t.startswith("Alerta meteorol") and ref in t
         ]
         assert len(heat_slack) == 1 and len(heat_tg) == 1, (heat_slack, heat_tg)
         # the playbook the advisory triggers starts once per alert chain

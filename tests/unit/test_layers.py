@@ -209,13 +209,7 @@ def test_the_checker_sees_a_violation():
     assert ("bot.core", 5, False) in [(t, 5, i) for t, _, i in imports_of("bot.runtime")]
 
 
-SHIMS = {  # old import paths of the test kit, kept for branches written before the move
-    "tests/fakes/__init__.py",
-    "tests/integration/harness.py",
-    "tests/integration/cluster.py",
-    "tests/engine_support.py",
-    "tests/unit/engine/helpers.py",
-}
+SHIMS: set[str] = set()  # old import paths kept while branches moved over (none left)
 
 
 def test_tests_and_bench_import_the_test_kit_not_each_other():
