@@ -16,7 +16,7 @@ from bot.commands import incidents as incident_commands
 from bot.commands.registry import CommandSpec
 from bot.delivery.outbox import Effects
 from bot.domain import Loop
-from bot.engine import interact
+from bot.engine import interact, steps
 from bot.engine import messages as _messages  # noqa: F401  (registers the texts)
 from bot.engine.loader import LoadedPlaybook, PlaybookLibrary
 from bot.engine.report import build_report
@@ -115,7 +115,7 @@ class EngineDomain:
                 continue
             try:
                 state = await engine.start_run(
-                    lp, blm_id, None, False, "advisory " + ", ".join(advisory_event_names)[:200], effects
+                    lp, blm_id, None, False, steps.ADVISORY_STARTER + ", ".join(advisory_event_names)[:200], effects
                 )
             except Exception:
                 await engine.redis.delete(key)

@@ -12,6 +12,7 @@ import json
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bot.directory import get_blm
+from bot.engine import steps
 from bot.engine.report import describe
 from bot.engine.runs import Engine
 from bot.engine.schema import Playbook
@@ -73,7 +74,7 @@ def activity_log(state: RunState, elements: list[dict], pb: Playbook | None, peo
     def person(name: str) -> ics214.Person:
         known = by_name.get(name)
         if known is None:
-            if name == "bot" or name.startswith("advisory "):
+            if name == "bot" or name.startswith(steps.ADVISORY_STARTER):
                 return ics214.Person(name, t("record.ics.bot", lang), "")
             return ics214.Person(name, t("record.ics.unknown_person", lang), "")
         side = {"us": "US", "mx": "MX"}.get(known.side or "", "")

@@ -10,6 +10,7 @@ MESSAGES = {
         "es": "{incident}: simulacro iniciado: {title}",
     },
     "engine.run.started_by": {"en": "Started by {who} at {when}", "es": "Iniciado por {who} a las {when}"},
+    "engine.run.by_advisory": {"en": "the weather alert {event}", "es": "la alerta meteorológica {event}"},
     "engine.run.completed": {
         "en": "{incident}: all playbook steps done. Close it with /incident close when the situation is over.",
         "es": "{incident}: se completaron todos los pasos del protocolo. Ciérrelo con /incident close cuando termine la situación.",

@@ -7,7 +7,7 @@ import json
 from bot.directory import get_blm
 from bot.engine.schema import ROLE_NAMES, AskStep, ChecklistStep, Playbook
 from bot.engine.state import Event, RunState
-from bot.engine.steps import shown_answer
+from bot.engine.steps import shown_answer, starter
 from bot.engine.times import iso, three
 from bot.i18n import CATALOG, t
 
@@ -68,7 +68,7 @@ def build_report(state: RunState, events: list[Event], pb: Playbook | None, fmt:
         f"- {tr('engine.report.blm')}: {blm.name(lang)}",
         f"- {tr('engine.report.status')}: {tr('engine.status.' + state.status)}",
         f"- {tr('engine.report.exercise')}: {tr('engine.report.yes' if state.drill else 'engine.report.no')}",
-        f"- {tr('engine.report.started')}: {started['utc']} UTC · {started['us']} · {started['mx']} — {state.started_by}",
+        f"- {tr('engine.report.started')}: {started['utc']} UTC · {started['us']} · {started['mx']} — {starter(state.started_by, lang)}",
     ]
     if state.ended_at:
         ended = three(state.ended_at, state.blm_id)

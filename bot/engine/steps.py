@@ -59,6 +59,17 @@ def message_key(state: RunState, kind: str, step: str) -> str:
     return f"inc:{state.id}:{kind}:{step}"
 
 
+ADVISORY_STARTER = "advisory "  # started_by of a run an advisory started: this, then the event names
+
+
+def starter(started_by: str, lang: str) -> str:
+    """Who started a run, as a reader sees it: a person's name, or "the advisory …" in their
+    language (the event name stays as its issuer wrote it)."""
+    if started_by.startswith(ADVISORY_STARTER):
+        return t("engine.run.by_advisory", lang, event=started_by[len(ADVISORY_STARTER) :])
+    return started_by
+
+
 def blm_scope(blm, lang: str) -> dict:
     """What templates may read of a BLM (`blm.*`): also what `validate` checks names against."""
     return {
@@ -422,7 +433,9 @@ def start(pb: Playbook, state: RunState, now: float) -> Transition:
             title={lang: t(key, lang, incident=state.id, title=title[lang]) for lang in LANGS},
             text={lang: pb.summary.get(lang) for lang in LANGS},
             lines={
-                lang: [t("engine.run.started_by", lang, who=state.started_by, when=short(now, state.blm_id))]
+                lang: [
+                    t("engine.run.started_by", lang, who=starter(state.started_by, lang), when=short(now, state.blm_id))
+                ]
                 + ([params] if params else [])
                 for lang in LANGS
             },

@@ -50,6 +50,10 @@ async def test_extreme_heat_warning_starts_heat_wave_once_in_el_paso_only(harnes
     assert await engine.open_incidents("laredo") == []
     us, mx = harness.posts(EP_SLACK), harness.posts(EP_TG)
     assert any("Playbook started: ELP-0001" in p for p in us) and any("Protocolo iniciado: ELP-0001" in p for p in mx)
+    # who started it, in each room's language (not "Iniciado por advisory …" in Spanish)
+    assert any("Started by the weather alert Extreme Heat Warning" in p for p in us)
+    assert any("Iniciado por la alerta meteorológica Extreme Heat Warning" in p for p in mx)
+    assert not any("advisory" in p.lower() for p in mx if "Iniciado por" in p)
     assert any("HEAT WAVE – El Paso" in p for p in us) and any("ONDA DE CALOR – Ciudad Juárez" in p for p in mx)
     assert any("BORSTAR" in p and "US side – now" in p for p in us)
     assert any("Grupo Beta" in p and "Lado mexicano – ahora" in p for p in mx)
