@@ -146,7 +146,9 @@ async def test_a_member_cannot_act(redis_url, fake_slack, fake_telegram, browser
         await expect(page.get_by_text("you can see this incident but not act on it")).to_be_visible()
         # forcing the form anyway (re-enabling the box) is refused by the server
         await page.evaluate("document.querySelectorAll('input[type=checkbox]').forEach(b => b.disabled = false)")
-        await page.get_by_role("checkbox", name="Keep the caller talking").check()
+        # click, not check(): the refused form comes back with the box unticked and disabled, and
+        # check() would keep retrying to see it ticked
+        await page.get_by_role("checkbox", name="Keep the caller talking").click()
         await expect(page.get_by_role("status").filter(has_text="yours here is member")).to_be_visible()
         state = await bot.runtime.engine.engine.get("NOG-0001")
         assert state.checks["tasks"] == {}
