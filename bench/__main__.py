@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import platform
+import re
 import statistics
 import sys
 import tempfile
@@ -113,7 +114,8 @@ async def bench_relay(redis: RedisServer, n_per_room: int) -> None:
                 found = {}
                 for c in slack.calls_to("chat.postMessage") + tg.calls_to("sendMessage"):
                     text = str(c.params.get("text", ""))
-                    for word in text.replace("\n", " ").split():
+                    # Telegram quotes a relayed body (<blockquote>): markers between tags too
+                    for word in re.sub(r"<[^>]+>", " ", text).split():
                         if word in sent_at and word not in found:
                             found[word] = c.at
                 return found

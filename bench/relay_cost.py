@@ -148,7 +148,8 @@ async def _steady_load(args: list[str], env: dict, seconds: float, monitor: Moni
         def seen() -> dict[str, tuple[float, str]]:
             found: dict[str, tuple[float, str]] = {}
             for c in slack.calls_to("chat.postMessage") + tg.calls_to("sendMessage"):
-                for word in str(c.params.get("text", "")).split():
+                # the markers, wherever the markup puts them (Telegram quotes a relayed body)
+                for word in re.findall(rf"{tag}[ST]\d+x", str(c.params.get("text", ""))):
                     if word in sent and word not in found:
                         found[word] = (c.at, "tg" if "chat_id" in c.params else "slack")
             return found
