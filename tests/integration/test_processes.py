@@ -21,10 +21,11 @@ def free_port() -> int:
 
 
 def wait_for_http(url: str, proc: subprocess.Popen | None = None, timeout: float = 60.0) -> int:
-    """The status `url` answers once the process listens. Fails at once, with the process's
-    output, if it exits first; on timeout says what it waited on and the last error."""
+    """The first 200 `url` answers, else (on timeout) the last status: /readyz answers 503
+    "starting" while the process loads (its /healthz already answers then). Fails at once, with
+    the process's output, if it exits first; on timeout says what it waited on and the last error."""
     deadline = time.monotonic() + timeout
-    last = None
+    last: object = None
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
             out, err = proc.communicate(timeout=5)
@@ -33,10 +34,12 @@ def wait_for_http(url: str, proc: subprocess.Popen | None = None, timeout: float
             with urllib.request.urlopen(url, timeout=1) as resp:
                 return resp.status
         except urllib.error.HTTPError as exc:
-            return exc.code
+            last = exc.code
         except OSError as exc:
             last = exc
-            time.sleep(0.05)  # polling a condition (the port opening) with a deadline
+        time.sleep(0.05)  # polling a condition (the port opening, readiness) with a deadline
+    if isinstance(last, int):
+        return last
     raise TimeoutError(f"waited {timeout}s for {url} to answer (the process starting up); last: {last}")
 
 
