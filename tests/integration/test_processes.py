@@ -72,3 +72,34 @@ def test_process_serves_health_and_stops_on_sigterm(command, port_var, path, tmp
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_second_worker_on_the_same_port_is_refused_not_sharing_it(tmp_path):
+    """Two copies of the bot on one WORKER_PORT: the second says so and exits 2 (the port is
+    bound without SO_REUSEPORT, so it is never silently shared); the first keeps running."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_", "REDIS_"))}
+    env.update({"WORKER_PORT": str(port), "HOST": "127.0.0.1", "BLM_CONFIG": "", "PYTHONPATH": str(ROOT)})
+    first = subprocess.Popen(
+        [sys.executable, "-m", "bot", "worker"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert wait_for_http(f"http://127.0.0.1:{port}/healthz", first) == 200
+        second = subprocess.run(
+            [sys.executable, "-m", "bot", "worker"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+        )
+        assert second.returncode == 2, second.stderr
+        assert f"port {port} on 127.0.0.1 (WORKER_PORT) is already in use" in second.stderr
+        assert "Traceback" not in second.stderr
+        assert first.poll() is None
+        first.send_signal(signal.SIGTERM)
+        _, err = first.communicate(timeout=20)
+        assert first.returncode == 0, err
+    finally:
+        if first.poll() is None:
+            first.kill()
