@@ -116,10 +116,23 @@ def _stop_on_signals() -> asyncio.Event:
     return stop
 
 
-async def _start(settings: Settings, port: int, variable: str, stop: asyncio.Event):
+def _web_app(rt):
+    from bot.web import build_web_app  # why: only serve needs it (its imports are loaded by then)
+
+    return build_web_app(rt)
+
+
+def _worker_app(rt):
+    from bot.web import build_worker_app  # why: only worker needs it (its imports are loaded by then)
+
+    return build_worker_app(rt)
+
+
+async def _start(settings: Settings, port: int, variable: str, stop: asyncio.Event, make_app):
     """Checks, then the port, then the rest built in a thread (the event loop keeps answering
-    /healthz meanwhile). Returns the early listener and the runtime, or None when a signal came
-    during start-up (nothing was started: no webhook set, no loop run)."""
+    /healthz meanwhile), then the real app `make_app(rt)` takes the port over. Returns its runner,
+    the runtime and the port listened on; None when a signal came during start-up (nothing was
+    started: no webhook set, no loop run)."""
     deployment = _checked_deployment(settings)
     early = await _open_port(settings.host, port, variable)
     try:
@@ -127,12 +140,18 @@ async def _start(settings: Settings, port: int, variable: str, stop: asyncio.Eve
     except BaseException:
         await early.close()
         raise
-    if stop.is_set():
-        log.info("stopped during start-up")
+    try:
+        if stop.is_set():
+            log.info("stopped during start-up")
+            await rt.close()
+            return None
+        bound_port = early.bound_port
+        return await early.hand_over(make_app(rt)), rt, bound_port
+    except BaseException:
         await rt.close()
-        await early.close()
-        return None
-    return early, rt
+        raise
+    finally:
+        await early.close()  # a no-op once handed over
 
 
 async def _stop(runner, rt) -> None:
@@ -144,14 +163,10 @@ async def _stop(runner, rt) -> None:
 
 async def run_serve(settings: Settings, no_worker: bool) -> None:
     stop = _stop_on_signals()
-    started = await _start(settings, settings.port, "PORT", stop)
+    started = await _start(settings, settings.port, "PORT", stop, _web_app)
     if started is None:
         return
-    early, rt = started
-    from bot.web import build_web_app  # why: only this command needs it (loaded by the runtime already)
-
-    port = early.bound_port
-    runner = await early.hand_over(build_web_app(rt))
+    runner, rt, port = started
     log.info("serving on http://%s:%s (%s)", settings.host, port, "web only" if no_worker else "web and worker")
     if not rt.edges:
         log.warning("no platform configured: set SLACK_BOT_TOKEN and/or TELEGRAM_BOT_TOKEN")
@@ -168,14 +183,10 @@ async def run_serve(settings: Settings, no_worker: bool) -> None:
 
 async def run_worker(settings: Settings) -> None:
     stop = _stop_on_signals()
-    started = await _start(settings, settings.worker_port, "WORKER_PORT", stop)
+    started = await _start(settings, settings.worker_port, "WORKER_PORT", stop, _worker_app)
     if started is None:
         return
-    early, rt = started
-    from bot.web import build_worker_app  # why: only this command needs it (loaded by the runtime already)
-
-    port = early.bound_port
-    runner = await early.hand_over(build_worker_app(rt))
+    runner, rt, port = started
     try:
         for edge in rt.edges:
             await edge.start(rt, receive=False)

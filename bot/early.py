@@ -74,7 +74,8 @@ class EarlyListener:
         return runner
 
     async def close(self) -> None:
+        """Stop the early server (again: a no-op)."""
         if self._server is not None:
             self._server.close()  # closes only the early descriptors; duplicates keep listening
             self._server = None
-        await self._runner.cleanup()
+            await self._runner.cleanup()

@@ -98,6 +98,12 @@ async def test_a_stop_during_start_up_starts_nothing_and_frees_the_port(monkeypa
         assert release.wait(30)
         return runtime
 
+    apps_made = []
+
+    def make_app(rt):
+        apps_made.append(rt)
+        return _real_app()
+
     monkeypatch.setattr(cli, "_runtime_with_edges", slow_build)
     monkeypatch.chdir(tmp_path)
     with socket.socket() as probe:
@@ -105,13 +111,13 @@ async def test_a_stop_during_start_up_starts_nothing_and_frees_the_port(monkeypa
         port = probe.getsockname()[1]
     settings = Settings(_env_file=None, blm_config=None, host="127.0.0.1", worker_port=port)
     stop = asyncio.Event()
-    starting = asyncio.create_task(cli._start(settings, port, "WORKER_PORT", stop))
+    starting = asyncio.create_task(cli._start(settings, port, "WORKER_PORT", stop, make_app))
     assert await asyncio.to_thread(building.wait, 30)
     async with aiohttp.ClientSession() as session:
         assert (await _get(session, f"http://127.0.0.1:{port}/healthz"))[0] == 200  # alive while building
     stop.set()  # what the SIGTERM handler does
     release.set()
     assert await asyncio.wait_for(starting, 30) is None
-    assert runtime.closed
+    assert runtime.closed and apps_made == []  # the real app never took the port
     with socket.socket() as again:
         again.bind(("127.0.0.1", port))  # the port is free again
