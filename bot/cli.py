@@ -66,13 +66,19 @@ def _checked_deployment(settings: Settings) -> Deployment:
     return deployment
 
 
-def _runtime_with_edges(settings: Settings, deployment: Deployment):
-    """Everything the port does not need to answer /healthz: the platform libraries, the playbooks,
-    the runtime and its edges. Runs in a thread while the early listener answers."""
-    from bot.runtime import Runtime  # why: only serve and worker need it, after the port opens
-    from handlers import build_edges, make_dialer  # why: only serve and worker need it, after the port opens
+def _load_the_rest() -> None:
+    """The slow imports (the platform libraries above all), done in a thread while the early
+    listener answers."""
+    import bot.runtime  # noqa: F401  # why: only serve and worker need it, after the port opens
+    import bot.web  # noqa: F401  # why: only serve and worker need it, after the port opens
+    import handlers  # noqa: F401  # why: only serve and worker need it, after the port opens
 
-    dialer = make_dialer(settings)  # the telephone alarm's calls, when Twilio is configured
+
+def _runtime_with_edges(settings: Settings, deployment: Deployment, dialer):
+    """The playbooks, the runtime and its edges, built in a thread while the early listener answers."""
+    from bot.runtime import Runtime  # why: only serve and worker need it (loaded by _load_the_rest)
+    from handlers import build_edges  # why: only serve and worker need it (loaded by _load_the_rest)
+
     try:
         rt = Runtime.build(settings, deployment, dialer=dialer)
     except ConfigError as exc:
@@ -84,6 +90,15 @@ def _runtime_with_edges(settings: Settings, deployment: Deployment):
         print(f"start-up refused: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     return rt
+
+
+async def _build(settings: Settings, deployment: Deployment):
+    await asyncio.to_thread(_load_the_rest)
+    from handlers import make_dialer  # why: only serve and worker need it (loaded just now)
+
+    # On the event loop: the Twilio client's aiohttp session belongs to the loop it is made on.
+    dialer = make_dialer(settings)  # the telephone alarm's calls, when Twilio is configured
+    return await asyncio.to_thread(_runtime_with_edges, settings, deployment, dialer)
 
 
 async def _open_port(host: str, port: int, variable: str):
@@ -136,7 +151,7 @@ async def _start(settings: Settings, port: int, variable: str, stop: asyncio.Eve
     deployment = _checked_deployment(settings)
     early = await _open_port(settings.host, port, variable)
     try:
-        rt = await asyncio.to_thread(_runtime_with_edges, settings, deployment)
+        rt = await _build(settings, deployment)
     except BaseException:
         await early.close()
         raise

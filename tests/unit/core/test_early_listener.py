@@ -93,7 +93,7 @@ async def test_a_stop_during_start_up_starts_nothing_and_frees_the_port(monkeypa
     release, building = threading.Event(), threading.Event()
     runtime = _FakeRuntime()
 
-    def slow_build(settings, deployment):
+    def slow_build(settings, deployment, dialer):
         building.set()
         assert release.wait(30)
         return runtime
