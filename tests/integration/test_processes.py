@@ -43,17 +43,27 @@ def wait_for_http(url: str, proc: subprocess.Popen | None = None, timeout: float
     raise TimeoutError(f"waited {timeout}s for {url} to answer (the process starting up); last: {last}")
 
 
+TWILIO = {  # the telephone alarm on: its dialer is made at start-up (no call is placed here)
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": "twilio-token",
+    "TWILIO_FROM_NUMBER": "+15205550100",
+    "TWILIO_API_URL": "http://127.0.0.1:9",
+    "PUBLIC_URL": "https://bot.example.org",
+}
+
+
 @pytest.mark.parametrize(
-    "command,port_var,path",
+    "command,port_var,path,extra",
     [
-        (["serve"], "PORT", "/readyz"),
-        (["worker"], "WORKER_PORT", "/healthz"),
+        (["serve"], "PORT", "/readyz", {}),
+        (["worker"], "WORKER_PORT", "/healthz", {}),  # answered early: the stop may come during start-up
+        (["worker"], "WORKER_PORT", "/metrics", TWILIO),  # answered by the real app only
     ],
 )
-def test_process_serves_health_and_stops_on_sigterm(command, port_var, path, tmp_path):
+def test_process_serves_health_and_stops_on_sigterm(command, port_var, path, extra, tmp_path):
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_", "REDIS_"))}
-    env.update({port_var: str(port), "HOST": "127.0.0.1", "LOG_FORMAT": "json", "BLM_CONFIG": ""})
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_", "REDIS_", "TWILIO_"))}
+    env.update({port_var: str(port), "HOST": "127.0.0.1", "LOG_FORMAT": "json", "BLM_CONFIG": "", **extra})
     env["PYTHONPATH"] = str(ROOT)  # this checkout's bot, though the process runs elsewhere
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", *command],
