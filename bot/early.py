@@ -8,7 +8,7 @@ port is opened first by a bare aiohttp app (aiohttp only, nothing else imported)
 The listening sockets are bound once, here, without SO_REUSEPORT: a port another process holds
 (a second worker on 9090, even another copy of this bot) fails at once with EADDRINUSE. The real app
 is then served from duplicates of the same sockets, started before the early server closes, so both
-accept from one queue for a moment and no connection is ever refused or reset.
+accept from one queue for a moment: no connection attempt is ever refused, none waiting is lost.
 """
 
 from __future__ import annotations
