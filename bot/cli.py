@@ -7,10 +7,11 @@ import asyncio
 import logging
 import signal
 import sys
+from typing import NoReturn
 
 from pydantic import ValidationError
 
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError, Deployment, Settings, load_deployment
 from bot.i18n import t
 from bot.logs import setup_logging
 from bot.startup import check_startup, port_in_use_message
@@ -41,24 +42,47 @@ def _secrets(settings: Settings) -> list[str]:
     return [v.get_secret_value() for v in values if v is not None]
 
 
-def _build_runtime(settings: Settings, dialer=None):
-    from bot.runtime import Runtime  # why: only this command needs it
+def _refuse_config(exc: ConfigError) -> NoReturn:
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+    print(f"start-up refused: {len(exc.problems)} problem(s) in the deployment config", file=sys.stderr)
+    raise SystemExit(2) from None
+
+
+def _checked_deployment(settings: Settings) -> Deployment:
+    """The deployment config, checked before the port opens (no Redis, no network, cheap): a bad
+    file or a refusal exits 2 before a supervisor ever hears "alive"."""
+    try:
+        deployment = load_deployment(settings.deployment_path())
+    except ConfigError as exc:
+        _refuse_config(exc)
+    report = check_startup(settings, deployment)
+    for warning in report.warnings:
+        log.warning("%s", warning)
+    for refusal in report.refusals:
+        print(f"start-up refused: {refusal}", file=sys.stderr)
+    if report.refusals:
+        raise SystemExit(2)
+    return deployment
+
+
+def _load_the_rest() -> None:
+    """The slow imports (the platform libraries above all), done in a thread while the early
+    listener answers."""
+    import bot.runtime  # noqa: F401  # why: only serve and worker need it, after the port opens
+    import bot.web  # noqa: F401  # why: only serve and worker need it, after the port opens
+    import handlers  # noqa: F401  # why: only serve and worker need it, after the port opens
+
+
+def _runtime_with_edges(settings: Settings, deployment: Deployment, dialer):
+    """The playbooks, the runtime and its edges, built in a thread while the early listener answers."""
+    from bot.runtime import Runtime  # why: only serve and worker need it (loaded by _load_the_rest)
+    from handlers import build_edges  # why: only serve and worker need it (loaded by _load_the_rest)
 
     try:
-        return Runtime.build(settings, dialer=dialer)
+        rt = Runtime.build(settings, deployment, dialer=dialer)
     except ConfigError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"start-up refused: {len(exc.problems)} problem(s) in the deployment config", file=sys.stderr)
-        raise SystemExit(2) from None
-
-
-def _runtime_with_edges(settings: Settings):
-    from handlers import build_edges, make_dialer  # why: only this command needs it
-
-    dialer = make_dialer(settings)  # the telephone alarm's calls, when Twilio is configured
-    rt = _build_runtime(settings, dialer)
-    _check_startup(settings, rt.deployment)
+        _refuse_config(exc)
     try:
         for edge in build_edges(settings, rt.core, dialer):
             rt.add_edge(edge)
@@ -68,31 +92,35 @@ def _runtime_with_edges(settings: Settings):
     return rt
 
 
-def _check_startup(settings: Settings, deployment) -> None:
-    report = check_startup(settings, deployment)
-    for warning in report.warnings:
-        log.warning("%s", warning)
-    for refusal in report.refusals:
-        print(f"start-up refused: {refusal}", file=sys.stderr)
-    if report.refusals:
-        raise SystemExit(2)
+async def _build(settings: Settings, deployment: Deployment):
+    await asyncio.to_thread(_load_the_rest)
+    from handlers import make_dialer  # why: only serve and worker need it (loaded just now)
+
+    # On the event loop: the Twilio client's aiohttp session belongs to the loop it is made on.
+    dialer = make_dialer(settings)  # the telephone alarm's calls, when Twilio is configured
+    return await asyncio.to_thread(_runtime_with_edges, settings, deployment, dialer)
 
 
-async def _start_site(site, rt, host: str, port: int, variable: str) -> None:
-    """Bind the HTTP port, or say clearly why not (a second worker on 9090) and exit 2."""
+async def _open_port(host: str, port: int, variable: str):
+    """The early listener on the port (/healthz 200 at once), or one clear line on why the port
+    cannot be had (a second worker on 9090) and exit 2."""
+    from bot.early import EarlyListener  # why: only serve and worker need it
+
+    early = EarlyListener(host, port)
     try:
-        await site.start()
+        await early.start()
     except OSError as exc:
         message = (
             port_in_use_message(exc, host, port, variable)
             or f"start-up refused: cannot listen on {host}:{port}: {exc.strerror}"
         )
         print(message, file=sys.stderr)
-        await rt.close()
         raise SystemExit(2) from None
+    return early
 
 
-async def _until_signalled() -> None:
+def _stop_on_signals() -> asyncio.Event:
+    """An event set by SIGTERM/SIGINT, installed first so a signal during start-up stops cleanly."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -100,66 +128,88 @@ async def _until_signalled() -> None:
             loop.add_signal_handler(sig, stop.set)
         except NotImplementedError:  # pragma: no cover
             pass
-    await stop.wait()
+    return stop
+
+
+def _web_app(rt):
+    from bot.web import build_web_app  # why: only serve needs it (its imports are loaded by then)
+
+    return build_web_app(rt)
+
+
+def _worker_app(rt):
+    from bot.web import build_worker_app  # why: only worker needs it (its imports are loaded by then)
+
+    return build_worker_app(rt)
+
+
+async def _start(settings: Settings, port: int, variable: str, stop: asyncio.Event, make_app):
+    """Checks, then the port, then the rest built in a thread (the event loop keeps answering
+    /healthz meanwhile), then the real app `make_app(rt)` takes the port over. Returns its runner,
+    the runtime and the port listened on; None when a signal came during start-up (nothing was
+    started: no webhook set, no loop run)."""
+    deployment = _checked_deployment(settings)
+    early = await _open_port(settings.host, port, variable)
+    try:
+        rt = await _build(settings, deployment)
+    except BaseException:
+        await early.close()
+        raise
+    try:
+        if stop.is_set():
+            log.info("stopped during start-up")
+            await rt.close()
+            return None
+        bound_port = early.bound_port
+        return await early.hand_over(make_app(rt)), rt, bound_port
+    except BaseException:
+        await rt.close()
+        raise
+    finally:
+        await early.close()  # a no-op once handed over
+
+
+async def _stop(runner, rt) -> None:
+    for site in list(runner.sites):
+        await site.stop()  # stop taking requests first; queued work stays in Redis
+    await rt.close()
+    await runner.cleanup()
 
 
 async def run_serve(settings: Settings, no_worker: bool) -> None:
-    from aiohttp import web  # why: only this command needs it
-
-    from bot.web import build_web_app  # why: only this command needs it
-
-    rt = _runtime_with_edges(settings)
-    app = build_web_app(rt)
-    runner = web.AppRunner(app, handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port)
-    try:
-        await _start_site(site, rt, settings.host, settings.port, "PORT")
-    except SystemExit:
-        await runner.cleanup()
-        raise
-    log.info(
-        "serving on http://%s:%s (%s)", settings.host, settings.port, "web only" if no_worker else "web and worker"
-    )
+    stop = _stop_on_signals()
+    started = await _start(settings, settings.port, "PORT", stop, _web_app)
+    if started is None:
+        return
+    runner, rt, port = started
+    log.info("serving on http://%s:%s (%s)", settings.host, port, "web only" if no_worker else "web and worker")
     if not rt.edges:
         log.warning("no platform configured: set SLACK_BOT_TOKEN and/or TELEGRAM_BOT_TOKEN")
-    for edge in rt.edges:
-        await edge.start(rt, receive=True)
-    if not no_worker:
-        await rt.start_workers()
     try:
-        await _until_signalled()
+        for edge in rt.edges:
+            await edge.start(rt, receive=True)
+        if not no_worker:
+            await rt.start_workers()
+        await stop.wait()
     finally:
         log.info("shutting down")
-        await site.stop()  # stop taking requests first; queued work stays in Redis
-        await rt.close()
-        await runner.cleanup()
+        await _stop(runner, rt)
 
 
 async def run_worker(settings: Settings) -> None:
-    from aiohttp import web  # why: only this command needs it
-
-    from bot.web import build_worker_app  # why: only this command needs it
-
-    rt = _runtime_with_edges(settings)
-    runner = web.AppRunner(build_worker_app(rt), handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.worker_port)
+    stop = _stop_on_signals()
+    started = await _start(settings, settings.worker_port, "WORKER_PORT", stop, _worker_app)
+    if started is None:
+        return
+    runner, rt, port = started
     try:
-        await _start_site(site, rt, settings.host, settings.worker_port, "WORKER_PORT")
-    except SystemExit:
-        await runner.cleanup()
-        raise
-    for edge in rt.edges:
-        await edge.start(rt, receive=False)
-    await rt.start_workers()
-    log.info("worker running; health and metrics on port %s", settings.worker_port)
-    try:
-        await _until_signalled()
+        for edge in rt.edges:
+            await edge.start(rt, receive=False)
+        await rt.start_workers()
+        log.info("worker running; health and metrics on port %s", port)
+        await stop.wait()
     finally:
-        await site.stop()
-        await rt.close()
-        await runner.cleanup()
+        await _stop(runner, rt)
 
 
 def cmd_validate(paths: list[str], settings: Settings) -> int:

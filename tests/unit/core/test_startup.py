@@ -40,6 +40,21 @@ def test_a_second_worker_on_a_taken_port_says_so(tmp_path):
     assert "WORKER_PORT=9091" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_the_refusals_come_before_the_port(tmp_path):
+    """A refused config says so (exit 2) before the port is opened, so a supervisor never hears
+    "alive" from a process that will not run: on a taken port it is still the refusal that is said."""
+    config = tmp_path / "blm.yaml"
+    config.write_text("blms:\n  nogales:\n    telegram_chat: -1003\n")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("worker", env={"BLM_CONFIG": str(config), "WORKER_PORT": str(port), "HOST": "127.0.0.1"})
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr
+    assert "already in use" not in result.stderr and "Traceback" not in result.stderr
+
+
 def test_no_deployment_file_is_said_at_start(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     settings = Settings(_env_file=None, blm_config=None, playbooks_dir=tmp_path / "none")
