@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
+from redis.exceptions import ConnectionError as RedisUnreachable
+from redis.exceptions import TimeoutError as RedisTimedOut
 
 from bot.clock import Clock
 from bot.delivery import budget as retry_budget
@@ -299,6 +301,11 @@ class QueueRunner:
                     try:
                         outcome = await handler(entry)
                     except asyncio.CancelledError:
+                        raise
+                    except (RedisUnreachable, RedisTimedOut):
+                        # Redis itself went away (a restart): not this entry's failure, so none of
+                        # its retry budget is spent (a flapping Redis must not dead-letter good
+                        # entries); the group stays due and the next pass redoes the entry.
                         raise
                     except Exception:
                         log.exception("handler failed on %s %s; retrying later", group, entry.entry_id)

@@ -11,6 +11,8 @@ import socket
 from urllib.parse import urlsplit, urlunsplit
 
 import redis.asyncio as redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,10 @@ def connect_store(url: str | None) -> redis.Redis:
     # message. A dead server or a half-open connection is found instead by TCP keepalive (about
     # 11 s, like the old 10 s timeout) and the health check before a command on an idle connection;
     # the few call sites that must answer quickly (/readyz) time out themselves.
+    # No client-side retry, ever: a command whose reply is lost (Redis killed after applying and
+    # fsyncing it) would be sent again, and a queue commit replayed queues its posts twice. The
+    # callers already make a lost reply safe (the next pass finds the entry done, or redoes it).
+    # (`Redis(host=...)` would retry 3 times by default; `from_url` does not: say it, either way.)
     return redis.Redis.from_url(
         url,
         decode_responses=True,
@@ -40,6 +46,7 @@ def connect_store(url: str | None) -> redis.Redis:
         socket_keepalive=True,
         socket_keepalive_options=_KEEPALIVE,
         health_check_interval=15,
+        retry=Retry(NoBackoff(), 0),
     )
 
 

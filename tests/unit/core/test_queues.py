@@ -4,10 +4,12 @@ import asyncio
 
 import fakeredis
 import pytest
+import redis.exceptions as redis_errors
 
 from bot.clock import ManualClock
 from bot.delivery.queues import Done, QueueRunner, RetryAt, push
 from bot.delivery.ratelimit import Limit, RateLimiter
+from bot.store import keys
 
 
 def make_redis(server=None):
@@ -170,3 +172,24 @@ async def test_a_handler_error_after_many_waits_is_retried_within_seconds():
         await asyncio.gather(*list(runner._tasks))
     [(group, when)] = await redis.zrange(keys.READY, 0, -1, withscores=True)
     assert when - clock.now() <= 5.0, when - clock.now()
+
+
+async def test_redis_going_away_in_a_handler_spends_none_of_the_entrys_retry_budget():
+    redis = make_redis()
+    calls = []
+
+    async def handler(entry):
+        calls.append(entry.payload["n"])
+        if len(calls) <= 12:  # more than the budget's 10 failures
+            raise redis_errors.ConnectionError("Connection closed by server.")
+        return Done()
+
+    await queue_items(redis, "out:slack:C1", 1)
+    clock = ManualClock(10)
+    runner = QueueRunner(redis, clock, {"out:": handler})
+    for _ in range(20):  # a pass, then past any back-off
+        await runner.drain_until_idle()
+        clock.advance(10)
+    assert calls == [0] * 13  # redone each pass until handled, never set aside
+    assert await redis.xlen(keys.DEAD) == 0
+    assert await redis.xlen(keys.queue("out:slack:C1:lo")) == 0
