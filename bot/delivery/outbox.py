@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from bot.delivery.private import group_for
-from bot.delivery.queues import push
+from bot.delivery.queues import push_many
 from bot.model import OutboundMessage, OutboundOp, RoomRef
 
 
@@ -49,9 +49,18 @@ class Effects:
         self.writes.append(write)
 
     def commit_into(self, pipe: Pipeline) -> None:
-        for op in self.ops:
-            priority = "hi" if op.message.priority == "interactive" else "lo"
-            push(pipe, group_for(op.message), op.model_dump(mode="json", exclude_defaults=True), self.now, priority)
+        push_many(
+            pipe,
+            [
+                (
+                    group_for(op.message),
+                    op.model_dump(mode="json", exclude_defaults=True),
+                    "hi" if op.message.priority == "interactive" else "lo",
+                )
+                for op in self.ops
+            ],
+            self.now,
+        )
         for write in self.writes:
             write(pipe)
 

@@ -103,10 +103,20 @@ def is_low_priority(stream: str) -> bool:
 
 def push(pipe, group: str, payload: dict, now: float, priority: str = "lo") -> None:
     """Queue `payload` on `group` inside the caller's pipeline (so it commits with other writes)."""
-    streams = group_streams(group)
-    stream = streams[0] if (priority == "hi" and len(streams) > 1) else streams[-1]
-    pipe.xadd(stream, {"p": json.dumps(payload, separators=(",", ":"))})
-    pipe.zadd(keys.READY, {group: now}, nx=True)
+    push_many(pipe, [(group, payload, priority)], now)
+
+
+def push_many(pipe, items: list[tuple[str, dict, str]], now: float) -> None:
+    """Queue each (group, payload, priority) inside the caller's pipeline, in order; the groups are
+    marked ready and the runners woken once for them all (a transaction of many posts, such as a
+    batch of timer firings, would otherwise repeat the same two writes for every post)."""
+    if not items:
+        return
+    for group, payload, priority in items:
+        streams = group_streams(group)
+        stream = streams[0] if (priority == "hi" and len(streams) > 1) else streams[-1]
+        pipe.xadd(stream, {"p": json.dumps(payload, separators=(",", ":"))})
+    pipe.zadd(keys.READY, dict.fromkeys((group for group, _, _ in items), now), nx=True)
     pipe.publish(keys.QUEUE_WAKE, "1")  # idle runners in other processes drain it now
 
 

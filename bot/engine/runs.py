@@ -41,6 +41,19 @@ log = logging.getLogger(__name__)
 MAX_RETRIES = 50
 DONE_TTL = 7 * 86400
 
+# For each incident: its state, the timeline's last element (the chain head) and a timer's claim
+# token, read in one script call after all three keys are WATCHed. KEYS: n incident keys, then
+# their n timelines, then their n timer hashes.
+_READ_CLAIMED = """
+local out, n = {}, #KEYS / 3
+for i = 1, n do
+  out[3 * i - 2] = redis.call('GET', KEYS[i]) or false
+  out[3 * i - 1] = redis.call('LINDEX', KEYS[n + i], -1) or false
+  out[3 * i] = redis.call('HGET', KEYS[2 * n + i], 'claim') or false
+end
+return out
+"""
+
 
 class AmbiguousIncident(LookupError):
     """Several open incidents could be meant: the person must name one."""
@@ -213,28 +226,44 @@ class Engine:
         dedupe: str | None = None,
         watch: tuple[str, ...] = (),
         check: Callable[[Pipeline], Awaitable[object]] | None = None,
+        claim: tuple[str, str] | None = None,
         extra: Callable[[object], None] | None = None,
+        languages_loaded: bool = False,
     ) -> Transition | None:
         """Apply `change` to the incident in one optimistic transaction; retried on a race.
-        Returns None when the incident does not exist, `dedupe` says it was done already, or
-        `check` (awaited with the pipeline, after WATCH) says no."""
+        Returns None when the incident does not exist, `dedupe` says it was done already,
+        `check` (awaited with the pipeline, after WATCH) says no, or `claim` (a hash key and a
+        token, watched) finds the hash's `claim` field is no longer that token.
+        `languages_loaded`: the caller has just read everyone's /lang choice."""
         key = keys.incident(incident_id.upper())
         timeline = keys.incident_timeline(incident_id.upper())
-        await self.load_chosen_languages()
+        if not languages_loaded:
+            await self.load_chosen_languages()
         for _ in range(MAX_RETRIES):
             async with self.redis.pipeline(transaction=True) as pipe:
                 try:
-                    await pipe.watch(key, timeline, *watch, *([dedupe] if dedupe else []))
+                    await pipe.watch(
+                        key, timeline, *watch, *([claim[0]] if claim else []), *([dedupe] if dedupe else [])
+                    )
                     if dedupe and await pipe.exists(dedupe):
                         return None
-                    raw = await pipe.get(key)
+                    if claim is not None:
+                        # the state, the chain head and the claim in one round trip (all watched)
+                        raw, last, holder = await pipe.eval(_READ_CLAIMED, 3, key, timeline, claim[0])  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
+                        if raw is not None and holder != claim[1]:
+                            await pipe.unwatch()
+                            return None
+                    else:
+                        raw = await pipe.get(key)
                     if raw is None:
                         return None
                     state = RunState.model_validate_json(raw)
                     if check is not None and not await check(pipe):
                         await pipe.unwatch()
                         return None
-                    head = chain.head_of(await pipe.lindex(timeline, -1))  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
+                    if claim is None:
+                        last = await pipe.lindex(timeline, -1)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
+                    head = chain.head_of(last)
                     was_open = state.is_open
                     pb = await self.playbook_for(state)
                     now = self.clock.now()
@@ -477,34 +506,97 @@ class Engine:
         return await self.mutate(incident_id, change, dedupe=dedupe)
 
     # ---- timers ----------------------------------------------------------------------------
-    async def fire_timer(self, timer_id: str, token: str) -> bool:
+    async def fire_timer(
+        self, timer_id: str, token: str, incident: str | None = None, languages_loaded: bool = False
+    ) -> bool:
         """Apply a claimed timer: the run's state decides (an acked step's timer does nothing), and
-        the timer is removed in the same transaction. False when another worker took it over."""
+        the timer is removed in the same transaction. False when another worker took it over.
+        `incident`: the timer's incident when the claim already read it (the timer loop), and
+        `languages_loaded` when the loop has just read everyone's /lang choice for the batch."""
         tkey = keys.timer(timer_id)
-        payload = await self.redis.hgetall(tkey)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
-        if not payload:
-            await self.redis.zrem(keys.TIMERS, timer_id)
-            return False
-
-        async def still_ours(pipe) -> bool:
-            return (await pipe.hget(tkey, "claim")) == token
+        if incident is None:
+            incident = await self.redis.hget(tkey, "inc")  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
+            if not incident:
+                await self.redis.zrem(keys.TIMERS, timer_id)
+                return False
 
         def remove(pipe):
             pipe.zrem(keys.TIMERS, timer_id)
             pipe.delete(tkey)
 
         tr = await self.mutate(
-            payload["inc"],
+            incident,
             lambda pb, s, now: steps.on_timer(pb, s, timer_id, now),
-            watch=(tkey,),
-            check=still_ours,
+            claim=(tkey, token),
             extra=remove,
+            languages_loaded=languages_loaded,
         )
-        if tr is None and not await self.redis.exists(keys.incident(payload["inc"])):
+        if tr is None and not await self.redis.exists(keys.incident(incident.upper())):
             remove_pipe = self.redis.pipeline(transaction=True)
             remove(remove_pipe)
             await remove_pipe.execute()
         return tr is not None
+
+    async def fire_timers(self, claimed: list[tuple[str, str, str]]) -> list[bool]:
+        """Apply several claimed timers (timer id, token, incident; each incident at most once) in
+        ONE optimistic transaction: WATCH every incident, its timeline and its timer; read states,
+        chain heads and claims in one script call; MULTI: every firing's writes, each firing's
+        entries linked to its own incident's head. Any watched key changing (an ack, a note, a
+        call note, another worker) aborts the whole batch, which then fires one timer at a time
+        (`fire_timer`), so what commits first still wins. The caller has read everyone's /lang
+        choice for the batch. Returns, per timer, whether it fired."""
+        incidents = [inc.upper() for _, _, inc in claimed]
+        if len(set(incidents)) != len(claimed):
+            raise ValueError("one timer per incident in a batch")
+        ikeys = [keys.incident(inc) for inc in incidents]
+        lkeys = [keys.incident_timeline(inc) for inc in incidents]
+        tkeys = [keys.timer(tid) for tid, _, _ in claimed]
+        fired = [False] * len(claimed)
+        slow: list[int] = []  # gone incidents and failed steps: one at a time, below
+        try:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                await pipe.watch(*ikeys, *lkeys, *tkeys)
+                read = await pipe.eval(_READ_CLAIMED, len(ikeys) * 3, *ikeys, *lkeys, *tkeys)  # type: ignore[misc]  # redis-py types it Awaitable[T] | T
+                now = self.clock.now()
+                effects = Effects(now)
+                for i, (timer_id, token, _) in enumerate(claimed):
+                    raw, last, holder = read[3 * i], read[3 * i + 1], read[3 * i + 2]
+                    if raw is None:
+                        slow.append(i)  # the incident is gone: fire_timer drops its timer
+                        continue
+                    if holder != token:
+                        continue  # acked (timer removed) or taken over after a lapsed lease
+                    own = Effects(now)  # this firing's writes, joined to the batch only when whole
+                    try:
+                        state = RunState.model_validate_json(raw)
+                        was_open = state.is_open
+                        pb = await self.playbook_for(state)
+                        tr = steps.on_timer(pb, state, timer_id, now)
+                        self._apply(own, tr, now, chain.head_of(last), ending=was_open and not tr.state.is_open)
+                    except Exception:
+                        slow.append(i)  # on its own, so its failure stays its own
+                        continue
+
+                    def remove(p, timer_id=timer_id, tkey=tkeys[i]):
+                        p.zrem(keys.TIMERS, timer_id)
+                        p.delete(tkey)
+
+                    own.also(remove)
+                    effects.ops += own.ops
+                    effects.writes += own.writes
+                    fired[i] = True
+                pipe.multi()
+                effects.commit_into(pipe)
+                await pipe.execute()
+        except WatchError:
+            slow, fired = list(range(len(claimed))), [False] * len(claimed)
+        for i in slow:
+            tid, token, inc = claimed[i]
+            try:
+                fired[i] = await self.fire_timer(tid, token, incident=inc, languages_loaded=True)
+            except Exception:
+                log.exception("timer %s failed; it fires again after its lease", tid)
+        return fired
 
 
 def seal_post(incident_id: str, head: chain.Head) -> Post:

@@ -2,6 +2,8 @@
 
 import asyncio
 
+from redis.asyncio.client import Pipeline
+
 from bot.clock import ManualClock
 from bot.engine import TimerLoop
 from bot.store import keys
@@ -160,3 +162,106 @@ async def test_ack_racing_a_due_escalation_never_pages_after_the_ack(redis_clien
         assert "reminder" not in after_ack and "escalation" not in after_ack
     assert await redis_client.zcard(keys.TIMERS) == 0
     print(f"{paged_first} of {len(ids)} reminders went out before their ack")
+
+
+async def test_timers_of_many_incidents_fire_in_one_transaction_each_linked_to_its_own_chain(redis_client, monkeypatch):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from bot.engine.evidence import incident_bundle
+    from bot.record import bundle
+
+    clock = ManualClock(T0)
+    core = make_core(redis_client, clock)
+    engine = core.engine.engine
+    ids = [(await core.engine.start_run("ack-only", "nogales", started_by="test")).id for _ in range(20)]
+    clock.set(T0 + 301)
+    commits = 0
+    execute = Pipeline.execute
+
+    async def counting(self, *args, **kwargs):
+        nonlocal commits
+        commits += 1
+        return await execute(self, *args, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "execute", counting)
+    assert await TimerLoop(engine).fire_due() == 20
+    assert commits == 2  # 20 firings: a batch of 16 and one of 4, one transaction each
+    key = Ed25519PrivateKey.generate()
+    for inc in ids:
+        doc = await incident_bundle(engine, inc, key)
+        assert bundle.verify(doc).ok, inc
+        assert [e["content"]["kind"] for e in doc["entries"]].count("reminder") == 1
+
+
+async def _fire_four_with_interference(redis_client, new_client, interfere):
+    """Four incidents' reminders due; `interfere(engine_of_another_worker, other_redis, ids)` runs
+    once, between the batch's read and its commit. Returns the engine and the incident ids."""
+    clock = ManualClock(T0)
+    core = make_core(redis_client, clock)
+    engine = core.engine.engine
+    ids = [(await core.engine.start_run("ack-only", "nogales", started_by="test")).id for _ in range(4)]
+    other = new_client()
+    elsewhere = make_core(other, clock).engine.engine
+    clock.set(T0 + 301)
+    real_playbook_for = engine.playbook_for
+    interfered = False
+
+    async def meanwhile(state):
+        nonlocal interfered
+        if not interfered:
+            interfered = True
+            await interfere(elsewhere, other, ids)
+        return await real_playbook_for(state)
+
+    engine.playbook_for = meanwhile
+    fired = await TimerLoop(engine).fire_due()
+    assert interfered
+    return engine, ids, fired
+
+
+async def _kinds_of_verified(engine, inc) -> list[str]:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from bot.engine.evidence import incident_bundle
+    from bot.record import bundle
+
+    doc = await incident_bundle(engine, inc, Ed25519PrivateKey.generate())
+    result = bundle.verify(doc)
+    assert result.ok, (inc, result.problem)
+    return [e["content"]["kind"] for e in doc["entries"]]
+
+
+async def test_an_ack_committing_during_a_batch_still_wins(redis_client, new_client):
+    async def ack(elsewhere, other, ids):
+        await elsewhere.ack(ids[1], None, "Bob")
+
+    engine, ids, fired = await _fire_four_with_interference(redis_client, new_client, ack)
+    assert fired == 3
+    for inc in ids:
+        kinds = await _kinds_of_verified(engine, inc)
+        if inc == ids[1]:
+            assert "ack" in kinds and "reminder" not in kinds
+        else:
+            assert kinds.count("reminder") == 1
+
+
+async def test_a_timeline_entry_written_during_a_batch_is_linked_before_the_firing(redis_client, new_client):
+    """A call note (bot/alarm) changes the timeline only, not the state: the batch WATCHes the
+    timeline too, so its reminder links after the note instead of forking the chain."""
+    from bot.engine.state import Event
+    from bot.record import chain
+
+    async def call_note(elsewhere, other, ids):
+        timeline = keys.incident_timeline(ids[2])
+        head = chain.head_of(await other.lindex(timeline, -1))
+        note = Event(at=elsewhere.clock.now(), kind="call", who="bot", detail={"text": "ringing"})
+        elements, _ = chain.chain(ids[2], head, [note.model_dump(mode="json")])
+        await other.rpush(timeline, *elements)
+
+    engine, ids, fired = await _fire_four_with_interference(redis_client, new_client, call_note)
+    assert fired == 4
+    for inc in ids:
+        kinds = await _kinds_of_verified(engine, inc)
+        assert kinds.count("reminder") == 1
+        if inc == ids[2]:
+            assert kinds.index("call") < kinds.index("reminder")
