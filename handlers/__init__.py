@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.config import Settings
 from bot.core import Core
 from bot.edges import Edge
 from handlers.files import FileFetchers
 from handlers.slack import SlackEdge
 from handlers.telegram import TelegramEdge
-from handlers.twilio import TwilioDialer, TwilioEdge
+
+if TYPE_CHECKING:
+    from handlers.twilio import TwilioDialer
 
 
 def make_dialer(settings: Settings) -> TwilioDialer | None:
     """The telephone alarm's calls and SMS through Twilio, when it is configured (else None: the
     alarm places no calls). Made before the runtime, which gives it to the Alarm."""
-    return TwilioDialer(settings) if settings.alarm_enabled else None
+    if not settings.alarm_enabled:
+        return None
+    from handlers.twilio import TwilioDialer  # why: the twilio client costs ~15 MB; only the alarm needs it
+
+    return TwilioDialer(settings)
 
 
 def build_edges(settings: Settings, core: Core, dialer: TwilioDialer | None = None) -> list[Edge]:
@@ -27,7 +35,11 @@ def build_edges(settings: Settings, core: Core, dialer: TwilioDialer | None = No
         edges.append(SlackEdge(settings, core, fetchers))
     if settings.telegram_enabled:
         edges.append(TelegramEdge(settings, core, fetchers))
-    twilio = TwilioEdge(settings, core, dialer) if dialer is not None else None
+    twilio = None
+    if dialer is not None:
+        from handlers.twilio import TwilioEdge  # why: only a process with the alarm configured needs it
+
+        twilio = TwilioEdge(settings, core, dialer)
     for edge in edges:
         fetchers.register(edge.name, edge.fetch_file)
     if twilio is not None:

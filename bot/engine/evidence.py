@@ -19,7 +19,8 @@ from bot.engine.schema import Playbook
 from bot.engine.state import Event, RunState
 from bot.engine.times import iso, three
 from bot.i18n import t
-from bot.record import bundle, chain, ics214
+from bot.record import activity_log as form
+from bot.record import bundle, chain
 from bot.store import keys
 
 
@@ -63,6 +64,8 @@ async def incident_pdf(engine: Engine, incident_id: str, lang: str = "en") -> by
     log = activity_log(
         state, await _elements(engine, incident_id), pb, engine.rooms.deployment.people, lang, engine.clock.now()
     )
+    from bot.record import ics214  # why: reportlab costs every process ~12 MB; only a PDF needs it
+
     return ics214.render(log, lang)
 
 
@@ -71,26 +74,26 @@ def activity_log(state: RunState, elements: list[dict], pb: Playbook | None, peo
     blm = get_blm(state.blm_id)
     by_name = {p.name: p for p in people}
 
-    def person(name: str) -> ics214.Person:
+    def person(name: str) -> form.Person:
         known = by_name.get(name)
         if known is None:
             if name == "bot" or name.startswith(steps.ADVISORY_STARTER):
-                return ics214.Person(name, t("record.ics.bot", lang), "")
-            return ics214.Person(name, t("record.ics.unknown_person", lang), "")
+                return form.Person(name, t("record.ics.bot", lang), "")
+            return form.Person(name, t("record.ics.unknown_person", lang), "")
         side = {"us": "US", "mx": "MX"}.get(known.side or "", "")
         agency = " · ".join(filter(None, [known.agency or "", side]))
-        return ics214.Person(known.name, t("role." + known.role.name, lang), agency)
+        return form.Person(known.name, t("role." + known.role.name, lang), agency)
 
-    def moment(at: float) -> ics214.Moment:
+    def moment(at: float) -> form.Moment:
         when = three(at, state.blm_id)
-        return ics214.Moment(when["utc"], when["us"], when["mx"])
+        return form.Moment(when["utc"], when["us"], when["mx"])
 
     events = [Event.model_validate(e) for e in elements]
     seen: list[str] = []
     for ev in events:
         if ev.who and ev.who != "bot" and ev.who not in seen:
             seen.append(ev.who)
-    return ics214.ActivityLog(
+    return form.ActivityLog(
         incident_id=state.id,
         incident_name=(pb.title.get(lang) if pb else None) or state.playbook_id,
         blm_name=blm.name(lang),
@@ -102,7 +105,7 @@ def activity_log(state: RunState, elements: list[dict], pb: Playbook | None, peo
         responsible=person(state.started_by),
         resources=[person(name) for name in seen],
         activities=[
-            ics214.Activity(moment(ev.at), "" if ev.who == "bot" else ev.who, describe(ev, lang)) for ev in events
+            form.Activity(moment(ev.at), "" if ev.who == "bot" else ev.who, describe(ev, lang)) for ev in events
         ],
         chain_count=len(elements),
         chain_head=elements[-1]["hash"] if elements else chain.GENESIS,

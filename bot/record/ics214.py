@@ -9,7 +9,6 @@ sides' local time. The input is plain data (`ActivityLog`), built by whoever own
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -24,52 +23,13 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from bot.i18n import t
 from bot.record import messages as _messages  # noqa: F401  (registers the texts)
+from bot.record.activity_log import Activity, ActivityLog, Moment, Person  # noqa: F401  (drawn here)
 
 # DejaVu (most Linux systems) covers arrows and the like; reportlab's own Vera is always there.
 _FONT_CHOICES = [
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
     ("Vera.ttf", "VeraBd.ttf"),
 ]
-
-
-@dataclass
-class Person:
-    name: str
-    position: str = ""
-    agency: str = ""
-
-
-@dataclass
-class Moment:
-    utc: str
-    us: str
-    mx: str
-
-
-@dataclass
-class Activity:
-    when: Moment
-    who: str
-    text: str
-
-
-@dataclass
-class ActivityLog:
-    incident_id: str
-    incident_name: str
-    blm_name: str
-    us_place: str  # the columns' local times: "Nogales, AZ"
-    mx_place: str
-    started: Moment | None
-    ended: Moment | None
-    drill: bool = False
-    responsible: Person | None = None
-    resources: list[Person] = field(default_factory=list)
-    activities: list[Activity] = field(default_factory=list)
-    chain_count: int = 0
-    chain_head: str = ""
-    generated: str = ""
-    erased: bool = False
 
 
 def _fonts() -> tuple[str, str]:
