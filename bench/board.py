@@ -123,7 +123,7 @@ async def bench_board(redis_url: str, messages: int, rounds: int = 3) -> tuple[s
         return (
             f"board: CPU per relayed message with {PAGES} board pages open (serve + worker processes, "
             f"{messages} msgs × {rounds} rounds, medians)",
-            f"{board * 1000:.2f} ms CPU/msg (board notices published while relaying: {publishes})",
+            f"{board * 1000:.2f} ms CPU/msg (Redis PUBLISH commands while relaying, the queues' wake-ups included: {publishes})",
             f"{base * 1000:.2f} ms CPU/msg with no page open",
             f"{(ratio - 1) * 100:+.1f} % (all rounds: {' '.join(f'{x * 1000:.2f}' for x in with_pages)} vs "
             f"{' '.join(f'{x * 1000:.2f}' for x in without)}); target ≤ +5 %: "

@@ -260,7 +260,9 @@ async def bench_burst(redis: RedisServer, messages: int, seconds: float, row) ->
                 out = []
                 for c in tg.calls_to("sendMessage"):
                     if c.ok and c.params.get("chat_id") in (chat, str(chat)):
-                        out += [(c.at, w) for w in str(c.params.get("text", "")).split() if w in sent]
+                        # markers between tags too (Telegram quotes a relayed body)
+                        words = re.sub(r"<[^>]+>", " ", str(c.params.get("text", ""))).split()
+                        out += [(c.at, w) for w in words if w in sent]
                 return out
 
             deadline = time.monotonic() + 120
