@@ -1,9 +1,9 @@
 """The naive relay of issue 15, the bench's baseline for CPU per relayed message: a slack-bolt
 listener calling python-telegram-bot's `send_message`, and a PTB handler calling
 `chat.postMessage`. No store, no queue, no ordering or retry promise. Run by the bench as its own
-process (`python bench/naive_relay.py PORT`) with the same environment as the bot.
+process (`python -m bench.naive_relay PORT`) with the same environment as the bot.
 
-The room map is the bench deployment's: Slack channel C0<BLM> <-> Telegram group -1001000000001-i.
+The room map is the bench deployment's (testing.cluster): each BLM's Slack channel <-> its Telegram group.
 """
 
 from __future__ import annotations
@@ -19,18 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from telegram import Bot, Update
 from telegram.ext import Application, MessageHandler, filters
 
-BLM_IDS = [
-    "san-diego",
-    "calexico",
-    "nogales",
-    "douglas",
-    "el-paso",
-    "del-rio",
-    "eagle-pass",
-    "laredo",
-    "mcallen",
-    "brownsville",
-]
+from testing.cluster import BLM_IDS, slack_channel, tg_chat  # the same rooms as the bot's run
 
 
 async def main(port: int) -> None:
@@ -39,7 +28,7 @@ async def main(port: int) -> None:
     slack = AsyncApp(client=slack_client, signing_secret=env["SLACK_SIGNING_SECRET"])
     tg = Bot(env["TELEGRAM_BOT_TOKEN"], base_url=f"{env['TELEGRAM_API_URL']}/bot")
     ptb = Application.builder().bot(tg).updater(None).build()
-    to_tg = {"C0" + b.replace("-", "").upper(): -1001000000001 - i for i, b in enumerate(BLM_IDS)}
+    to_tg = {slack_channel(b): tg_chat(i) for i, b in enumerate(BLM_IDS)}
     to_slack = {chat: channel for channel, chat in to_tg.items()}
 
     @slack.event("message")

@@ -205,9 +205,7 @@ async def bench_relay_cost(redis: RedisServer, seconds: float, row) -> None:
         bot = await _steady_load([sys.executable, "-m", "bot", "serve"], env, seconds, monitor, "B")
     finally:
         await monitor.stop()
-    naive = await _steady_load(
-        [sys.executable, str(ROOT / "bench" / "naive_relay.py"), "{port}"], env, seconds, None, "N"
-    )
+    naive = await _steady_load([sys.executable, "-m", "bench.naive_relay", "{port}"], env, seconds, None, "N")
     ratio = bot["cpu_ms"] / naive["cpu_ms"]
     row(
         f"CPU per relayed message, rate knobs lifted, {RATE} msg/s each way for {seconds:.0f} s (`serve`, one process pinned to a core)",
