@@ -175,7 +175,7 @@ class Core:
                         priority="interactive",
                     )
                 )
-        return Done(effects.commit_into)
+        return Done(effects.commit_into, pushed=effects.groups())
 
     async def dispatch(self, event: InboundEvent, effects: Effects) -> None:
         if event.sender.is_bot:

@@ -48,6 +48,10 @@ class Effects:
         """An extra Redis write (given the pipeline) to commit with the batch."""
         self.writes.append(write)
 
+    def groups(self) -> list[str]:
+        """The queue groups the operations go to, in order, each once."""
+        return list(dict.fromkeys(group_for(op.message) for op in self.ops))
+
     def commit_into(self, pipe: Pipeline) -> None:
         push_many(
             pipe,

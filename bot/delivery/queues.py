@@ -62,11 +62,26 @@ return {2}
 """
 
 
+# The groups due now (at most ARGV[2]) and the score of the first one due later, in one script call
+# (a pipeline would be one round trip too, but this reads as one to anyone counting Redis traffic).
+# KEYS: ready. ARGV: now, limit.
+_DUE_AND_NEXT = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+local later = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf', 'LIMIT', 0, 1, 'WITHSCORES')
+return {due, later[2] or false}
+"""
+DUE_LIMIT = 200  # groups started per pass at most
+CHAIN_LIMIT = 4  # groups a commit leases for what it queued (more wait for the next pass)
+
+
 @dataclass
 class Done:
-    """Handled: run `commit(pipe)` (more writes) in the same transaction that removes the entry."""
+    """Handled: run `commit(pipe)` (more writes) in the same transaction that removes the entry.
+    `pushed`: the groups those writes queue to (a relay's outbound room); the same transaction
+    tries to lease them too, so this process starts draining them without another pass."""
 
     commit: Callable[[Pipeline], None] | None = None
+    pushed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -139,6 +154,7 @@ class QueueRunner:
     def __post_init__(self):
         self._lease_head = self.redis.register_script(_LEASE_HEAD)  # takes the lease with the head entry
         self._release = self.redis.register_script(lease.RELEASE)  # the one lease's Lua, per group key
+        self._due_and_next = self.redis.register_script(_DUE_AND_NEXT)
         self._sem = asyncio.Semaphore(self.concurrency)
         self._tasks: set[asyncio.Task] = set()
         self._held: dict[str, str] = {}  # group -> lease token, renewed by one keeper task
@@ -182,13 +198,9 @@ class QueueRunner:
     async def _due_groups(self) -> list[str]:
         """The groups due now, and (kept for the sleep after this pass) when the next one is due:
         both in one round trip."""
-        now = self.clock.now()
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.zrangebyscore(keys.READY, "-inf", now, start=0, num=200)
-            pipe.zrangebyscore(keys.READY, f"({now!r}", "+inf", start=0, num=1, withscores=True)
-            due, nxt = await pipe.execute()
-        self._next_at = float(nxt[0][1]) if nxt else None
-        return due
+        due, later = await self._due_and_next(keys=[keys.READY], args=[repr(self.clock.now()), DUE_LIMIT])
+        self._next_at = float(later) if later else None
+        return list(due)
 
     async def _until_next(self) -> float:
         """Seconds until the earliest group scheduled later than the last pass (at most
@@ -241,14 +253,18 @@ class QueueRunner:
             entry = _entry(group, got)
             if entry is None:
                 continue  # held by another process, or empty (and now retired)
-            self._active.add(group)
-            self._held[group] = token
-            self._ensure_keeper()
-            task = asyncio.create_task(self._drain_group(group, token, entry))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._start(group, token, entry)
             started += 1
         return started
+
+    def _start(self, group: str, token: str, entry: Entry) -> None:
+        """A drain task for a group whose lease (`token`) and head `entry` this process holds."""
+        self._active.add(group)
+        self._held[group] = token
+        self._ensure_keeper()
+        task = asyncio.create_task(self._drain_group(group, token, entry))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     @staticmethod
     def _script_keys(group: str, streams: list[str]) -> list[str]:
@@ -331,9 +347,10 @@ class QueueRunner:
                         await self.redis.zadd(keys.READY, {group: outcome.when}, xx=True)
                         self.wake.set()  # the runner's sleep must now end by `when`
                         return
-                    got = await self._commit(group, token, streams, entry, outcome)
-                    if outcome.commit is not None:
-                        # what it queued (a relay's outbound posts) is drained now, not at the next poll
+                    chained = self._chainable(group, outcome)
+                    got, leased = await self._commit(group, token, streams, entry, outcome, chained)
+                    if outcome.commit is not None and not all(leased):
+                        # what it queued that this process did not lease is drained now, not at the next poll
                         self.wake.set()
                     released = got[0] == 2  # the group is empty: retired, lease released
                     entry = _entry(group, got)
@@ -362,20 +379,43 @@ class QueueRunner:
         log.error("queue %s: entry %s set aside (%s)", group, entry.entry_id, reason)
         return Done(lambda pipe: retry_budget.dead_letter(pipe, group, reason, entry.payload))
 
-    async def _commit(self, group: str, token: str, streams: list[str], entry: Entry, outcome: Done) -> list:
+    def _chainable(self, group: str, outcome: Done) -> list[tuple[str, str]]:
+        """(group, new lease token) for the groups the outcome queues to that this process is not
+        draining already: its commit tries to lease them."""
+        if outcome.commit is None or self._stopping:
+            return []
+        wanted = [g for g in dict.fromkeys(outcome.pushed) if g != group and g not in self._active]
+        return [(g, f"{self.owner}:{secrets.token_hex(4)}") for g in wanted[:CHAIN_LIMIT]]
+
+    async def _commit(
+        self, group: str, token: str, streams: list[str], entry: Entry, outcome: Done, chained: list[tuple[str, str]]
+    ) -> tuple[list, list[bool]]:
         """Remove the entry with the outcome's writes in one MULTI, which ends by reading the next
-        head (or retiring the group): the script's reply, as `_LEASE_HEAD` documents it."""
+        head (or retiring the group): the script's reply, as `_LEASE_HEAD` documents it. The same
+        MULTI takes the lease of each `chained` group with its head (what the writes just queued):
+        one drain task each is started here for those it got, and whether it got each is returned.
+        A group another process holds is drained by that one (its next head read comes after this)."""
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.xdel(entry.stream, entry.entry_id)
             pipe.hdel(keys.inflight(group), entry.entry_id)
             retry_budget.forget(pipe, group, entry.entry_id)
             if outcome.commit:
                 outcome.commit(pipe)
-            script_keys = self._script_keys(group, streams)
             # EVAL with the source (not EVALSHA): inside MULTI a missing script could not be retried
+            for other, other_token in chained:
+                other_keys = self._script_keys(other, group_streams(other))
+                pipe.eval(_LEASE_HEAD, len(other_keys), *other_keys, other_token, self.lease_ms, other, "acquire")
+            script_keys = self._script_keys(group, streams)
             pipe.eval(_LEASE_HEAD, len(script_keys), *script_keys, token, self.lease_ms, group, "next")
             results = await pipe.execute()
-        return results[-1]
+        leased = []
+        for (other, other_token), got in zip(chained, results[-1 - len(chained) : -1], strict=True):
+            first = _entry(other, got)
+            # {0}: held by another process (it drains it); {2}: nothing there (retired)
+            leased.append(first is not None or int(got[0]) == 0)
+            if first is not None:
+                self._start(other, other_token, first)
+        return results[-1], leased
 
 
 def _entry(group: str, got: list) -> Entry | None:

@@ -193,3 +193,59 @@ async def test_redis_going_away_in_a_handler_spends_none_of_the_entrys_retry_bud
     assert calls == [0] * 13  # redone each pass until handled, never set aside
     assert await redis.xlen(keys.DEAD) == 0
     assert await redis.xlen(keys.queue("out:slack:C1:lo")) == 0
+
+
+async def test_the_commit_that_queues_work_leases_that_group_itself():
+    """The inbound commit takes the outbound group's lease and head in the same transaction, so
+    the second hop of a relay starts without another pass over `ready` (two round trips less)."""
+    redis = make_redis()
+    order = []
+
+    async def inbound(entry):
+        order.append("in")
+        return Done(lambda pipe: push(pipe, "out:slack:C1", {"n": 1}, 0), pushed=["out:slack:C1"])
+
+    async def outbound(entry):
+        order.append("out")
+        return Done()
+
+    await queue_items(redis, "in:slack:C1", 1)
+    runner = QueueRunner(redis, ManualClock(10), {"in:": inbound, "out:": outbound})
+    passes = 0
+    due_groups = runner._due_groups
+
+    async def counted():
+        nonlocal passes
+        passes += 1
+        return await due_groups()
+
+    runner._due_groups = counted
+    assert await runner.drain_once() == 1  # the one pass: it starts the inbound group
+    await asyncio.gather(*list(runner._tasks))  # ...whose commit started the outbound drain
+    await asyncio.gather(*list(runner._tasks))
+    assert order == ["in", "out"]
+    assert passes == 1
+    assert await redis.zcard(keys.READY) == 0  # both groups retired, both leases released
+    assert not await redis.exists(keys.lease("out:slack:C1"), keys.lease("in:slack:C1"))
+
+
+async def test_a_queued_group_another_process_holds_is_left_to_that_process():
+    redis = make_redis()
+    handled = []
+    await redis.set(keys.lease("out:slack:C1"), "someone-else", px=60_000)
+
+    async def inbound(entry):
+        return Done(lambda pipe: push(pipe, "out:slack:C1", {"n": 7}, 0), pushed=["out:slack:C1"])
+
+    async def outbound(entry):
+        handled.append(entry.payload["n"])
+        return Done()
+
+    await queue_items(redis, "in:slack:C1", 1)
+    runner = QueueRunner(redis, ManualClock(10), {"in:": inbound, "out:": outbound})
+    await runner.drain_once()
+    await asyncio.gather(*list(runner._tasks))
+    assert handled == []  # not taken from under the other lease
+    assert await redis.get(keys.lease("out:slack:C1")) == "someone-else"
+    assert await redis.xlen(keys.queue("out:slack:C1:lo")) == 1  # still queued, still ready
+    assert await redis.zscore(keys.READY, "out:slack:C1") is not None
