@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
@@ -29,6 +30,7 @@ from handlers.slack.sender import SlackSender
 log = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 1_000_000
+API_TIMEOUT_SECONDS = 15  # one Web API call, connecting included
 
 
 class _QuietTokenWarning(logging.Filter):
@@ -94,7 +96,9 @@ class SlackEdge:
         self.core = core
         token = settings.slack_bot_token.get_secret_value()  # type: ignore[union-attr]  # built only when set
         # Our delivery layer owns retries (and counts them): no hidden resends inside the client.
-        self.client = AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=15, retry_handlers=[])
+        self.client = AsyncWebClient(
+            token=token, base_url=settings.slack_api_url, timeout=API_TIMEOUT_SECONDS, retry_handlers=[]
+        )
         self.identity = SlackIdentity()
         secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
         socket_mode = settings.slack_app_token is not None
@@ -182,6 +186,11 @@ class SlackEdge:
         return await self.slack_files.fetch(att)
 
     async def start(self, runtime, *, receive: bool) -> None:
+        # Without a session of its own, slack-sdk opens and closes a new aiohttp session (a new TCP
+        # and TLS connection) for every API call: one kept session reuses its connections. Made
+        # here, in the running loop that uses it; closed in stop().
+        if self.client.session is None:
+            self.client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=API_TIMEOUT_SECONDS))
         try:
             auth = await self.client.auth_test()
             self.identity.user_id = auth.get("user_id")
@@ -205,3 +214,5 @@ class SlackEdge:
     async def stop(self) -> None:
         if self._socket_handler is not None:
             await self._socket_handler.close_async()
+        if self.client.session is not None:
+            await self.client.session.close()

@@ -36,6 +36,7 @@ class Call:
     ok: bool | None = None
     error: str | None = None
     response: Any = None
+    peer: Any = None  # the client's (host, port): one port for many calls is one kept connection
 
     @property
     def rejected(self) -> bool:

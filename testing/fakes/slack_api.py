@@ -211,6 +211,7 @@ class FakeSlack(FakeServerBase):
         except SlackError as exc:
             params, read_error = {}, exc
         call = self._record(method, params, request.headers)
+        call.peer = request.transport.get_extra_info("peername") if request.transport else None
         await self._apply_delay(method)
         status, body, headers = 200, None, {}
         failure = self._take_failure(method)
