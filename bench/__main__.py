@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bench.board import bench_board
 from bench.relay_cost import bench_burst, bench_relay_cost
+from bench.timers import bench_timers
 from testing.cluster import (
     BLM_IDS,
     DEPLOYMENT,
@@ -439,84 +440,7 @@ def _fips(blm_id: str) -> str:
     return get_blm(blm_id).fips
 
 
-# ---- 4: timer lateness ------------------------------------------------------------------------
-async def bench_timers(redis: RedisServer, runs: int) -> None:
-    from bot.clock import Clock
-    from bot.config import Deployment
-    from bot.engine.loader import parse_playbook
-    from bot.engine.timers import TimerLoop
-    from bot.runtime import Runtime
-    from bot.store import connect_store, keys
-
-    await fresh(redis)
-    lp = parse_playbook(WAIT_PLAYBOOK, "bench-wait.yaml")
-    settings = make_settings(redis.url, playbooks_dir=FIXTURE_PLAYBOOKS)
-    rt = Runtime.build(settings, deployment=Deployment.model_validate(DEPLOYMENT), clock=Clock())
-    t0 = time.time()
-    sem = asyncio.Semaphore(50)
-
-    async def one(i):
-        async with sem:
-            await rt.engine.start_run(lp, BLM_IDS[i % len(BLM_IDS)])
-
-    await asyncio.gather(*(one(i) for i in range(runs)))
-    created = time.time() - t0
-    # every timer due at the same instant, 2 s from now
-    due = time.time() + 2
-    ids = await rt.redis.zrange(keys.TIMERS, 0, -1)
-    async with rt.redis.pipeline(transaction=False) as pipe:
-        for tid in ids:
-            pipe.zadd(keys.TIMERS, {tid: due})
-            pipe.hset(keys.timer(tid), "due", repr(due))
-        await pipe.execute()
-    # two workers, each with its own connection, as two processes would
-    lateness: list[float] = []
-
-    class Recorded(TimerLoop):
-        def observe_lateness(self, seconds: float) -> None:
-            super().observe_lateness(seconds)
-            lateness.append(seconds)
-
-    loops = []
-    for _ in range(2):
-        r = connect_store(redis.url)
-        rt2 = Runtime.build(settings, deployment=Deployment.model_validate(DEPLOYMENT), redis=r, clock=Clock())
-        loops.append((rt2, Recorded(rt2.engine.engine, poll_seconds=0.2)))
-    tasks = [asyncio.create_task(loop.run()) for _, loop in loops]
-    while sum(loop.fired for _, loop in loops) < len(ids) and time.time() < due + 600:
-        await asyncio.sleep(0.05)
-    last = time.time() - due
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    fired = sum(loop.fired for _, loop in loops)
-    split = "/".join(str(loop.fired) for _, loop in loops)
-    for rt2, _ in loops:
-        await rt2.redis.aclose()
-    await rt.redis.aclose()
-    p99 = pct(lateness, 99)
-    row(
-        f"timer lateness: {runs} incidents, timers due at the same instant, 2 timer loops, p50 / p99 / max",
-        f"{statistics.median(lateness):.2f} s / {p99:.2f} s / {max(lateness):.2f} s late "
-        f"({fired} fired once each, split {split}; {runs / last:.0f} timers/s; setup: {runs} runs started in {created:.1f} s)",
-        "",
-        "target p99 < 1 s: " + ("met" if p99 < 1 else "NOT met"),
-    )
-
-
-WAIT_PLAYBOOK = """\
-id: bench-wait
-version: 1
-title: {en: Bench wait, es: Espera de prueba}
-summary: {en: One wait., es: Una espera.}
-severity: minor
-steps:
-  - id: pause
-    kind: wait
-    duration: 1h
-  - id: done
-    kind: end
-"""
+# ---- 4: timer lateness: bench/timers.py -----------------------------------------------------
 
 
 # ---- 5 and 6: start-up time and idle memory of the processes ---------------------------------
@@ -642,7 +566,7 @@ async def main(quick: bool) -> None:
         print("Telegram burst into one group…", flush=True)
         await bench_burst(redis, 40 if quick else 120, 20 if quick else 60, row)
         print("timers…", flush=True)
-        await bench_timers(redis, 1000 if quick else 10_000)
+        await bench_timers(redis, 1000 if quick else 10_000, row, pct)
         print("processes…", flush=True)
         await bench_processes(redis)
         print("board…", flush=True)
