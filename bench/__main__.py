@@ -22,16 +22,9 @@ from pathlib import Path
 
 from bench.board import bench_board
 from bench.relay_cost import bench_burst, bench_relay_cost
-from testing.cluster import (
-    BLM_IDS,
-    DEPLOYMENT,
-    FIXTURE_PLAYBOOKS,
-    BotProcess,
-    Cluster,
-    free_port,
-    slack_channel,
-    tg_chat,
-)
+from testing.bot import build_bot
+from testing.cluster import FIXTURE_PLAYBOOKS, BotProcess, Cluster, free_port
+from testing.deployments import ALL_TEN, BLM_IDS, slack_channel, tg_chat
 from testing.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
 from testing.fakes.redis_server import RedisServer
 from testing.fakes.slack_api import FakeSlack
@@ -82,7 +75,7 @@ async def bench_relay(redis: RedisServer, n_per_room: int) -> None:
     sent_at: dict[str, float] = {}
     acks: list[float] = []
     try:
-        async with running_bot(settings, DEPLOYMENT) as bot:
+        async with running_bot(settings, ALL_TEN) as bot:
 
             async def slack_room(blm):
                 for i in range(n_per_room):
@@ -270,7 +263,7 @@ async def bench_advisory(redis: RedisServer) -> None:
         telegram_group_msgs_per_min=20,
     )
     try:
-        async with running_bot(settings, DEPLOYMENT):
+        async with running_bot(settings, ALL_TEN):
             await asyncio.sleep(1.5)  # let a first (empty) poll pass
             now = datetime.now(UTC)
             # one alert per county (as NWS issues them), at each BLM's point
@@ -355,7 +348,7 @@ async def bench_advisory_playbook(redis: RedisServer) -> None:
         ("telegram", str(tg_chat(i))): b for i, b in enumerate(BLM_IDS)
     }
     try:
-        async with running_bot(settings, DEPLOYMENT) as bot:
+        async with running_bot(settings, ALL_TEN) as bot:
             now = datetime.now(UTC)
             for blm_id, point in _points().items():
                 nws.set_point(
@@ -442,16 +435,14 @@ def _fips(blm_id: str) -> str:
 # ---- 4: timer lateness ------------------------------------------------------------------------
 async def bench_timers(redis: RedisServer, runs: int) -> None:
     from bot.clock import Clock
-    from bot.config import Deployment
     from bot.engine.loader import parse_playbook
     from bot.engine.timers import TimerLoop
-    from bot.runtime import Runtime
     from bot.store import connect_store, keys
 
     await fresh(redis)
     lp = parse_playbook(WAIT_PLAYBOOK, "bench-wait.yaml")
     settings = make_settings(redis.url, playbooks_dir=FIXTURE_PLAYBOOKS)
-    rt = Runtime.build(settings, deployment=Deployment.model_validate(DEPLOYMENT), clock=Clock())
+    rt = build_bot(ALL_TEN, settings=settings, clock=Clock())
     t0 = time.time()
     sem = asyncio.Semaphore(50)
 
@@ -480,7 +471,7 @@ async def bench_timers(redis: RedisServer, runs: int) -> None:
     loops = []
     for _ in range(2):
         r = connect_store(redis.url)
-        rt2 = Runtime.build(settings, deployment=Deployment.model_validate(DEPLOYMENT), redis=r, clock=Clock())
+        rt2 = build_bot(ALL_TEN, settings=settings, redis=r, clock=Clock())
         loops.append((rt2, Recorded(rt2.engine.engine, poll_seconds=0.2)))
     tasks = [asyncio.create_task(loop.run()) for _, loop in loops]
     while sum(loop.fired for _, loop in loops) < len(ids) and time.time() < due + 600:
