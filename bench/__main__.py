@@ -23,16 +23,8 @@ from pathlib import Path
 from bench.board import bench_board
 from bench.relay_cost import bench_burst, bench_relay_cost
 from bench.timers import bench_timers
-from testing.cluster import (
-    BLM_IDS,
-    DEPLOYMENT,
-    FIXTURE_PLAYBOOKS,
-    BotProcess,
-    Cluster,
-    free_port,
-    slack_channel,
-    tg_chat,
-)
+from testing.cluster import FIXTURE_PLAYBOOKS, BotProcess, Cluster, free_port
+from testing.deployments import ALL_TEN, BLM_IDS, slack_channel, tg_chat
 from testing.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
 from testing.fakes.redis_server import RedisServer
 from testing.fakes.slack_api import FakeSlack
@@ -83,7 +75,7 @@ async def bench_relay(redis: RedisServer, n_per_room: int) -> None:
     sent_at: dict[str, float] = {}
     acks: list[float] = []
     try:
-        async with running_bot(settings, DEPLOYMENT) as bot:
+        async with running_bot(settings, ALL_TEN) as bot:
 
             async def slack_room(blm):
                 for i in range(n_per_room):
@@ -271,7 +263,7 @@ async def bench_advisory(redis: RedisServer) -> None:
         telegram_group_msgs_per_min=20,
     )
     try:
-        async with running_bot(settings, DEPLOYMENT):
+        async with running_bot(settings, ALL_TEN):
             await asyncio.sleep(1.5)  # let a first (empty) poll pass
             now = datetime.now(UTC)
             # one alert per county (as NWS issues them), at each BLM's point
@@ -356,7 +348,7 @@ async def bench_advisory_playbook(redis: RedisServer) -> None:
         ("telegram", str(tg_chat(i))): b for i, b in enumerate(BLM_IDS)
     }
     try:
-        async with running_bot(settings, DEPLOYMENT) as bot:
+        async with running_bot(settings, ALL_TEN) as bot:
             now = datetime.now(UTC)
             for blm_id, point in _points().items():
                 nws.set_point(

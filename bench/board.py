@@ -21,7 +21,8 @@ import aiohttp
 import redis.asyncio as aioredis
 
 from bot.board.sessions import COOKIE, Sessions
-from testing.cluster import BLM_IDS, Cluster, slack_channel, tg_chat
+from testing.cluster import Cluster
+from testing.deployments import BLM_IDS, slack_channel, tg_chat
 from testing.fakes.builders import slack_message_event
 from testing.fakes.slack_api import FakeSlack
 from testing.fakes.telegram_api import FakeTelegram

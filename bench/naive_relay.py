@@ -3,7 +3,7 @@ listener calling python-telegram-bot's `send_message`, and a PTB handler calling
 `chat.postMessage`. No store, no queue, no ordering or retry promise. Run by the bench as its own
 process (`python -m bench.naive_relay PORT`) with the same environment as the bot.
 
-The room map is the bench deployment's (testing.cluster): each BLM's Slack channel <-> its Telegram group.
+The room map is the bench deployment's (testing.deployments.ALL_TEN): each BLM's Slack channel <-> its Telegram group.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from telegram import Bot, Update
 from telegram.ext import Application, MessageHandler, filters
 
-from testing.cluster import BLM_IDS, slack_channel, tg_chat  # the same rooms as the bot's run
+from testing.deployments import BLM_IDS, slack_channel, tg_chat  # the same rooms as the bot's run (ALL_TEN)
 
 
 async def main(port: int) -> None:

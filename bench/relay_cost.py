@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from testing.cluster import BLM_IDS, DEPLOYMENT, Cluster, free_port, slack_channel, tg_chat
+from testing.cluster import Cluster, free_port
+from testing.deployments import ALL_TEN, BLM_IDS, slack_channel, tg_chat
 from testing.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
 from testing.fakes.redis_server import RedisServer
 from testing.fakes.slack_api import FakeSlack
@@ -245,7 +246,7 @@ async def bench_burst(redis: RedisServer, messages: int, seconds: float, row) ->
     sent: dict[str, float] = {}
     order = [f"burst{i}x" for i in range(messages)]
     try:
-        async with running_bot(settings, DEPLOYMENT) as bot:
+        async with running_bot(settings, ALL_TEN) as bot:
             t0 = time.monotonic()
             for i, text in enumerate(order):
                 await asyncio.sleep(max(0.0, t0 + i * seconds / messages - time.monotonic()))

@@ -18,8 +18,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.config import Deployment
-from testing.cluster import BLM_IDS, DEPLOYMENT, FIXTURE_PLAYBOOKS
+from testing.bot import build_bot
+from testing.cluster import FIXTURE_PLAYBOOKS
+from testing.deployments import ALL_TEN, BLM_IDS
 from testing.fakes.redis_server import RedisServer
 from testing.harness import make_settings
 
@@ -46,12 +47,11 @@ def _cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _build(redis_url: str, redis=None):
+def _build(redis_url: str):
     from bot.clock import Clock  # why: the children import the bot themselves, after the spawn
-    from bot.runtime import Runtime
 
     settings = make_settings(redis_url, playbooks_dir=FIXTURE_PLAYBOOKS)
-    return Runtime.build(settings, deployment=Deployment.model_validate(DEPLOYMENT), redis=redis, clock=Clock())
+    return build_bot(ALL_TEN, settings=settings, clock=Clock())
 
 
 def _worker(redis_url: str, expected: int, fired_by_all, ready, results) -> None:

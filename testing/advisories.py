@@ -1,35 +1,18 @@
-"""The advisories' test bot: runtimes on one fake Redis server with console senders, a fake NWS,
-and a stub for the playbooks an advisory starts."""
+"""The advisories' test bot: runtimes (testing.bot.build_bot, deployment `EL_PASO_LAREDO` unless
+told) on one fake Redis server with console senders, a fake NWS, and a stub for the playbooks an
+advisory starts."""
 
 from __future__ import annotations
 
 import fakeredis
 
-from bot.config import Deployment, Settings
+from bot.config import Settings
 from bot.runtime import Runtime
 from handlers.console.sender import ConsoleSender
+from testing.bot import build_bot
+from testing.deployments import EL_PASO_LAREDO, Source
 from testing.fakes.nws_api import FakeNWS
 
-DEPLOYMENT = {
-    "central": {"slack_channel": "C0CENTRAL", "telegram_chat": -1001000000000},
-    "blms": {
-        "el-paso": {"slack_channel": "C0ELPASO", "telegram_chat": -1001000000005},
-        "laredo": {"slack_channel": "C0LAREDO", "telegram_chat": -1001000000008},
-    },
-    "people": [
-        {
-            "name": "Bob Carter",
-            "slack_user": "U0BOB",
-            "role": "coordinator",
-            "blms": ["el-paso"],
-            "side": "us",
-            "agency": "CBP",
-        },
-        {"name": "Jo Kim", "slack_user": "U0JO", "role": "member", "blms": ["el-paso"]},
-        {"name": "Ana Ruiz", "telegram_user": 5550001, "role": "member", "blms": ["el-paso"]},
-        {"name": "Dana Central", "slack_user": "U0CEN", "role": "central"},
-    ],
-}
 EP_SLACK, EP_TG = "slack:C0ELPASO", "telegram:-1001000000005"
 LR_SLACK, LR_TG = "slack:C0LAREDO", "telegram:-1001000000008"
 
@@ -50,7 +33,9 @@ class Harness:
         self.nws, self.server, self.clock, self.playbooks = nws, server, clock, playbooks
         self.runtimes: list[Runtime] = []
 
-    def runtime(self, *, cap_feeds: str = "", poll: float = 120, deployment: dict | None = None, clock=None) -> Runtime:
+    def runtime(
+        self, *, cap_feeds: str = "", poll: float = 120, deployment: Source = EL_PASO_LAREDO, clock=None
+    ) -> Runtime:
         settings = Settings(
             _env_file=None,
             redis_url=None,
@@ -65,12 +50,8 @@ class Harness:
             advisory_poll_seconds=poll,
         )
         redis = fakeredis.FakeAsyncRedis(server=self.server, decode_responses=True)
-        rt = Runtime.build(
-            settings,
-            deployment=Deployment.model_validate(deployment or DEPLOYMENT),
-            redis=redis,
-            clock=clock or self.clock,
-            advisory_playbooks=self.playbooks,
+        rt = build_bot(
+            deployment, settings=settings, redis=redis, clock=clock or self.clock, advisory_playbooks=self.playbooks
         )
         rt.senders.update(
             {"slack": ConsoleSender("slack", echo=None), "telegram": ConsoleSender("telegram", echo=None)}

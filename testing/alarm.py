@@ -1,13 +1,10 @@
-"""What the telephone alarm's tests share: Twilio settings, a deployment with phones, a playbook
+"""What the telephone alarm's tests share: Twilio settings, phone numbers for a deployment, a playbook
 whose acknowledgement rings phones, and a started fake Twilio."""
 
 from __future__ import annotations
 
-import copy
-
 from bot.clock import Clock
 from testing.fakes.twilio_api import FakeTwilio
-from testing.harness import DEPLOYMENT
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "twilio-auth-token-0123456789abcd"
@@ -16,6 +13,7 @@ PUBLIC_URL = "https://bot.example.org"
 PAT, ROSA = "+15205550101", "+526315550102"  # the two liaisons of Nogales, in config order
 ANA, BOB = "+526315550103", "+15205550104"  # the coordinators (the escalation role)
 
+# for testing.deployments.with_phones(NOGALES_EL_PASO, PHONES)
 PHONES = {"Pat Lee": PAT, "Rosa Díaz": ROSA, "Ana Ruiz": ANA, "Bob Carter": BOB}
 
 
@@ -30,14 +28,6 @@ class JumpClock(Clock):
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds
-
-
-def deployment_with_phones(base: dict = DEPLOYMENT) -> dict:
-    deployment = copy.deepcopy(base)
-    for person in deployment["people"]:
-        if person["name"] in PHONES:
-            person["phone"] = PHONES[person["name"]]
-    return deployment
 
 
 PLAYBOOK = """\

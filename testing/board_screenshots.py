@@ -15,7 +15,7 @@ from pathlib import Path
 from playwright.async_api import async_playwright
 
 from testing.board import board_settings, links_in
-from testing.cluster import DEPLOYMENT, slack_channel
+from testing.deployments import ALL_TEN, slack_channel
 from testing.fakes._base import wait_for_fakes
 from testing.fakes.redis_server import RedisServer
 from testing.fakes.slack_api import FakeSlack
@@ -33,7 +33,7 @@ async def main() -> None:
     await slack.start()
     await telegram.start()
     try:
-        async with running_bot(board_settings(redis.url, slack, telegram), DEPLOYMENT) as bot:
+        async with running_bot(board_settings(redis.url, slack, telegram), ALL_TEN) as bot:
             await slack_command(
                 bot, "/playbook", "run drill-basic crossing=Mariposa", slack_channel("nogales"), "U0BOB"
             )

@@ -22,61 +22,13 @@ from pathlib import Path
 import aiohttp
 import yaml
 
+from testing.deployments import ALL_TEN, Source, data
 from testing.fakes.builders import slack_signed, tg_webhook_headers
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_PLAYBOOKS = ROOT / "tests" / "fixtures" / "playbooks"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TG_SECRET = "tg-webhook-secret-123"
-
-# All ten BLMs and the central room, so advisory fan-out and per-room ordering are exercised widely.
-BLM_IDS = [
-    "san-diego",
-    "calexico",
-    "nogales",
-    "douglas",
-    "el-paso",
-    "del-rio",
-    "eagle-pass",
-    "laredo",
-    "mcallen",
-    "brownsville",
-]
-
-
-def slack_channel(blm: str) -> str:
-    return "C0" + blm.replace("-", "").upper()
-
-
-def tg_chat(i: int) -> int:
-    return -1001000000001 - i
-
-
-DEPLOYMENT = {
-    "central": {"slack_channel": "C0CENTRAL", "telegram_chat": -1001000000000},
-    "blms": {blm: {"slack_channel": slack_channel(blm), "telegram_chat": tg_chat(i)} for i, blm in enumerate(BLM_IDS)},
-    "people": [
-        {
-            "name": "Ana Ruiz",
-            "telegram_user": 5550001,
-            "role": "coordinator",
-            "blms": ["nogales"],
-            "side": "mx",
-            "agency": "Protección Civil",
-        },
-        {"name": "Luis Peña", "telegram_user": 5550002, "role": "member", "blms": ["nogales"], "lang": "en"},
-        {
-            "name": "Bob Carter",
-            "slack_user": "U0BOB",
-            "role": "coordinator",
-            "blms": BLM_IDS,
-            "side": "us",
-            "agency": "CBP",
-        },
-        {"name": "Jo Kim", "slack_user": "U0JO", "role": "member", "blms": ["nogales"]},
-        {"name": "Central Desk", "slack_user": "U0CEN", "role": "central"},
-    ],
-}
 
 
 def free_port() -> int:
@@ -175,7 +127,7 @@ class Cluster:
     telegram: object
     nws: object | None = None
     extra_env: dict = field(default_factory=dict)
-    deployment: dict = field(default_factory=lambda: DEPLOYMENT)
+    deployment: Source = ALL_TEN  # a name from testing.deployments or a deployment's data
     processes: list[BotProcess] = field(default_factory=list)
     session: aiohttp.ClientSession | None = None
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -183,7 +135,7 @@ class Cluster:
 
     def env(self) -> dict:
         config = self.tmp / "blm.yaml"
-        config.write_text(yaml.safe_dump(self.deployment, allow_unicode=True), encoding="utf-8")
+        config.write_text(yaml.safe_dump(data(self.deployment), allow_unicode=True), encoding="utf-8")
         playbooks = self.tmp / "playbooks"
         playbooks.mkdir(exist_ok=True)
         for p in FIXTURE_PLAYBOOKS.glob("*.yaml"):

@@ -1,5 +1,6 @@
-"""Shared by the engine's unit and integration tests: a bot (Runtime) for Nogales, events, and an
-outbox reader standing in for the Slack/Telegram senders (it collects what each room got)."""
+"""Shared by the engine's unit and integration tests: a bot (Runtime) for Nogales
+(testing.deployments.NOGALES_SHORT_IDS, whose rooms are US / MX below), events, and an outbox
+reader standing in for the Slack/Telegram senders (it collects what each room got)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ import itertools
 import json
 
 from bot.clock import ManualClock
-from bot.config import Deployment, Settings
 from bot.delivery.outbox import Effects
-from bot.engine import PlaybookLibrary
 from bot.model import InboundEvent, OutboundOp, RoomRef, Sender
 from bot.runtime import Runtime
 from bot.store import keys
+from testing.bot import build_bot
+from testing.deployments import NOGALES_SHORT_IDS
 from testing.playbooks import FIXTURES, T0
 
 US = RoomRef(platform="slack", chat_id="CNOG")
@@ -20,33 +21,13 @@ MX = RoomRef(platform="telegram", chat_id="-1003")
 CENTRAL_US = RoomRef(platform="slack", chat_id="CCEN")
 CENTRAL_MX = RoomRef(platform="telegram", chat_id="-1009")
 
-DEPLOYMENT = {
-    "central": {"slack_channel": "CCEN", "telegram_chat": -1009},
-    "blms": {
-        "nogales": {"slack_channel": "CNOG", "telegram_chat": -1003},
-        "el-paso": {"slack_channel": "CELP", "telegram_chat": -1004},
-    },
-    "people": [
-        {"name": "Ana Coord", "slack_user": "UANA", "role": "coordinator", "blms": ["nogales"]},
-        {"name": "Luis Enlace", "telegram_user": 501, "role": "liaison", "blms": ["nogales"], "lang": "es"},
-        {"name": "Bob Liaison", "slack_user": "UBOB", "role": "liaison", "blms": ["nogales"]},
-        {"name": "Memo Member", "telegram_user": 502, "role": "member", "blms": ["nogales"]},
-        {"name": "Carla Central", "slack_user": "UCEN", "role": "central"},
-    ],
-}
-
 _ids = itertools.count(1)
 
 
 def make_core(redis, clock=None, playbooks=FIXTURES) -> Runtime:
-    """The whole bot (no workers started): `.core` dispatches, `.engine` runs playbooks."""
-    return Runtime.build(
-        Settings(playbooks_dir=playbooks),
-        Deployment.model_validate(DEPLOYMENT),
-        redis,
-        clock or ManualClock(T0),
-        library=PlaybookLibrary.load(playbooks),
-    )
+    """The whole bot (testing.bot.build_bot, no workers started) at T0 on a manual clock: `.core`
+    dispatches, `.engine` runs playbooks."""
+    return build_bot(NOGALES_SHORT_IDS, redis=redis, clock=clock or ManualClock(T0), playbooks=playbooks)
 
 
 def event(kind: str, room: RoomRef, user: str, **kw) -> InboundEvent:

@@ -11,10 +11,13 @@ from urllib.parse import urlencode
 import aiohttp
 from aiohttp import web
 
-from bot.config import Deployment, Settings
+from bot.clock import Clock
+from bot.config import Settings
 from bot.runtime import Runtime
 from bot.web import build_web_app
 from handlers import build_edges, make_dialer
+from testing.bot import build_bot
+from testing.deployments import NOGALES_EL_PASO, Source
 from testing.fakes.builders import slack_signed, slack_slash_command_form, tg_message_update, tg_webhook_headers
 from testing.waiting import bounded
 
@@ -23,51 +26,6 @@ SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 # the cancelled handler (default 60 s: two of them are a test's whole 120 s timeout).
 SHUTDOWN_SECONDS = 5.0
 TG_SECRET = "tg-webhook-secret-123"
-
-DEPLOYMENT = {
-    "central": {"slack_channel": "C0CENTRAL", "telegram_chat": -1001000000000},
-    "blms": {
-        "nogales": {"slack_channel": "C0NOGALES", "telegram_chat": -1001000000003},
-        "el-paso": {"slack_channel": "C0ELPASO", "telegram_chat": -1001000000005},
-    },
-    "people": [
-        {
-            "name": "Ana Ruiz",
-            "telegram_user": 5550001,
-            "role": "coordinator",
-            "blms": ["nogales"],
-            "side": "mx",
-            "agency": "Protección Civil",
-        },
-        {"name": "Luis Peña", "telegram_user": 5550002, "role": "member", "blms": ["nogales"], "lang": "en"},
-        {
-            "name": "Bob Carter",
-            "slack_user": "U0BOB",
-            "role": "coordinator",
-            "blms": ["nogales"],
-            "side": "us",
-            "agency": "CBP",
-        },
-        {"name": "Jo Kim", "slack_user": "U0JO", "role": "member", "blms": ["nogales"]},
-        {
-            "name": "Pat Lee",
-            "slack_user": "U0PAT",
-            "role": "liaison",
-            "blms": ["nogales"],
-            "side": "us",
-            "agency": "Border Patrol",
-        },
-        {
-            "name": "Rosa Díaz",
-            "telegram_user": 5550003,
-            "role": "liaison",
-            "blms": ["nogales"],
-            "side": "mx",
-            "agency": "INM",
-        },
-        {"name": "Central Desk", "slack_user": "U0CEN", "role": "central"},
-    ],
-}
 
 
 @dataclass
@@ -112,13 +70,14 @@ def make_settings(redis_url, fake_slack=None, fake_telegram=None, *, webhook=Tru
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings, deployment: dict | None = None, *, worker: bool = True, clock=None):
-    """The bot, in-process. Give a ManualClock-like `clock` to move the whole bot's time (timers,
-    rate limits, back-off) without sleeping."""
+async def running_bot(
+    settings: Settings, deployment: Source | None = None, *, worker: bool = True, clock: Clock | None = None
+):
+    """The bot (testing.bot.build_bot) in-process, with its edges and web app; the deployment by
+    name or data (default `NOGALES_EL_PASO`). Give a ManualClock-like `clock` to move the whole
+    bot's time (timers, rate limits, back-off) without sleeping."""
     dialer = make_dialer(settings)  # the telephone alarm, when the settings name a (fake) Twilio
-    rt = Runtime.build(
-        settings, deployment=Deployment.model_validate(deployment or DEPLOYMENT), clock=clock, dialer=dialer
-    )
+    rt = build_bot(deployment or NOGALES_EL_PASO, settings=settings, clock=clock, dialer=dialer)
     for edge in build_edges(settings, rt.core, dialer):
         rt.add_edge(edge)
     runner = web.AppRunner(build_web_app(rt), handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS)

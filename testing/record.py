@@ -3,44 +3,22 @@ both rooms, buttons, a sitrep, a close. Shared by the record's integration tests
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 from bot.clock import ManualClock
-from bot.config import Deployment, Settings
-from bot.engine import PlaybookLibrary
 from bot.runtime import Runtime
-from testing.engine import DEPLOYMENT, MX, US, command, handle
+from testing.bot import build_bot
+from testing.deployments import NOGALES_ICS214
+from testing.engine import MX, US, command, handle
 from testing.playbooks import T0
 
 PLAYBOOKS = Path(__file__).resolve().parents[1] / "playbooks"
 
-# the engine tests' Nogales people, with the agencies and sides an ICS 214 names
-AGENCIES = {
-    "Ana Coord": ("us", "CBP Office of Field Operations, Nogales port"),
-    "Luis Enlace": ("mx", "Aduana Nogales, Son."),
-    "Bob Liaison": ("us", "U.S. Border Patrol, Tucson Sector"),
-    "Carla Central": ("us", "DHS Office of International Affairs"),
-}
-
-
-def deployment() -> Deployment:
-    data = copy.deepcopy(DEPLOYMENT)
-    for person in data["people"]:
-        if person["name"] in AGENCIES:
-            person["side"], person["agency"] = AGENCIES[person["name"]]
-    return Deployment.model_validate(data)
-
 
 def make_core(redis, clock=None) -> Runtime:
-    """The whole bot on the shipped playbooks (no workers started): `.core`, `.engine.engine`."""
-    return Runtime.build(
-        Settings(playbooks_dir=PLAYBOOKS),
-        deployment(),
-        redis,
-        clock or ManualClock(T0),
-        library=PlaybookLibrary.load(PLAYBOOKS),
-    )
+    """The whole bot on the shipped playbooks with the ICS 214's agencies (no workers started):
+    `.core`, `.engine.engine`."""
+    return build_bot(NOGALES_ICS214, redis=redis, clock=clock or ManualClock(T0), playbooks=PLAYBOOKS)
 
 
 async def bomb_threat_drill(redis, close: bool = True):

@@ -17,14 +17,15 @@ from testing.alarm import (
     AUTH_TOKEN,
     BOB,
     PAT,
+    PHONES,
     PUBLIC_URL,
     ROSA,
     JumpClock,
-    deployment_with_phones,
     new_fake_twilio,
     twilio_settings,
     write_playbook,
 )
+from testing.deployments import NOGALES_EL_PASO, with_phones
 from testing.fakes._base import wait_for_fakes
 from testing.fakes.twilio_api import spoken, twilio_signature
 from testing.harness import make_settings, running_bot, slack_command
@@ -75,7 +76,7 @@ async def test_overdue_ack_rings_the_liaisons_in_turn_and_a_keypress_acknowledge
     settings = make_settings(
         redis_url, fake_slack, fake_telegram, playbooks_dir=tmp_path, **twilio_settings(fake_twilio)
     )
-    async with running_bot(settings, deployment_with_phones(), clock=clock) as bot:
+    async with running_bot(settings, with_phones(NOGALES_EL_PASO, PHONES), clock=clock) as bot:
         fake_twilio.deliver_to = bot.url
         fakes = [fake_slack, fake_telegram, fake_twilio]
         incident = await start_incident(bot, fake_slack, fake_telegram)
@@ -141,7 +142,7 @@ async def test_forged_and_replayed_callbacks_change_nothing(
     settings = make_settings(
         redis_url, fake_slack, fake_telegram, playbooks_dir=tmp_path, **twilio_settings(fake_twilio)
     )
-    async with running_bot(settings, deployment_with_phones(), clock=clock) as bot:
+    async with running_bot(settings, with_phones(NOGALES_EL_PASO, PHONES), clock=clock) as bot:
         fake_twilio.deliver_to = bot.url
         incident = await start_incident(bot, fake_slack, fake_telegram)
         clock.advance(121)
@@ -204,7 +205,7 @@ async def test_a_drill_calls_nobody_and_says_whom_it_would_ring(
     settings = make_settings(
         redis_url, fake_slack, fake_telegram, playbooks_dir=tmp_path, **twilio_settings(fake_twilio)
     )
-    async with running_bot(settings, deployment_with_phones(), clock=clock) as bot:
+    async with running_bot(settings, with_phones(NOGALES_EL_PASO, PHONES), clock=clock) as bot:
         fake_twilio.deliver_to = bot.url
         await slack_command(bot, "/playbook", "drill ack-call", SLACK_ROOM, "U0BOB")
         await fake_slack.wait_for(lambda f: any("Suspicious" in json.dumps(m) for m in f.messages.get(SLACK_ROOM, [])))
@@ -231,7 +232,7 @@ async def test_a_drill_started_with_calls_yes_rings_and_says_it_is_an_exercise_f
     settings = make_settings(
         redis_url, fake_slack, fake_telegram, playbooks_dir=tmp_path, **twilio_settings(fake_twilio)
     )
-    async with running_bot(settings, deployment_with_phones(), clock=clock) as bot:
+    async with running_bot(settings, with_phones(NOGALES_EL_PASO, PHONES), clock=clock) as bot:
         fake_twilio.deliver_to = bot.url
         await slack_command(bot, "/playbook", "drill ack-call calls=yes", SLACK_ROOM, "U0BOB")
         await fake_slack.wait_for(lambda f: any("Suspicious" in json.dumps(m) for m in f.messages.get(SLACK_ROOM, [])))
@@ -255,7 +256,7 @@ async def test_alarm_off_without_twilio_settings_calls_nobody_and_help_says_so(
     clock = JumpClock()
     settings = make_settings(redis_url, fake_slack, fake_telegram, playbooks_dir=tmp_path)
     assert not settings.alarm_enabled
-    async with running_bot(settings, deployment_with_phones(), clock=clock) as bot:
+    async with running_bot(settings, with_phones(NOGALES_EL_PASO, PHONES), clock=clock) as bot:
         assert "twilio" not in [e.name for e in bot.runtime.edges]
         assert any("Telephone alarm: off" in r.getMessage() for r in caplog.records)  # the start-up line
         await slack_command(bot, "/help", "", SLACK_ROOM, "U0PAT")
@@ -316,7 +317,7 @@ async def test_an_ack_in_chat_during_a_call_cancels_the_later_calls_and_the_call
     settings = make_settings(
         redis_url, fake_slack, fake_telegram, playbooks_dir=tmp_path, **twilio_settings(fake_twilio)
     )
-    async with running_bot(settings, deployment_with_phones(), clock=clock) as bot:
+    async with running_bot(settings, with_phones(NOGALES_EL_PASO, PHONES), clock=clock) as bot:
         fake_twilio.deliver_to = bot.url
         incident = await start_incident(bot, fake_slack, fake_telegram)
         clock.advance(121)

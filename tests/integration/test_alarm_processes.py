@@ -3,7 +3,6 @@ redis-server: a worker killed with SIGKILL between the call and the keypress. Sl
 
 from __future__ import annotations
 
-import copy
 import json
 
 import pytest
@@ -23,7 +22,8 @@ from testing.alarm import (
     ROSA,
     new_fake_twilio,
 )
-from testing.cluster import DEPLOYMENT, BotProcess, Cluster, free_port, wait_until
+from testing.cluster import BotProcess, Cluster, free_port, wait_until
+from testing.deployments import ALL_TEN, data
 from testing.fakes._base import wait_for_fakes
 from testing.fakes.builders import slack_slash_command_form
 from testing.fakes.slack_api import FakeSlack
@@ -47,7 +47,7 @@ async def fakes():
 
 
 def deployment() -> dict:
-    d = copy.deepcopy(DEPLOYMENT)
+    d = data(ALL_TEN)
     d["people"] += [
         {"name": "Pat Lee", "slack_user": "U0PAT", "role": "liaison", "blms": ["nogales"], "side": "us", "phone": PAT},
         {

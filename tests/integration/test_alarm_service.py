@@ -12,25 +12,16 @@ import redis.asyncio as aioredis
 
 from bot.alarm import Alarm
 from bot.clock import ManualClock
-from bot.config import Deployment
 from bot.delivery.outbox import Effects
 from bot.engine import PlaybookLibrary
 from bot.engine.runs import Engine
 from bot.engine.timers import TimerLoop
 from bot.rooms import Rooms
 from testing.alarm import PLAYBOOK
+from testing.deployments import NOGALES_TWO_LIAISONS, deployment, with_phones
 
 T0 = 1_782_907_200.0  # 2026-07-01 12:00 UTC
 BOB, LUIS = "+15205550201", "+526315550202"
-DEPLOYMENT = {
-    "central": {"slack_channel": "CCEN", "telegram_chat": -1009},
-    "blms": {"nogales": {"slack_channel": "CNOG", "telegram_chat": -1003}},
-    "people": [
-        {"name": "Bob Liaison", "slack_user": "UBOB", "role": "liaison", "blms": ["nogales"], "phone": BOB},
-        {"name": "Luis Enlace", "telegram_user": 501, "role": "liaison", "blms": ["nogales"], "phone": LUIS},
-        {"name": "Ana Coord", "slack_user": "UANA", "role": "coordinator", "blms": ["nogales"]},
-    ],
-}
 
 
 class RecordingPhone:
@@ -56,7 +47,7 @@ async def world(redis_url, tmp_path):
         redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
         clients.append(redis)
         clock = ManualClock(T0)
-        rooms = Rooms(Deployment.model_validate(DEPLOYMENT))
+        rooms = Rooms(deployment(with_phones(NOGALES_TWO_LIAISONS, {"Bob Liaison": BOB, "Luis Enlace": LUIS})))
         engine = Engine(redis, clock, rooms, PlaybookLibrary.load(tmp_path))
         phone = RecordingPhone()
         alarm = Alarm(redis, clock, engine, public_url="https://bot.example.org", dialer=phone, **limits)

@@ -6,11 +6,11 @@ import json
 import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.config import Deployment, Settings
-from bot.runtime import Runtime
+from bot.config import Settings
 from bot.web import build_web_app
 from handlers import build_edges
-from handlers.console.scenario import DEMO_DEPLOYMENT
+from testing.bot import build_bot
+from testing.deployments import DEMO
 from testing.fakes.builders import slack_message_event, slack_signed, slack_ts, tg_message_update
 from testing.fakes.slack_api import FakeSlack
 
@@ -40,7 +40,7 @@ class Bridge:
             telegram_webhook_secret=TG_SECRET,
             advisory_poll_seconds=0,
         )
-        self.rt = Runtime.build(settings, deployment=Deployment.model_validate(DEMO_DEPLOYMENT))
+        self.rt = build_bot(DEMO, settings=settings)
         for edge in build_edges(settings, self.rt.core):
             self.rt.add_edge(edge)
         for edge in self.rt.edges:

@@ -10,7 +10,8 @@ import pytest
 import pytest_asyncio
 
 from bot.store import keys
-from testing.cluster import BLM_IDS, Cluster, posts_in_order, relayed, slack_channel, tg_chat
+from testing.cluster import Cluster, posts_in_order, relayed
+from testing.deployments import BLM_IDS, slack_channel, tg_chat
 from testing.fakes._base import wait_for_fakes
 from testing.fakes.alerts import EL_PASO_POINT, nws_feature
 from testing.fakes.builders import slack_block_action, slack_message_event, slack_slash_command_form, tg_message_update

@@ -11,13 +11,13 @@ import json
 
 from fakeredis import FakeAsyncRedis, FakeServer
 
-from bot.config import Deployment
 from bot.core import Core
 from bot.model import InboundEvent, RoomRef, Sender
 from bot.rooms import Rooms
 from bot.store import keys
+from testing import deployments
 from testing.fakes.builders import tg_message_update, tg_webhook_headers
-from testing.harness import DEPLOYMENT, TG_SECRET, make_settings, running_bot
+from testing.harness import TG_SECRET, make_settings, running_bot
 
 SLACK_CH, TG_CHAT, OTHER_CHAT = "C0NOGALES", -1001000000003, -1001000000005
 
@@ -64,7 +64,7 @@ async def test_concurrent_webhook_requests_lose_and_double_nothing_with_the_work
 
 async def test_the_entry_being_handled_is_never_moved_and_the_embedded_store_runs_the_script():
     redis = FakeAsyncRedis(server=FakeServer(version=(7, 0)), decode_responses=True)
-    deployment = Deployment.model_validate(DEPLOYMENT)
+    deployment = deployments.deployment(deployments.NOGALES_EL_PASO)
     core = Core(make_settings("redis://unused"), deployment, redis, rooms=Rooms(deployment))
     room = RoomRef(platform="telegram", chat_id=str(TG_CHAT))
 

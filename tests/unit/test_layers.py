@@ -229,3 +229,32 @@ def test_tests_and_bench_import_the_test_kit_not_each_other():
                 )
                 wrong += [f"{rel}:{node.lineno} imports {n}" for n in names if n == "tests" or n.startswith("tests.")]
     assert not wrong, "\n".join(wrong)
+
+
+BUILDER = "testing/bot.py"  # the test kit's one bot builder (build_bot)
+
+
+def runtime_build_calls(path: Path) -> list[int]:
+    """Lines of `Runtime.build(...)` calls in a file."""
+    tree = ast.parse(path.read_text(), str(path))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "build"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "Runtime"
+    ]
+
+
+def test_tests_and_bench_build_the_bot_only_through_the_test_kit():
+    assert runtime_build_calls(ROOT / BUILDER), "the checker finds the builder's own call"
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line} calls Runtime.build (use testing.bot.build_bot)"
+        for folder in ("tests", "bench", "testing")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if str(path.relative_to(ROOT)) != BUILDER
+        for line in runtime_build_calls(path)
+    ]
+    assert not wrong, "\n".join(wrong)

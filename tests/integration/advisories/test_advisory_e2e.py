@@ -11,6 +11,7 @@ from bot.advisories.source_nws import source_key
 from bot.directory import get_blm
 from bot.store import keys
 from testing.advisories import EP_SLACK, EP_TG, LR_SLACK, LR_TG
+from testing.deployments import EL_PASO_LAREDO, data
 from testing.fakes.alerts import EL_PASO_POINT, T0, nws_feature
 
 HEAT_ID = "urn:oid:2.49.0.1.840.0.aaaa.001.1"
@@ -180,9 +181,7 @@ async def test_recorded_expired_fixture_is_not_posted(harness, nws, caplog):
 
 
 async def test_deployment_filters_drop_minor_and_denied_events(harness, nws):
-    from testing.advisories import DEPLOYMENT
-
-    deployment = {**DEPLOYMENT, "advisories": {"min_severity": "Moderate", "events_deny": ["Dust Advisory"]}}
+    deployment = {**data(EL_PASO_LAREDO), "advisories": {"min_severity": "Moderate", "events_deny": ["Dust Advisory"]}}
     nws.set_point(
         EL_PASO_POINT,
         [

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from bot.advisories.publish import active_advisories
 from bot.advisories.source_nws import coordinate
 from bot.directory import get_blm
-from testing.advisories import DEPLOYMENT
+from testing.deployments import EL_PASO_LAREDO, data
 
 MST = timezone(timedelta(hours=-7))  # Arizona and, in August, California (PDT): both UTC-7
 SAMPLES = {
@@ -25,7 +25,9 @@ def point(blm_id: str) -> str:
 
 
 def deployment() -> dict:
-    return {**DEPLOYMENT, "blms": {**DEPLOYMENT["blms"], **SAMPLES}}
+    d = data(EL_PASO_LAREDO)
+    d["blms"].update(SAMPLES)
+    return d
 
 
 async def poll(h, rt) -> None:

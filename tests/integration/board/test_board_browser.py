@@ -24,7 +24,8 @@ from testing.board import (
     slack_start,
     telegram_link,
 )
-from testing.cluster import Cluster, slack_channel
+from testing.cluster import Cluster
+from testing.deployments import slack_channel
 from testing.fakes._base import wait_for_fakes
 from testing.fakes.builders import slack_slash_command_form, tg_message_update
 from testing.fakes.slack_api import FakeSlack

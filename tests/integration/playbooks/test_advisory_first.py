@@ -14,19 +14,15 @@ from bot.advisories.source_nws import coordinate
 from bot.clock import ManualClock
 from bot.directory import get_blm
 from bot.store import keys
+from testing.deployments import EL_PASO_NOGALES_CENTRAL_ONLY, data
 from testing.fakes.alerts import nws_feature
 from testing.fakes.nws_api import FakeNWS
 from testing.harness import make_settings, running_bot
 
 PLAYBOOKS = Path(__file__).resolve().parents[3] / "playbooks"
-ROOMS = {
-    "el-paso": ("C0ELPASO", -1001000000005),
-    "nogales": ("C0NOGALES", -1001000000003),
-}
-DEPLOYMENT = {
-    "central": {"slack_channel": "C0CENTRAL", "telegram_chat": -1001000000000},
-    "blms": {blm: {"slack_channel": s, "telegram_chat": t} for blm, (s, t) in ROOMS.items()},
-    "people": [{"name": "Central Desk", "slack_user": "U0CEN", "role": "central"}],
+ROOMS = {  # blm: (Slack channel, Telegram group)
+    blm: (rooms["slack_channel"], rooms["telegram_chat"])
+    for blm, rooms in data(EL_PASO_NOGALES_CENTRAL_ONLY)["blms"].items()
 }
 
 
@@ -65,7 +61,7 @@ async def test_the_advisory_is_the_first_post_in_every_room_then_the_playbook(re
         telegram_group_msgs_per_min=20,
     )
     try:
-        async with running_bot(settings, DEPLOYMENT, worker=False, clock=clock) as bot:
+        async with running_bot(settings, EL_PASO_NOGALES_CENTRAL_ONLY, worker=False, clock=clock) as bot:
             rt = bot.runtime
             assert await rt.advisory_service.tick()
             # no virtual time has passed: each room's first send slot went to its advisory

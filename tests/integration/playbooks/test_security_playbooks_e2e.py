@@ -16,6 +16,7 @@ import pytest
 
 from bot.clock import Clock
 from bot.engine import TimerLoop
+from testing.deployments import NOGALES_TWO_SIDES
 from testing.fakes.builders import (
     slack_block_action,
     slack_message_event,
@@ -30,32 +31,6 @@ from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bo
 SLACK_ROOM, TG_ROOM = "C0NOGALES", -1001000000003
 SLACK_CENTRAL, TG_CENTRAL = "C0CENTRAL", -1001000000000
 BOB, ANA, CENTRAL_SLACK, CENTRAL_TG = "U0BOB", 5550001, "U0CEN", 5550009
-
-DEPLOYMENT = {
-    "central": {"slack_channel": SLACK_CENTRAL, "telegram_chat": TG_CENTRAL},
-    "blms": {"nogales": {"slack_channel": SLACK_ROOM, "telegram_chat": TG_ROOM}},
-    "people": [
-        {
-            "name": "Bob Carter",
-            "slack_user": BOB,
-            "role": "coordinator",
-            "blms": ["nogales"],
-            "side": "us",
-            "agency": "CBP",
-        },
-        {
-            "name": "Ana Ruiz",
-            "telegram_user": ANA,
-            "role": "coordinator",
-            "blms": ["nogales"],
-            "side": "mx",
-            "agency": "Protección Civil",
-        },
-        {"name": "Lee Park", "slack_user": "U0LEE", "role": "liaison", "blms": ["nogales"], "side": "us"},
-        {"name": "Raúl Soto", "telegram_user": 5550004, "role": "liaison", "blms": ["nogales"], "side": "mx"},
-        {"name": "Central Desk", "slack_user": CENTRAL_SLACK, "telegram_user": CENTRAL_TG, "role": "central"},
-    ],
-}
 
 
 class MovableClock(Clock):
@@ -208,7 +183,9 @@ def tg_buttons(msg) -> list[dict]:
 @pytest.mark.parametrize("sc", SCENARIOS, ids=[s.playbook for s in SCENARIOS])
 async def test_security_playbook_end_to_end(sc: Scenario, redis_url, fake_slack, fake_telegram):
     clock = MovableClock()
-    async with running_bot(make_settings(redis_url, fake_slack, fake_telegram), DEPLOYMENT, clock=clock) as running:
+    async with running_bot(
+        make_settings(redis_url, fake_slack, fake_telegram), NOGALES_TWO_SIDES, clock=clock
+    ) as running:
         b = Bot(running, fake_slack, fake_telegram)
         engine = running.runtime.engine.engine
         assert engine.clock is clock

@@ -15,6 +15,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.engine import TimerLoop
 from bot.engine.report import build_report
+from testing.deployments import EL_PASO_TWO_SIDES
 from testing.fakes.builders import (
     slack_block_action,
     slack_signed,
@@ -28,45 +29,7 @@ from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bo
 PLAYBOOKS = Path(__file__).resolve().parents[3] / "playbooks"
 ELP_SLACK, ELP_TG = "C0ELPASO", -1001000000005
 CEN_SLACK, CEN_TG = "C0CENTRAL", -1001000000000
-DEPLOYMENT = {
-    "central": {"slack_channel": CEN_SLACK, "telegram_chat": CEN_TG},
-    "blms": {"el-paso": {"slack_channel": ELP_SLACK, "telegram_chat": ELP_TG}},
-    "people": [
-        {
-            "name": "Bob Carter",
-            "slack_user": "U0BOB",
-            "role": "coordinator",
-            "blms": ["el-paso"],
-            "side": "us",
-            "agency": "CBP",
-        },
-        {
-            "name": "Jo Kim",
-            "slack_user": "U0JO",
-            "role": "liaison",
-            "blms": ["el-paso"],
-            "side": "us",
-            "agency": "Border Patrol",
-        },
-        {
-            "name": "Ana Ruiz",
-            "telegram_user": 5550001,
-            "role": "coordinator",
-            "blms": ["el-paso"],
-            "side": "mx",
-            "agency": "Protección Civil",
-        },
-        {
-            "name": "Luis Peña",
-            "telegram_user": 5550002,
-            "role": "liaison",
-            "blms": ["el-paso"],
-            "side": "mx",
-            "agency": "Grupo Beta",
-        },
-        {"name": "Central Desk", "slack_user": "U0CEN", "telegram_user": 5550009, "role": "central"},
-    ],
-}
+
 
 # per playbook: the alert titles, each side's own post, a checklist item to tick (Spanish), the answers
 # in order (a Telegram reply to a free-text question, or a Slack button of a choice), and the central notice
@@ -216,7 +179,7 @@ def tg_texts(fake, chat):
 async def weather_bot(redis_url, fake_slack, fake_telegram):
     clock = ManualClock(float(int(time.time())))
     settings = make_settings(redis_url, fake_slack, fake_telegram, playbooks_dir=PLAYBOOKS)
-    async with running_bot(settings, DEPLOYMENT, worker=False, clock=clock) as running:
+    async with running_bot(settings, EL_PASO_TWO_SIDES, worker=False, clock=clock) as running:
         bot = Bot(running.runtime, running.session, running.url, clock, fake_slack, fake_telegram)
         bot.t0 = clock.now()
         yield bot

@@ -17,8 +17,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from bot.engine.evidence import incident_pdf
 from bot.record.signing import private_pem, public_pem
 from bot.store import keys
-from testing.engine import DEPLOYMENT, US, command, handle
-from testing.record import AGENCIES, PLAYBOOKS, bomb_threat_drill
+from testing.deployments import ICS214_AGENCIES, NOGALES_ICS214, data
+from testing.engine import US, command, handle
+from testing.record import PLAYBOOKS, bomb_threat_drill
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -60,9 +61,9 @@ async def test_the_ics214_of_a_bomb_threat_drill_reads_as_the_form(redis_client,
         "4. ICS Position",
         "coordinator",
         "5. Home Agency",
-        AGENCIES["Ana Coord"][1],
+        ICS214_AGENCIES["Ana Coord"][1],
         "6. Resources Assigned",
-        AGENCIES["Luis Enlace"][1],
+        ICS214_AGENCIES["Luis Enlace"][1],
         "liaison officer",
         "7. Activity Log",
         "Notable Activities",
@@ -98,11 +99,7 @@ async def test_the_ics214_of_a_bomb_threat_drill_reads_as_the_form(redis_client,
 
 def _env(tmp_path: Path, redis_url: str, **more) -> dict:
     config = tmp_path / "blm.yaml"
-    data = json.loads(json.dumps(DEPLOYMENT))
-    for person in data["people"]:
-        if person["name"] in AGENCIES:
-            person["side"], person["agency"] = AGENCIES[person["name"]]
-    config.write_text(yaml.safe_dump(data, allow_unicode=True))
+    config.write_text(yaml.safe_dump(data(NOGALES_ICS214), allow_unicode=True))
     return {
         "PATH": os.environ["PATH"],
         "REDIS_URL": redis_url,

@@ -5,13 +5,13 @@ import itertools
 import pytest
 
 from bot.clock import ManualClock
-from bot.config import Deployment, Settings
+from bot.config import Settings
 from bot.metrics import METRICS
 from bot.model import Attachment, InboundEvent, RoomRef, Sender
-from bot.runtime import Runtime
 from bot.store import keys
-from handlers.console.scenario import DEMO_DEPLOYMENT
 from handlers.console.sender import ConsoleSender
+from testing.bot import build_bot
+from testing.deployments import DEMO
 
 SLACK = RoomRef(platform="slack", chat_id="C0NOGALES")
 TG = RoomRef(platform="telegram", chat_id="-1001000000003")
@@ -27,9 +27,7 @@ class World:
             telegram_msgs_per_sec=1000,
             telegram_group_msgs_per_min=60000 if rate > 100 else rate * 60,
         )
-        self.rt = Runtime.build(
-            settings, deployment=Deployment.model_validate(DEMO_DEPLOYMENT), clock=self.clock, redis=redis
-        )
+        self.rt = build_bot(DEMO, settings=settings, clock=self.clock, redis=redis)
         self.slack = ConsoleSender("slack", echo=None)
         self.tg = ConsoleSender("telegram", echo=None)
         self.rt.senders.update({"slack": self.slack, "telegram": self.tg})

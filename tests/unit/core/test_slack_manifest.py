@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import Deployment, Settings
-from bot.runtime import Runtime
+from testing.bot import build_bot
+from testing.deployments import EMPTY
 
 ROOT = Path(__file__).resolve().parents[3]
 MANIFEST = yaml.safe_load((ROOT / "slack-manifest.yml").read_text())
@@ -125,6 +125,6 @@ def test_slash_commands_are_the_bots_commands_within_slacks_limits():
         assert re.fullmatch(r"/[a-z0-9_-]{1,31}", c["command"]), c["command"]
         assert 0 < len(c["description"]) <= 2000 and len(c.get("usage_hint", "")) <= 1000
     declared = {c["command"].lstrip("/") for c in commands}
-    rt = Runtime.build(Settings(_env_file=None, redis_url=None), deployment=Deployment())  # every domain's
+    rt = build_bot(EMPTY)  # every domain's
     # every command the bot answers is a slash command in Slack, and no other
     assert declared == set(rt.core.commands.names())

@@ -268,19 +268,10 @@ def test_private_chats_follow_the_persons_lang_choice():
 
 
 def test_a_page_for_a_role_nobody_holds_names_the_next_role_up():
-    from bot.config import Deployment
     from bot.engine.runs import Engine
     from bot.rooms import Rooms
+    from testing.deployments import NOGALES_NO_LIAISON, deployment
 
-    dep = Deployment.model_validate(
-        {
-            "blms": {"nogales": {"slack_channel": "C1"}},
-            "people": [
-                {"name": "Coord", "slack_user": "U1", "role": "coordinator", "blms": ["nogales"]},
-                {"name": "Member", "slack_user": "U2", "role": "member", "blms": ["nogales"]},
-            ],
-        }
-    )
-    engine = Engine(None, None, Rooms(dep), None)
+    engine = Engine(None, None, Rooms(deployment(NOGALES_NO_LIAISON)), None)
     assert [p.name for p in engine.people_with_role("nogales", "liaison")] == ["Coord"]
     assert [p.name for p in engine.people_with_role("nogales", "member")] == ["Member"]
