@@ -54,10 +54,9 @@ def connect_store(url: str | None) -> redis.Redis:
     # callers already make a lost reply safe (the next pass finds the entry done, or redoes it).
     # (`Redis(host=...)` would retry 3 times by default; `from_url` does not: say it, either way.)
     # (a rediss:// or unix:// URL brings its own connection class: those pack in Python, same bytes)
-    packing = {"connection_class": HiredisPackingConnection} if HIREDIS_AVAILABLE else {}
     return redis.Redis.from_url(
         url,
-        **packing,
+        connection_class=HiredisPackingConnection if HIREDIS_AVAILABLE else redis.Connection,
         decode_responses=True,
         socket_connect_timeout=2,
         socket_keepalive=True,
