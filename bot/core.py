@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from redis.asyncio import Redis
 
@@ -20,7 +21,7 @@ from bot.commands.registry import CommandRegistry
 from bot.config import Deployment, PersonConfig, Settings
 from bot.delivery.ordering import ACCEPT_IN_ORDER, sequence_of
 from bot.delivery.outbox import Effects
-from bot.delivery.queues import Done, Entry
+from bot.delivery.queues import Done, Entry, HandOff
 from bot.i18n import normalise_lang, t
 from bot.metrics import METRICS
 from bot.model import InboundEvent, Lang, OutboundMessage, Role, RoomRef
@@ -37,7 +38,7 @@ _ACCEPT = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
   redis.call('XADD', KEYS[2], '*', 'p', ARGV[2])
   redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[4])
-  redis.call('PUBLISH', ARGV[5], '1')  -- wakes idle queue runners in other processes
+  if ARGV[5] ~= '' then redis.call('PUBLISH', ARGV[5], '1') end  -- wakes idle runners elsewhere
   return 1
 end
 return 0
@@ -125,7 +126,7 @@ class Core:
     commands: CommandRegistry = field(default_factory=CommandRegistry)
     message_listeners: Sequence[Listener] = ()
     action_listeners: Sequence[ActionListener] = ()
-    on_enqueue: Callable[[], None] | None = None  # wakes this process's queue runner
+    hand_off: HandOff = field(default_factory=HandOff)  # to this process's own queue runner
 
     def __post_init__(self):
         self.names = PeopleNames(self.redis)  # platform names of people not in the config
@@ -135,35 +136,51 @@ class Core:
 
     # ---- the edge side ---------------------------------------------------------------------
     async def accept(self, event: InboundEvent) -> bool:
-        """Durably queue an inbound event unless it was seen before. Returns False for a repeat."""
+        """Durably queue an inbound event unless it was seen before. Returns False for a repeat.
+        With this process's queue runner running, the same round trip leases the room's group
+        for it with its head entry (see HandOff)."""
         if not event.received_at:
             event = event.model_copy(update={"received_at": self.clock.now()})
         payload = event.model_dump_json(exclude_defaults=True)
         group = in_group(event.room)
+        token = self.hand_off.offer(group)
+        wake = "" if token else keys.QUEUE_WAKE  # a group leased here wakes no other process
         seq = sequence_of(event.platform, event.event_id)
         if seq is not None:  # Telegram: in update_id order per chat, however requests overlap
-            queued = await self._accept_in_order(
-                keys=[keys.dedupe(event.platform, event.event_id), keys.queue(group), keys.READY, keys.lease(group)],
-                args=[DEDUPE_SECONDS, payload, self.clock.now(), group, seq, keys.QUEUE_WAKE],
-            )
+            script, script_keys = ACCEPT_IN_ORDER, [keys.dedupe(event.platform, event.event_id), keys.queue(group)]
+            script_keys += [keys.READY, keys.lease(group)]
+            args: list[str | int | float] = [DEDUPE_SECONDS, payload, self.clock.now(), group, seq, wake]
         else:
-            queued = await self._accept(
-                keys=[keys.dedupe(event.platform, event.event_id), keys.queue(group), keys.READY],
-                args=[DEDUPE_SECONDS, payload, self.clock.now(), group, keys.QUEUE_WAKE],
-            )
+            script, script_keys = _ACCEPT, [keys.dedupe(event.platform, event.event_id), keys.queue(group), keys.READY]
+            args = [DEDUPE_SECONDS, payload, self.clock.now(), group, wake]
+        if token is None:
+            accept = self._accept_in_order if seq is not None else self._accept
+            queued = await accept(keys=script_keys, args=args)
+        else:
+            lang_key = keys.person_lang(event.platform, event.sender.user_id)
+            async with self.redis.pipeline(transaction=True) as pipe:
+                # EVAL with the source (not EVALSHA): inside MULTI a missing script could not be retried
+                pipe.eval(script, len(script_keys), *script_keys, *args)
+                self.hand_off.lease_into(pipe, group, token, read_along=[lang_key])
+                queued, leased, chosen = await pipe.execute()
+            # the /lang choice read with it holds only if the head is this very event: anything
+            # queued before it (a /lang among them) is handled first
+            head = leased[3] if len(leased) > 3 and leased[0] == 1 else None
+            ours = bool(queued) and head is not None and json.loads(head).get("event_id") == event.event_id
+            self.hand_off.hand_over(group, token, leased, {lang_key: chosen} if ours else None)
         if not queued:
             METRICS.duplicates.labels(event.platform).inc()
             return False
         METRICS.inbound.labels(event.platform, event.kind).inc()
-        if self.on_enqueue:
-            self.on_enqueue()
+        if token is None:
+            self.hand_off.want_pass()  # this process's runner, if it runs, looks now
         return True
 
     # ---- the worker side -------------------------------------------------------------------
     async def handle_inbound(self, entry: Entry) -> Done:
         event = InboundEvent.model_validate(entry.payload)
         effects = Effects(self.clock.now())
-        await self.dispatch(event, effects)
+        await self.dispatch(event, effects, read_along=entry.read_along)
         if event.platform == "telegram" and event.kind == "action" and event.text:
             answered = any(op.message.tap_answer == event.text for op in effects.ops)
             if not answered:  # every tap gets its one answer: it stops the spinner on their phone
@@ -175,9 +192,12 @@ class Core:
                         priority="interactive",
                     )
                 )
-        return Done(effects.commit_into, pushed=effects.groups())
+        return Done(effects.commit_into, pushed=effects.groups(), quiet_commit=partial(effects.commit_into, wake=False))
 
-    async def dispatch(self, event: InboundEvent, effects: Effects) -> None:
+    async def dispatch(
+        self, event: InboundEvent, effects: Effects, read_along: dict[str, str | None] | None = None
+    ) -> None:
+        """`read_along`: Redis values read when the event was handed over (its sender's /lang)."""
         if event.sender.is_bot:
             return  # never answer or relay bots, ourselves included: no loops
         if event.kind == "migrate" and event.migrate_to_chat_id:
@@ -203,7 +223,7 @@ class Core:
             await self._unconfigured(event, effects, person)
             return
         role = self._role(person, room)
-        lang = await self.language_of(event, person, room)
+        lang = await self.language_of(event, person, room, read_along)
         ctx = Context(self, event, room, person, role, lang, effects)
         if event.kind == "command" and event.command:
             await run_command(ctx)
@@ -240,9 +260,16 @@ class Core:
             )
         self.record_refusal(effects, event, "unconfigured room")
 
-    async def language_of(self, event: InboundEvent, person: PersonConfig | None, room: RoomInfo | None) -> Lang:
+    async def language_of(
+        self,
+        event: InboundEvent,
+        person: PersonConfig | None,
+        room: RoomInfo | None,
+        read_along: dict[str, str | None] | None = None,
+    ) -> Lang:
         """/lang choice, else the config's lang, else Telegram's language_code, else the room's."""
-        chosen = await self.redis.get(keys.person_lang(event.platform, event.sender.user_id))
+        key = keys.person_lang(event.platform, event.sender.user_id)
+        chosen = read_along[key] if read_along and key in read_along else await self.redis.get(key)
         if chosen in ("en", "es"):
             return chosen  # type: ignore[return-value]
         if person and person.lang:

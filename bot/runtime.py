@@ -29,7 +29,7 @@ from bot.config import Deployment, Settings, load_deployment
 from bot.core import Core
 from bot.delivery.deliver import Deliverer
 from bot.delivery.failures import TellSenderSide
-from bot.delivery.queues import QueueRunner
+from bot.delivery.queues import HandOff, QueueRunner
 from bot.delivery.senders import RoomSender
 from bot.domain import Domain, Loop
 from bot.edges import Edge
@@ -115,7 +115,7 @@ class Runtime:
         # Every command of the process, in one registry (a name declared twice refuses to build).
         core_commands = [*basic.COMMANDS.bound(), *people.COMMANDS.bound(engine)]  # /sitrep asks the engine
         commands = CommandRegistry([*core_commands, *(spec for domain in domains for spec in domain.commands)])
-        wake = asyncio.Event()  # set on every accepted event: this process's queue runner looks now
+        hand_off = HandOff()  # what the web side queues and leases for this process's own runner
         core = Core(
             settings,
             deployment,
@@ -125,7 +125,7 @@ class Runtime:
             commands=commands,
             message_listeners=[bridge.on_message, engine.on_reply],  # all run, in this order
             action_listeners=[engine.on_action],  # the first to claim a tap wins
-            on_enqueue=wake.set,
+            hand_off=hand_off,
         )
         senders: dict[str, RoomSender] = {}
         deliverer = Deliverer(
@@ -141,7 +141,7 @@ class Runtime:
             redis,
             clock,
             {"in:": core.handle_inbound, "out:": deliverer.handle, "alarm:": alarm.handle_callback},
-            wake=wake,
+            hand_off=hand_off,
         )
         board = Board(core, engine.engine, settings, board_sign_in.links)  # the pages under /board
         return cls(

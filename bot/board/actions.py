@@ -91,8 +91,7 @@ class BoardActions:
 
     def _wake(self) -> None:
         """The posts are queued: wake this process's queue runner (when it runs one) to send them now."""
-        if self.core.on_enqueue:
-            self.core.on_enqueue()
+        self.core.hand_off.want_pass()
 
     async def ack(self, person, state: RunState, step_id: str, lang: str) -> str:
         step = await self._step(state, step_id, AckStep, lang)

@@ -38,7 +38,7 @@ for _, fields in ipairs(later) do
   redis.call('XADD', KEYS[2], '*', unpack_(fields))
 end
 redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[4])
-redis.call('PUBLISH', ARGV[6], '1')  -- wakes idle queue runners in other processes
+if ARGV[6] ~= '' then redis.call('PUBLISH', ARGV[6], '1') end  -- wakes idle runners elsewhere ('': none)
 return 1 + #later
 """
 

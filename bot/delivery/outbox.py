@@ -52,7 +52,9 @@ class Effects:
         """The queue groups the operations go to, in order, each once."""
         return list(dict.fromkeys(group_for(op.message) for op in self.ops))
 
-    def commit_into(self, pipe: Pipeline) -> None:
+    def commit_into(self, pipe: Pipeline, wake: bool = True) -> None:
+        """Queue the operations and run the writes in the caller's transaction. `wake` False:
+        the caller leases every group queued to in that transaction (see push_many)."""
         push_many(
             pipe,
             [
@@ -64,6 +66,7 @@ class Effects:
                 for op in self.ops
             ],
             self.now,
+            wake=wake,
         )
         for write in self.writes:
             write(pipe)

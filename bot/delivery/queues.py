@@ -10,10 +10,11 @@ entry's removal in one MULTI, so a crash at any point either redoes the entry or
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
@@ -82,6 +83,7 @@ class Done:
 
     commit: Callable[[Pipeline], None] | None = None
     pushed: list[str] = field(default_factory=list)
+    quiet_commit: Callable[[Pipeline], None] | None = None  # the same writes, waking no other process
 
 
 @dataclass
@@ -99,6 +101,7 @@ class Entry:
     entry_id: str
     payload: dict
     attempts: int
+    read_along: dict[str, str | None] = field(default_factory=dict)  # keys read with it (HandOff)
 
 
 Handler = Callable[[Entry], Awaitable[Done | RetryAt]]
@@ -121,10 +124,11 @@ def push(pipe, group: str, payload: dict, now: float, priority: str = "lo") -> N
     push_many(pipe, [(group, payload, priority)], now)
 
 
-def push_many(pipe, items: list[tuple[str, dict, str]], now: float) -> None:
+def push_many(pipe, items: list[tuple[str, dict, str]], now: float, wake: bool = True) -> None:
     """Queue each (group, payload, priority) inside the caller's pipeline, in order; the groups are
     marked ready and the runners woken once for them all (a transaction of many posts, such as a
-    batch of timer firings, would otherwise repeat the same two writes for every post)."""
+    batch of timer firings, would otherwise repeat the same two writes for every post). `wake`
+    False: the caller leases every one of these groups in the same transaction."""
     if not items:
         return
     for group, payload, priority in items:
@@ -132,7 +136,70 @@ def push_many(pipe, items: list[tuple[str, dict, str]], now: float) -> None:
         stream = streams[0] if (priority == "hi" and len(streams) > 1) else streams[-1]
         pipe.xadd(stream, {"p": json.dumps(payload, separators=(",", ":"))})
     pipe.zadd(keys.READY, dict.fromkeys((group for group, _, _ in items), now), nx=True)
-    pipe.publish(keys.QUEUE_WAKE, "1")  # idle runners in other processes drain it now
+    if wake:
+        pipe.publish(keys.QUEUE_WAKE, "1")  # idle runners in other processes drain it now
+
+
+class HandOff:
+    """What this process's web side queued and leased for its own queue runner.
+
+    While the runner runs, `Core.accept` queues an inbound event and, in the same transaction,
+    takes the group's lease with its head entry (`lease_into`), and hands that entry over here:
+    the runner starts it at once, with no pass over `ready`, no lease attempt of its own and no
+    wake-up sent to other processes (the group is ours; should this process die, the lease runs
+    out and the group is still in `ready` for the others). Built first by `Runtime.build` and
+    given to both the Core and the runner: neither is wired into the other."""
+
+    def __init__(self) -> None:
+        self.owner = secrets.token_hex(8)
+        self.wake = asyncio.Event()  # the runner's: set by a hand-over or anything that wants a pass
+        self.pass_wanted = True  # something other than a hand-over woke it: read `ready` again
+        self.running = False  # kept by the runner: nothing is handed over to a runner not running
+        self.draining: set[str] = set()  # kept by the runner: the groups it has in hand
+        self._handed: list[tuple[str, str, Entry]] = []
+
+    def want_pass(self) -> None:
+        """Wake the runner for a pass over `ready` (a push from elsewhere, a new schedule)."""
+        self.pass_wanted = True
+        self.wake.set()
+
+    def offer(self, group: str) -> str | None:
+        """A lease token for the caller to take `group` with, or None: no runner here, or it
+        is draining that group already (its next head read finds the new entry)."""
+        if not self.running or group in self.draining:
+            return None
+        return f"{self.owner}:{secrets.token_hex(4)}"
+
+    def lease_into(
+        self, pipe: Pipeline, group: str, token: str, read_along: Sequence[str] = (), lease_ms: int = LEASE_MS
+    ) -> None:
+        """Add the lease-and-head read of `group` to the caller's transaction (after its push),
+        and a GET of each `read_along` key: what the handler would otherwise read first."""
+        script_keys = [keys.lease(group), keys.inflight(group), keys.READY, *group_streams(group)]
+        # EVAL with the source (not EVALSHA): inside MULTI a missing script could not be retried
+        pipe.eval(_LEASE_HEAD, len(script_keys), *script_keys, token, lease_ms, group, "acquire")
+        for key in read_along:
+            pipe.get(key)
+
+    def hand_over(
+        self, group: str, token: str, reply: list, read_along: dict[str, str | None] | None = None
+    ) -> Entry | None:
+        """The lease script's reply: its entry goes to the runner, with the keys read along
+        when `read_along` is given (the caller passes them only when that entry is the one it
+        just queued: read after everything queued before it was handled, as a handler would).
+        {0}: another process (or this runner, since) holds the group and its drain reads the
+        new entry next."""
+        entry = _entry(group, reply)
+        if entry is not None:
+            if read_along:
+                entry.read_along = read_along
+            self._handed.append((group, token, entry))
+            self.wake.set()
+        return entry
+
+    def take_handed(self) -> list[tuple[str, str, Entry]]:
+        handed, self._handed = self._handed, []
+        return handed
 
 
 @dataclass
@@ -147,11 +214,12 @@ class QueueRunner:
     lease_ms: int = LEASE_MS
     budget: retry_budget.RetryBudget = field(default_factory=retry_budget.RetryBudget)
     owner: str = field(default_factory=lambda: secrets.token_hex(8))
-    wake: asyncio.Event = field(default_factory=asyncio.Event)
-    _active: set[str] = field(default_factory=set)
+    hand_off: HandOff = field(default_factory=HandOff)
     _stopping: bool = False
 
     def __post_init__(self):
+        self.wake = self.hand_off.wake
+        self._active = self.hand_off.draining  # what the web side must not take (see HandOff)
         self._lease_head = self.redis.register_script(_LEASE_HEAD)  # takes the lease with the head entry
         self._release = self.redis.register_script(lease.RELEASE)  # the one lease's Lua, per group key
         self._due_and_next = self.redis.register_script(_DUE_AND_NEXT)
@@ -171,29 +239,47 @@ class QueueRunner:
     async def run(self) -> None:
         """Drain until stopped. Between passes it sleeps until the next group is scheduled, a
         push wakes it (`wake` in this process, the QUEUE_WAKE channel from others), or at most
-        `poll_seconds` (a safety net: groups another process leased and then lost)."""
+        `poll_seconds` (a safety net: groups another process leased and then lost). Entries this
+        process's web side handed over (see HandOff) start without a pass."""
         listener = asyncio.create_task(self._listen_for_pushes())
+        self.hand_off.running = True
         try:
             while not self._stopping:
                 self.wake.clear()
+                self._start_handed()
                 try:
-                    await self.drain_once()
+                    if self.hand_off.pass_wanted:
+                        self.hand_off.pass_wanted = False
+                        await self.drain_once()
                     wait = await self._until_next()
                 except asyncio.CancelledError:
                     raise
                 except Exception:  # Redis down: keep trying, readiness reports it
                     log.warning("queue drain failed; retrying", exc_info=True)
+                    self.hand_off.pass_wanted = True
                     await asyncio.sleep(1)
                     continue
                 try:
                     await asyncio.wait_for(self.wake.wait(), timeout=wait)
-                    # one pass for a push's local wake and its echo on the channel (a fraction of
-                    # a millisecond apart), not two
-                    await asyncio.sleep(WAKE_COALESCE)
+                    if self.hand_off.pass_wanted:
+                        # one pass for a push's local wake and its echo on the channel (a fraction
+                        # of a millisecond apart), not two
+                        await asyncio.sleep(WAKE_COALESCE)
                 except TimeoutError:
-                    pass
+                    self.hand_off.pass_wanted = True  # a group scheduled for now, or the poll
         finally:
+            self.hand_off.running = False
             listener.cancel()
+            for group, token, _ in self.hand_off.take_handed():  # handed over as it stopped
+                with contextlib.suppress(Exception):
+                    await self._release(keys=[keys.lease(group)], args=[token])
+
+    def _start_handed(self) -> None:
+        for group, token, entry in self.hand_off.take_handed():
+            if self._stopping:
+                self.hand_off._handed.append((group, token, entry))  # released as the loop ends
+            else:
+                self._start(group, token, entry)
 
     async def _due_groups(self) -> list[str]:
         """The groups due now, and (kept for the sleep after this pass) when the next one is due:
@@ -215,10 +301,10 @@ class QueueRunner:
             pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(keys.QUEUE_WAKE)
-                self.wake.set()  # anything pushed while we were not listening
+                self.hand_off.want_pass()  # anything pushed while we were not listening
                 while not self._stopping:
                     if await pubsub.get_message(timeout=30.0) is not None:
-                        self.wake.set()
+                        self.hand_off.want_pass()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -345,13 +431,13 @@ class QueueRunner:
                         )
                     if isinstance(outcome, RetryAt):
                         await self.redis.zadd(keys.READY, {group: outcome.when}, xx=True)
-                        self.wake.set()  # the runner's sleep must now end by `when`
+                        self.hand_off.want_pass()  # the runner's sleep must now end by `when`
                         return
                     chained = self._chainable(group, outcome)
                     got, leased = await self._commit(group, token, streams, entry, outcome, chained)
                     if outcome.commit is not None and not all(leased):
                         # what it queued that this process did not lease is drained now, not at the next poll
-                        self.wake.set()
+                        self.hand_off.want_pass()
                     released = got[0] == 2  # the group is empty: retired, lease released
                     entry = _entry(group, got)
         except asyncio.CancelledError:
@@ -395,11 +481,15 @@ class QueueRunner:
         MULTI takes the lease of each `chained` group with its head (what the writes just queued):
         one drain task each is started here for those it got, and whether it got each is returned.
         A group another process holds is drained by that one (its next head read comes after this)."""
+        # every group it queues to leased here: nobody else need be woken for them
+        quiet = outcome.quiet_commit is not None and set(outcome.pushed) <= {g for g, _ in chained}
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.xdel(entry.stream, entry.entry_id)
             pipe.hdel(keys.inflight(group), entry.entry_id)
             retry_budget.forget(pipe, group, entry.entry_id)
-            if outcome.commit:
+            if quiet:
+                outcome.quiet_commit(pipe)  # type: ignore[misc]  # not None when quiet
+            elif outcome.commit:
                 outcome.commit(pipe)
             # EVAL with the source (not EVALSHA): inside MULTI a missing script could not be retried
             for other, other_token in chained:
@@ -415,6 +505,8 @@ class QueueRunner:
             leased.append(first is not None or int(got[0]) == 0)
             if first is not None:
                 self._start(other, other_token, first)
+        if len(leased) < len(set(outcome.pushed)):
+            leased.append(False)  # some it did not try: this process looks at `ready` now
         return results[-1], leased
 
 

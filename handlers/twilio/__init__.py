@@ -80,7 +80,7 @@ class TwilioEdge:
         self.public_url = settings.public_url.rstrip("/")
         self.validator = RequestValidator(settings.twilio_auth_token.get_secret_value())
         self.dialer = dialer  # the one the process's Alarm places calls with (handlers.make_dialer)
-        self.inbox = CallbackInbox(core.redis, core.clock, on_enqueue=lambda: core.on_enqueue and core.on_enqueue())
+        self.inbox = CallbackInbox(core.redis, core.clock, on_enqueue=core.hand_off.want_pass)
         self.core = core
 
     def add_routes(self, app: web.Application) -> None:
