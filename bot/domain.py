@@ -8,8 +8,8 @@ A domain (bridge, engine, advisories, board, alarm, record, ...) is one object b
   runtime cancels it;
 - `routes()`: the aiohttp route definitions it serves on the web app.
 
-Listeners (what reacts to messages and taps) are wired by name in `Runtime.build`, so the order
-in which they run is written down in one place.
+Listeners (what reacts to messages, taps and engine transitions) are wired by name in
+`Runtime.build`, so the order in which they run is written down in one place.
 """
 
 from __future__ import annotations
@@ -23,10 +23,15 @@ from bot.commands.registry import CommandSpec
 
 if TYPE_CHECKING:
     from bot.core import Context
+    from bot.delivery.outbox import Effects
+    from bot.engine.state import RunState, Transition
 
 MessageListener = Callable[["Context"], Awaitable[None]]
 # An action (button tap) listener returns True when the tap was its own (the first True wins).
 ActionListener = Callable[["Context"], Awaitable[bool]]
+# Told of every engine transition inside its transaction (the telephone alarm's wake-ups): adds
+# its own writes to the same Effects, so they commit with the change. Given to the engine when built.
+TransitionListener = Callable[["Effects", "RunState", "Transition"], None]
 
 
 class Loop(Protocol):

@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 from bot.advisories.domain import Advisories
 from bot.advisories.publish import StartPlaybooks
 from bot.advisories.service import AdvisoryService
-from bot.alarm import Alarm, Dialer
+from bot.alarm import Alarm, AlarmWakeups, Dialer, calls_enabled
 from bot.board import Board, BoardSignIn
 from bot.bridge.domain import Bridge
 from bot.clock import Clock
@@ -90,15 +90,30 @@ class Runtime:
         # The domains, each with what it needs.
         map_ttl = deployment.message_map_days * 86400
         bridge = Bridge(redis, map_ttl)
+        # The telephone alarm listens to the engine's transitions (an overdue `call: true` step
+        # wakes its call plan) and needs the engine: its listener part is built first and given to
+        # the engine; the Alarm, which runs the plans, comes after the engine.
+        alarm_wakeups = AlarmWakeups(
+            enabled=calls_enabled(dialer, settings.public_url), retention_days=deployment.retention_days
+        )
+        transition_listeners = [alarm_wakeups.on_transition]
         if library is None:
-            engine = EngineDomain.from_dir(redis, clock, rooms, settings.playbooks_dir, deployment.retention_days)
+            engine = EngineDomain.from_dir(
+                redis,
+                clock,
+                rooms,
+                settings.playbooks_dir,
+                deployment.retention_days,
+                transition_listeners=transition_listeners,
+            )
         else:
-            engine = EngineDomain(redis, clock, rooms, library, deployment.retention_days)
+            engine = EngineDomain(
+                redis, clock, rooms, library, deployment.retention_days, transition_listeners=transition_listeners
+            )
 
         advisories = Advisories(
             redis, clock, rooms, settings, deployment, advisory_playbooks or engine.start_for_advisory
         )
-        # The telephone alarm listens to the engine's transitions (an overdue `call: true` step).
         alarm = Alarm(
             redis,
             clock,

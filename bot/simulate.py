@@ -11,7 +11,7 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.alarm import Alarm
+from bot.alarm import Alarm, AlarmWakeups, calls_enabled
 from bot.alarm.simulated import SimulatedDialer
 from bot.clock import ManualClock
 from bot.config import Deployment, Settings
@@ -156,13 +156,16 @@ async def simulate_async(
     rooms = Rooms(sim_deployment(blm_obj.id))
     library = PlaybookLibrary()
     library.add(lp)
-    engine = Engine(redis, clock, rooms, library)
+    # the telephone alarm, with a telephone that places nothing and that nobody answers; its
+    # wake-ups listen to the engine's transitions, as in Runtime.build
+    dialer = SimulatedDialer(clock)
+    public_url = "https://simulate.invalid"
+    wakeups = AlarmWakeups(enabled=calls_enabled(dialer, public_url))
+    engine = Engine(redis, clock, rooms, library, transition_listeners=[wakeups.on_transition])
     sink: list = []
     engine.sink = sink
     timers = TimerLoop(engine)
-    # the telephone alarm, with a telephone that places nothing and that nobody answers
-    dialer = SimulatedDialer(clock)
-    alarm = Alarm(redis, clock, engine, public_url="https://simulate.invalid", dialer=dialer)
+    alarm = Alarm(redis, clock, engine, public_url=public_url, dialer=dialer)
     alarm.sink = engine.sink
     answers = dict(answers or {})
     out = [

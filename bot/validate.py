@@ -1,18 +1,17 @@
-"""`python -m bot validate`: playbooks and deployment files, every problem as `file:line: message`."""
+"""`python -m bot validate`: playbooks and deployment files, every problem as `file:line: message`.
+
+The one place files and folders are validated; the engine's loader only parses and checks one
+playbook (`validate_loaded_playbook`) and lists a folder's playbook files (`playbook_files`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import ConfigError, deployment_from_loaded, is_deployment_document
-from bot.engine.loader import validate_loaded_playbook
+from bot.engine.loader import playbook_files, validate_loaded_playbook
 from bot.yamlload import YamlProblem, load_yaml
-
-YAML_SUFFIXES = {".yaml", ".yml"}
-
-
-def _playbook_problems(loaded, name: str) -> list[str]:
-    return validate_loaded_playbook(loaded, name)
 
 
 def _playbook_id(path: Path) -> str | None:
@@ -38,10 +37,10 @@ def _validate_file(path: Path, name: str) -> list[str]:
         except ConfigError as exc:
             return exc.problems
         return []
-    return _playbook_problems(loaded, name)
+    return validate_loaded_playbook(loaded, name)
 
 
-def validate_paths(paths: list[str]) -> tuple[list[str], int]:
+def validate_paths(paths: Sequence[str | Path]) -> tuple[list[str], int]:
     """All problems in the given files and folders, and how many files were checked.
     Playbook ids must be unique across everything given."""
     problems: list[str] = []
@@ -61,13 +60,12 @@ def validate_paths(paths: list[str]) -> tuple[list[str], int]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
-            for f in files:
+            for f in playbook_files(path):  # a folder's *.yaml and *.yml files, sorted
                 checked += 1
-                problems += validate_file(f, str(Path(given) / f.name))
+                problems += validate_file(f, str(path / f.name))
         elif path.exists():
             checked += 1
-            problems += validate_file(path, given)
+            problems += validate_file(path, str(given))
         else:
             problems.append(f"{given}:1: no such file or folder")
     return problems, checked

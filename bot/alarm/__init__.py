@@ -13,6 +13,16 @@ with `/playbook drill ID calls=yes`; then every call and SMS says first that it 
 from bot.alarm import messages as _messages  # noqa: F401  (registers the texts)
 from bot.alarm.inbound import CallbackInbox
 from bot.alarm.plan import CallPlan
-from bot.alarm.service import Alarm, Dialer, DialError, plan_id, spell
+from bot.alarm.service import Alarm, AlarmWakeups, Dialer, DialError, calls_enabled, plan_id, spell
 
-__all__ = ["Alarm", "CallPlan", "CallbackInbox", "DialError", "Dialer", "plan_id", "spell"]
+__all__ = [
+    "Alarm",
+    "AlarmWakeups",
+    "CallPlan",
+    "CallbackInbox",
+    "DialError",
+    "Dialer",
+    "calls_enabled",
+    "plan_id",
+    "spell",
+]

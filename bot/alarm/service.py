@@ -123,6 +123,46 @@ def spell(incident_id: str) -> str:
     return ", ".join(ch for ch in incident_id if ch.isalnum())
 
 
+def calls_enabled(dialer: Dialer | None, public_url: str | None) -> bool:
+    """Whether the alarm places calls: a telephone service, and a public URL for its callbacks."""
+    return dialer is not None and bool((public_url or "").rstrip("/"))
+
+
+class AlarmWakeups:
+    """The alarm's part of the engine's transitions: an overdue `call: true` step queues its call
+    plan, an ack, abort or close wakes the scheduled plans so they stop.
+
+    Built first, from the same settings as the Alarm: the engine takes `on_transition` as one of
+    its transition listeners when it is built, and the Alarm, built after the engine (it needs it
+    for acknowledgements), runs the plans woken here. Nothing is wired after construction."""
+
+    def __init__(self, *, enabled: bool, retention_days: int = 365):
+        self.enabled = enabled
+        self.retention = int(retention_days) * 86400
+
+    # ---- from the engine: an overdue `call: true` step, an ack, an end ----------------------
+    def on_transition(self, effects: Effects, state: RunState, tr: Transition) -> None:
+        """Runs inside the engine's transaction: write-only, so it commits with the escalation."""
+        if not self.enabled:
+            return
+        now = effects.now
+        retention = self.retention
+        opened = [(plan_id(state.id, c.step), c.level) for c in tr.calls]
+        ended = any(e.kind in ("ack", "abort", "close") for e in tr.events)
+        existing = [plan_id(state.id, sid) for sid in state.acks] if ended else []
+
+        def write(pipe):
+            for pid, level in opened:
+                pipe.sadd(keys.alarm_levels(pid), level)
+                pipe.expire(keys.alarm_levels(pid), retention)
+                pipe.zadd(keys.ALARM_DUE, {pid: now})
+            for pid in existing:  # wake plans that are scheduled, so they stop now
+                pipe.zadd(keys.ALARM_DUE, {pid: now}, xx=True)
+
+        if opened or existing:
+            effects.also(write)
+
+
 class Alarm:
     """The telephone alarm of one process. Without a dialer (Twilio unset) it places no calls."""
 
@@ -150,9 +190,6 @@ class Alarm:
         self.poll_seconds = poll_seconds
         self.sink: list | None = None  # simulate: (time, "call", "post", Event) as notes are made
         self.placed = 0
-        # The one listener wired by the alarm itself: the engine is built first (the alarm needs
-        # it for acknowledgements), and tells its transition listeners of overdue `call: true` steps.
-        engine.transition_listeners.append(self.on_transition)
         # As a domain of the process (bot.domain.Domain): no commands, one loop (itself), no routes
         # (the Twilio edge serves /twilio/voice and /twilio/status).
         self.commands: Sequence[CommandSpec] = ()
@@ -163,29 +200,7 @@ class Alarm:
 
     @property
     def enabled(self) -> bool:
-        return self.dialer is not None and bool(self.public_url)
-
-    # ---- from the engine: an overdue `call: true` step, an ack, an end ----------------------
-    def on_transition(self, effects: Effects, state: RunState, tr: Transition) -> None:
-        """Runs inside the engine's transaction: write-only, so it commits with the escalation."""
-        if not self.enabled:
-            return
-        now = effects.now
-        retention = self.retention
-        opened = [(plan_id(state.id, c.step), c.level) for c in tr.calls]
-        ended = any(e.kind in ("ack", "abort", "close") for e in tr.events)
-        existing = [plan_id(state.id, sid) for sid in state.acks] if ended else []
-
-        def write(pipe):
-            for pid, level in opened:
-                pipe.sadd(keys.alarm_levels(pid), level)
-                pipe.expire(keys.alarm_levels(pid), retention)
-                pipe.zadd(keys.ALARM_DUE, {pid: now})
-            for pid in existing:  # wake plans that are scheduled, so they stop now
-                pipe.zadd(keys.ALARM_DUE, {pid: now}, xx=True)
-
-        if opened or existing:
-            effects.also(write)
+        return calls_enabled(self.dialer, self.public_url)
 
     # ---- the plan's transaction ----------------------------------------------------------------
     def _callees(self, blm_id: str, role: str, level: str, sides: set[str] | None = None) -> list[Callee]:

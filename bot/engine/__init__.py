@@ -6,7 +6,7 @@ module for its side effects, and no submodule imports it back.
 """
 
 from bot.engine.domain import EngineDomain, incident_report
-from bot.engine.loader import LoadedPlaybook, PlaybookError, PlaybookLibrary, parse_playbook, validate_paths
+from bot.engine.loader import LoadedPlaybook, PlaybookError, PlaybookLibrary, parse_playbook
 from bot.engine.runs import Engine, ParamError, resolve_params
 from bot.engine.schema import Playbook, json_schema
 from bot.engine.state import RunState
@@ -28,5 +28,4 @@ __all__ = [
     "json_schema",
     "parse_playbook",
     "resolve_params",
-    "validate_paths",
 ]

@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.commands import incidents as incident_commands
 from bot.commands.registry import CommandSpec
 from bot.delivery.outbox import Effects
-from bot.domain import Loop
+from bot.domain import Loop, TransitionListener
 from bot.engine import interact, steps
 from bot.engine import messages as _messages  # noqa: F401  (registers the texts)
 from bot.engine.loader import LoadedPlaybook, PlaybookLibrary
@@ -34,20 +34,38 @@ log = logging.getLogger(__name__)
 
 class EngineDomain:
     def __init__(
-        self, redis: Redis, clock: Clock, rooms: Rooms, library: PlaybookLibrary, retention_days: int = 365
+        self,
+        redis: Redis,
+        clock: Clock,
+        rooms: Rooms,
+        library: PlaybookLibrary,
+        retention_days: int = 365,
+        *,
+        transition_listeners: Sequence[TransitionListener] = (),
     ) -> None:
-        self.engine = Engine(redis, clock, rooms, library, retention_days=retention_days)
+        self.engine = Engine(
+            redis, clock, rooms, library, retention_days=retention_days, transition_listeners=transition_listeners
+        )
         self.timers = TimerLoop(self.engine)
         self.commands: Sequence[CommandSpec] = incident_commands.COMMANDS.bound(self.engine)
         self.loops: Sequence[Loop] = [self.timers]
 
     @classmethod
-    def from_dir(cls, redis: Redis, clock: Clock, rooms: Rooms, playbooks_dir, retention_days: int = 365):
+    def from_dir(
+        cls,
+        redis: Redis,
+        clock: Clock,
+        rooms: Rooms,
+        playbooks_dir,
+        retention_days: int = 365,
+        *,
+        transition_listeners: Sequence[TransitionListener] = (),
+    ):
         """With the playbooks of a folder; each problem is logged (the CLI's validate lists them)."""
         library = PlaybookLibrary.load(playbooks_dir)
         for problem in library.problems:
             log.error("playbook problem: %s", problem)
-        return cls(redis, clock, rooms, library, retention_days)
+        return cls(redis, clock, rooms, library, retention_days, transition_listeners=transition_listeners)
 
     def routes(self) -> Sequence[web.AbstractRouteDef]:
         return []

@@ -272,31 +272,6 @@ def load_file(path: Path, shown: str | None = None) -> LoadedPlaybook:
     return parse_playbook(raw, shown)
 
 
-def validate_paths(paths: list[str | Path]) -> list[str]:
-    """Problems (`file:line: message`) of playbook files and folders; [] when all are good.
-    Ids must be unique across everything given."""
-    problems: list[str] = []
-    seen: dict[str, str] = {}
-    for given in paths:
-        p = Path(given)
-        if not p.exists():
-            problems.append(f"{given}:1: no such file or folder")
-            continue
-        files = playbook_files(p)
-        for f in files:
-            shown = str(f) if p.is_dir() else str(given)
-            try:
-                lp = load_file(f, shown)
-            except PlaybookError as exc:
-                problems.extend(exc.problems)
-                continue
-            if lp.playbook.id in seen:
-                problems.append(f"{shown}:1: id {lp.playbook.id!r} is also used by {seen[lp.playbook.id]}")
-            else:
-                seen[lp.playbook.id] = shown
-    return problems
-
-
 @dataclass
 class PlaybookLibrary:
     """The playbooks in use, by id."""

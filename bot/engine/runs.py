@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
@@ -93,7 +93,16 @@ def resolve_params(pb: Playbook, given: dict | None) -> dict:
 
 
 class Engine:
-    def __init__(self, redis: Redis, clock: Clock, rooms: Rooms, library: PlaybookLibrary, retention_days: int = 365):
+    def __init__(
+        self,
+        redis: Redis,
+        clock: Clock,
+        rooms: Rooms,
+        library: PlaybookLibrary,
+        retention_days: int = 365,
+        *,
+        transition_listeners: Sequence[Callable[[Effects, RunState, Transition], None]] = (),
+    ):
         self.redis = redis
         self.clock = clock
         self.rooms = rooms
@@ -102,9 +111,10 @@ class Engine:
         self._snapshots: dict[str, Playbook] = {}
         self.sink: list | None = None  # simulate: (time, kind, op, OutboundMessage) as they are made
         self.chosen_langs: dict[str, str] = {}  # private chat room key -> the person's /lang choice
-        # The telephone alarm (bot/alarm) listens here: given (effects, state, transition), it adds
-        # its own writes to the same transaction (an overdue `call: true` step wakes its call plan).
-        self.transition_listeners: list[Callable[[Effects, RunState, Transition], None]] = []
+        # Given (effects, state, transition) inside the transaction, each adds its own writes to it:
+        # the telephone alarm's wake-ups (bot.alarm.AlarmWakeups: an overdue `call: true` step
+        # wakes its call plan). Fixed when the engine is built (bot.runtime.Runtime.build).
+        self.transition_listeners = tuple(transition_listeners)
 
     # ---- reading ---------------------------------------------------------------------------
     async def get(self, incident_id: str) -> RunState | None:

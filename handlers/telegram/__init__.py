@@ -3,6 +3,10 @@
 Updates are not pushed into PTB's in-memory update queue: the webhook (or the poller) converts each
 update and queues it durably in Redis before answering, so a crash cannot lose one. PTB's
 Application is built with `updater(None)` and used for its Bot and lifecycle.
+
+Without a webhook the edge long-polls with a `TelegramPoller`, a loop like the runtime's others
+(`async def run(self) -> None` until cancelled): the edge starts it in `start` and cancels it in
+`stop`, as the Slack edge opens and closes its Socket Mode connection.
 """
 
 from __future__ import annotations
@@ -11,13 +15,16 @@ import asyncio
 import hmac
 import json
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from telegram import Update
+from redis.asyncio import Redis
+from telegram import Bot, Update
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
 
 from bot import limits
+from bot.aio import cancel_requested
 from bot.config import Settings
 from bot.core import Core
 from bot.metrics import METRICS
@@ -57,8 +64,8 @@ class TelegramEdge:
         self.bot = self.application.bot
         self.sender = TelegramSender(self.bot, on_migrated=self._migrated, files=files)
         self.username: str | None = None
+        self.poller = TelegramPoller(self.bot, self.redis, self.accept)  # runs only without a webhook
         self._poll_task: asyncio.Task | None = None
-        self._stopping = asyncio.Event()
 
     # ---- inbound -------------------------------------------------------------------------
     def add_routes(self, app: web.Application) -> None:
@@ -153,46 +160,64 @@ class TelegramEdge:
             )
             log.info("telegram: webhook registered")
         elif receive:
-            self._poll_task = asyncio.create_task(self.poll_forever(), name="telegram-poll")
+            self._poll_task = asyncio.create_task(self.poller.run(), name="telegram-poll")
 
     async def stop(self) -> None:
-        self._stopping.set()
         if self._poll_task:
             self._poll_task.cancel()
             await asyncio.gather(self._poll_task, return_exceptions=True)
+            self._poll_task = None
         try:
             await self.application.shutdown()
         except Exception:
             pass
 
-    async def poll_forever(self) -> None:
-        """Long polling by one process at a time (a Redis lease); the offset lives in Redis and
-        moves only after the updates are queued, so a crash re-reads rather than loses."""
-        lease = Lease(self.redis, keys.lock(POLL_LOCK), ttl_ms=60_000)
+
+class TelegramPoller:
+    """Long polling (getUpdates) by one process at a time: a Redis lease, taken or renewed in one
+    atomic step before every poll. The offset lives in Redis and moves only after each update is
+    queued, so a crash re-reads rather than loses. Errors back off (Retry-After as Telegram asks);
+    cancelled, it lets the lease go so another process can poll at once."""
+
+    def __init__(self, bot: Bot, redis: Redis, accept: Callable[[Update], Awaitable[None]], *, timeout: int = 20):
+        self.bot = bot
+        self.redis = redis
+        self.accept = accept
+        self.timeout = timeout  # seconds each getUpdates waits for an update
+        self.lease = Lease(redis, keys.lock(POLL_LOCK), ttl_ms=60_000)
+
+    async def run(self) -> None:
+        """Poll until cancelled (by the edge's stop)."""
         deleted_webhook = False
-        while not self._stopping.is_set():
+        try:
+            while not cancel_requested():
+                try:
+                    if not await self.lease.acquire():  # taken, or renewed by its holder, in one atomic step
+                        await asyncio.sleep(5)
+                        continue
+                    if not deleted_webhook:
+                        await self.bot.delete_webhook(drop_pending_updates=False)
+                        deleted_webhook = True
+                    await self.poll_once(timeout=self.timeout)
+                except asyncio.CancelledError:
+                    raise
+                except RetryAfter as exc:
+                    ra = exc.retry_after
+                    await asyncio.sleep(ra.total_seconds() if hasattr(ra, "total_seconds") else float(ra))
+                except Conflict:
+                    log.warning("telegram: another getUpdates or a webhook is active; backing off")
+                    await asyncio.sleep(5)
+                except (NetworkError, TelegramError, OSError) as exc:
+                    log.warning("telegram: polling failed (%s); retrying", type(exc).__name__)
+                    await asyncio.sleep(2)
+                except Exception:
+                    log.exception("telegram: polling error; retrying")
+                    await asyncio.sleep(2)
+        finally:
             try:
-                if not await lease.acquire():  # taken, or renewed by its holder, in one atomic step
-                    await _wait(self._stopping, 5)
-                    continue
-                if not deleted_webhook:
-                    await self.bot.delete_webhook(drop_pending_updates=False)
-                    deleted_webhook = True
-                await self.poll_once(timeout=20)
-            except asyncio.CancelledError:
-                raise
-            except RetryAfter as exc:
-                ra = exc.retry_after
-                await _wait(self._stopping, ra.total_seconds() if hasattr(ra, "total_seconds") else float(ra))
-            except Conflict:
-                log.warning("telegram: another getUpdates or a webhook is active; backing off")
-                await _wait(self._stopping, 5)
-            except (NetworkError, TelegramError, OSError) as exc:
-                log.warning("telegram: polling failed (%s); retrying", type(exc).__name__)
-                await _wait(self._stopping, 2)
+                await self.lease.release()
             except Exception:
-                log.exception("telegram: polling error; retrying")
-                await _wait(self._stopping, 2)
+                log.debug("telegram poll lease release failed (it expires by itself)", exc_info=True)
 
     async def poll_once(self, timeout: int = 0) -> int:
         raw = await self.redis.get(keys.TELEGRAM_OFFSET)
@@ -204,10 +229,3 @@ class TelegramEdge:
             await self.accept(update)
             await self.redis.set(keys.TELEGRAM_OFFSET, update.update_id + 1)
         return len(updates)
-
-
-async def _wait(event: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(event.wait(), timeout=seconds)
-    except TimeoutError:
-        pass

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import redis.asyncio as aioredis
 
-from bot.alarm import Alarm
+from bot.alarm import Alarm, AlarmWakeups
 from bot.clock import ManualClock
 from bot.delivery.outbox import Effects
 from bot.engine import PlaybookLibrary
@@ -48,7 +48,10 @@ async def world(redis_url, tmp_path):
         clients.append(redis)
         clock = ManualClock(T0)
         rooms = Rooms(deployment(with_phones(NOGALES_TWO_LIAISONS, {"Bob Liaison": BOB, "Luis Enlace": LUIS})))
-        engine = Engine(redis, clock, rooms, PlaybookLibrary.load(tmp_path))
+        wakeups = AlarmWakeups(enabled=True)
+        engine = Engine(
+            redis, clock, rooms, PlaybookLibrary.load(tmp_path), transition_listeners=[wakeups.on_transition]
+        )
         phone = RecordingPhone()
         alarm = Alarm(redis, clock, engine, public_url="https://bot.example.org", dialer=phone, **limits)
         return engine, alarm, phone, clock

@@ -1,8 +1,11 @@
 """`python -m bot validate` tells everything in one run, each problem at the line of its key."""
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
+
+from testing.playbooks import FIXTURES
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -101,3 +104,29 @@ def test_the_shipped_playbooks_render_against_a_representative_run():
     result = validate(ROOT / "playbooks")
     assert result.returncode == 0, result.stdout
     assert "ok: 7 file(s) valid" in result.stderr
+
+
+def test_a_playbook_id_used_twice_is_reported_at_the_second_file(tmp_path):
+    good = (FIXTURES / "drill-basic.yaml").read_text()
+    (tmp_path / "a.yaml").write_text(good)
+    (tmp_path / "b.yml").write_text(good)
+    (tmp_path / "notes.txt").write_text("not a playbook")
+    result = validate(tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{tmp_path / 'b.yml'}:1: id 'drill-basic' is also used by {tmp_path / 'a.yaml'}"
+    ]
+    assert "1 problem(s) in 2 file(s)" in result.stderr
+
+
+def test_files_and_folders_are_validated_in_one_place():
+    """One `validate_paths` (bot/validate.py, which also knows deployment files); the engine's
+    loader checks one playbook and does not walk paths of its own."""
+    defined = [
+        str(path.relative_to(ROOT))
+        for package in ("bot", "handlers")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.FunctionDef) and node.name == "validate_paths"
+    ]
+    assert defined == ["bot/validate.py"]

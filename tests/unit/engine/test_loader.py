@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from bot.engine import PlaybookLibrary, json_schema, validate_paths
+from bot.engine import PlaybookLibrary, json_schema
 from bot.engine.loader import PlaybookError, parse_playbook
+from bot.validate import validate_paths
 from testing.playbooks import FIXTURES, fixture
 
 GOOD = (FIXTURES / "drill-basic.yaml").read_text()
@@ -110,10 +111,11 @@ def test_validate_paths_and_library(tmp_path):
         GOOD.replace("id: drill-basic", "id: other").replace("severity: moderate", "severity: huge")
     )
     (tmp_path / "notes.txt").write_text("not a playbook")
-    problems = validate_paths([tmp_path])
+    problems, checked = validate_paths([tmp_path])
+    assert checked == 2  # notes.txt is not a playbook file
     assert len(problems) == 1 and problems[0].startswith(f"{tmp_path / 'bad.yaml'}:{line_of(GOOD, 'severity:')}:")
-    assert validate_paths([str(FIXTURES / "drill-basic.yaml")]) == []
-    assert validate_paths([tmp_path / "missing.yaml"])[0].endswith("no such file or folder")
+    assert validate_paths([str(FIXTURES / "drill-basic.yaml")]) == ([], 1)
+    assert validate_paths([tmp_path / "missing.yaml"])[0][0].endswith("no such file or folder")
     lib = PlaybookLibrary.load(tmp_path)
     assert lib.ids() == ["drill-basic"] and len(lib.problems) == 1
 

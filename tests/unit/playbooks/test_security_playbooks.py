@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from bot.engine.loader import load_file, validate_paths
+from bot.engine.loader import load_file
 from bot.engine.runs import resolve_params
 from bot.engine.schema import Text
 from bot.simulate import simulate
+from bot.validate import validate_paths
 
 ROOT = Path(__file__).resolve().parents[3]
 PLAYBOOKS = ROOT / "playbooks"
@@ -40,7 +41,7 @@ def texts(node, where="") -> list[tuple[str, Text]]:
 
 def test_validate_command_passes_on_the_security_playbooks():
     files = [str(path(p)) for p in IDS]
-    assert validate_paths(files) == []
+    assert validate_paths(files) == ([], len(IDS))
     run = subprocess.run([sys.executable, "-m", "bot", "validate", *files], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
 
