@@ -53,11 +53,6 @@ async def note_failure(redis, group: str, entry_id: str, now: float) -> tuple[in
     return int(failures), float(first or now)
 
 
-def forget(pipe, group: str, entry_id: str) -> None:
-    """Inside the commit that removes the entry: drop its failure count."""
-    pipe.hdel(keys.inflight(group), failures_field(entry_id), first_field(entry_id))
-
-
 def dead_letter(pipe, room: str, reason: str, payload: dict) -> None:
     pipe.xadd(keys.DEAD, {"room": room, "reason": reason, "op": json.dumps(payload)}, maxlen=10_000, approximate=True)
 

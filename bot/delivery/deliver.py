@@ -134,7 +134,6 @@ class Deliverer:
             METRICS.coalesced.labels(*labels).inc(len(extra) + 1)
 
         def commit(pipe):
-            retry_budget.forget(pipe, entry.group, entry.entry_id)
             for stream, entry_id in extra:
                 pipe.xdel(stream, entry_id)
                 pipe.hdel(keys.inflight(entry.group), entry_id)
@@ -194,7 +193,6 @@ class Deliverer:
                 log.exception("could not report the failed delivery")
 
         def write(pipe):
-            retry_budget.forget(pipe, entry.group, entry.entry_id)
             retry_budget.dead_letter(pipe, room.key, exc.reason, entry.payload)
 
         return Done(write)
@@ -214,7 +212,6 @@ class Deliverer:
             effects.post(private.open_bot_line(m, exc.hint))
 
         def write(pipe):
-            retry_budget.forget(pipe, entry.group, entry.entry_id)
             effects.commit_into(pipe)
 
         return Done(write)
@@ -232,7 +229,6 @@ class Deliverer:
             effects.post(retry_budget.notice_for(op, reason))
 
         def write(pipe):
-            retry_budget.forget(pipe, entry.group, entry.entry_id)
             retry_budget.dead_letter(pipe, room.key, reason, entry.payload)
             effects.commit_into(pipe)
 

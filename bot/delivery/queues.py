@@ -36,15 +36,19 @@ WAKE_COALESCE = 0.002  # seconds a woken runner waits for the wakes right behind
 # The lease and the head entry in one round trip. KEYS: lease, inflight, ready, then the group's
 # streams (highest priority first). ARGV: token, lease ms, group, mode. Mode "acquire" takes the
 # lease (SET NX PX) or returns {0} when another process holds it; mode "next" (run inside the MULTI
-# that commits the previous entry) returns {0} when the lease is no longer ours. Then the head entry
+# that commits the previous entry) first removes that entry (ARGV 5 and 6: its stream and id; 7 and
+# 8: its failure-count fields, see bot/delivery/budget.py), whatever else happens, as the rest of that MULTI commits its
+# outcome; then it returns {0} when the lease is no longer ours. Then the head entry
 # with its attempt count: {1, stream, id, payload, attempts}; or, when every stream is empty, the
 # group leaves `ready` and the lease is released: {2}. A push racing with this either lands before
 # it (and is the head) or after it (and re-adds the group to `ready`).
 _LEASE_HEAD = """
 if ARGV[4] == 'acquire' then
   if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
-elseif redis.call('GET', KEYS[1]) ~= ARGV[1] then
-  return {0}
+else
+  redis.call('XDEL', ARGV[5], ARGV[6])
+  redis.call('HDEL', KEYS[2], ARGV[6], ARGV[7], ARGV[8])
+  if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {0} end
 end
 for i = 4, #KEYS do
   local items = redis.call('XRANGE', KEYS[i], '-', '+', 'COUNT', 1)
@@ -260,7 +264,8 @@ class QueueRunner:
                     await asyncio.sleep(1)
                     continue
                 try:
-                    await asyncio.wait_for(self.wake.wait(), timeout=wait)
+                    async with asyncio.timeout(wait):  # (not wait_for: no task per wake-up)
+                        await self.wake.wait()
                     if self.hand_off.pass_wanted:
                         # one pass for a push's local wake and its echo on the channel (a fraction
                         # of a millisecond apart), not two
@@ -484,9 +489,6 @@ class QueueRunner:
         # every group it queues to leased here: nobody else need be woken for them
         quiet = outcome.quiet_commit is not None and set(outcome.pushed) <= {g for g, _ in chained}
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.xdel(entry.stream, entry.entry_id)
-            pipe.hdel(keys.inflight(group), entry.entry_id)
-            retry_budget.forget(pipe, group, entry.entry_id)
             if quiet:
                 outcome.quiet_commit(pipe)  # type: ignore[misc]  # not None when quiet
             elif outcome.commit:
@@ -496,7 +498,20 @@ class QueueRunner:
                 other_keys = self._script_keys(other, group_streams(other))
                 pipe.eval(_LEASE_HEAD, len(other_keys), *other_keys, other_token, self.lease_ms, other, "acquire")
             script_keys = self._script_keys(group, streams)
-            pipe.eval(_LEASE_HEAD, len(script_keys), *script_keys, token, self.lease_ms, group, "next")
+            # ...which also removes the entry handled, with its head-read and failure counts
+            failure_fields = retry_budget.failures_field(entry.entry_id), retry_budget.first_field(entry.entry_id)
+            pipe.eval(
+                _LEASE_HEAD,
+                len(script_keys),
+                *script_keys,
+                token,
+                self.lease_ms,
+                group,
+                "next",
+                entry.stream,
+                entry.entry_id,
+                *failure_fields,
+            )
             results = await pipe.execute()
         leased = []
         for (other, other_token), got in zip(chained, results[-1 - len(chained) : -1], strict=True):

@@ -249,3 +249,26 @@ async def test_a_queued_group_another_process_holds_is_left_to_that_process():
     assert await redis.get(keys.lease("out:slack:C1")) == "someone-else"
     assert await redis.xlen(keys.queue("out:slack:C1:lo")) == 1  # still queued, still ready
     assert await redis.zscore(keys.READY, "out:slack:C1") is not None
+
+
+async def test_a_handled_entry_leaves_no_counts_behind_even_after_failures():
+    """The commit's head read removes the entry and its head-read and failure counts (the
+    inflight hash would otherwise grow by three fields for every entry that ever failed)."""
+    redis = make_redis()
+    clock = ManualClock(10)
+    calls = []
+
+    async def handler(entry):
+        calls.append(entry.attempts)
+        if len(calls) <= 2:
+            raise RuntimeError("platform hiccup")
+        return Done()
+
+    await queue_items(redis, "out:slack:C1", 2)
+    runner = QueueRunner(redis, clock, {"out:": handler})
+    for _ in range(5):
+        await runner.drain_until_idle()
+        clock.advance(10)
+    assert len(calls) == 4  # two failures, then both entries
+    assert await redis.hgetall(keys.inflight("out:slack:C1")) == {}
+    assert await redis.xlen(keys.queue("out:slack:C1:lo")) == 0
