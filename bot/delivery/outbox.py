@@ -60,7 +60,7 @@ class Effects:
             [
                 (
                     group_for(op.message),
-                    op.model_dump(mode="json", exclude_defaults=True),
+                    op.model_dump_json(exclude_defaults=True),
                     "hi" if op.message.priority == "interactive" else "lo",
                 )
                 for op in self.ops

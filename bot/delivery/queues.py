@@ -128,17 +128,19 @@ def push(pipe, group: str, payload: dict, now: float, priority: str = "lo") -> N
     push_many(pipe, [(group, payload, priority)], now)
 
 
-def push_many(pipe, items: list[tuple[str, dict, str]], now: float, wake: bool = True) -> None:
+def push_many(pipe, items: list[tuple[str, dict | str, str]], now: float, wake: bool = True) -> None:
     """Queue each (group, payload, priority) inside the caller's pipeline, in order; the groups are
     marked ready and the runners woken once for them all (a transaction of many posts, such as a
-    batch of timer firings, would otherwise repeat the same two writes for every post). `wake`
+    batch of timer firings, would otherwise repeat the same two writes for every post). A payload
+    is a dict, or its JSON already (a model's own `model_dump_json`, made in pydantic-core). `wake`
     False: the caller leases every one of these groups in the same transaction."""
     if not items:
         return
     for group, payload, priority in items:
         streams = group_streams(group)
         stream = streams[0] if (priority == "hi" and len(streams) > 1) else streams[-1]
-        pipe.xadd(stream, {"p": json.dumps(payload, separators=(",", ":"))})
+        body = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
+        pipe.xadd(stream, {"p": body})
     pipe.zadd(keys.READY, dict.fromkeys((group for group, _, _ in items), now), nx=True)
     if wake:
         pipe.publish(keys.QUEUE_WAKE, "1")  # idle runners in other processes drain it now

@@ -55,6 +55,30 @@ return out
 """
 
 
+# An incident's own writes of one change, in one command (a change is made often: every timer
+# firing, tap and answer). KEYS: incident, all-incidents index, open index, timeline, erase
+# schedule. ARGV: state document, retention seconds, incident id, its start (the indexes' score),
+# "1" if still open, when its content is erased, the board's channel, the board notice, then the
+# timeline entries to append (kept past the retention period: the eraser, bot/record/erase.py,
+# drops their content then and keeps the hashes, hence PERSIST).
+_WRITE_INCIDENT = """
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
+if ARGV[5] == '1' then
+  redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
+else
+  redis.call('ZREM', KEYS[3], ARGV[3])
+end
+if #ARGV > 8 then
+  local unpack_ = table.unpack or unpack  -- Redis runs Lua 5.1; an embedded store may run 5.4
+  redis.call('RPUSH', KEYS[4], unpack_(ARGV, 9))
+  redis.call('PERSIST', KEYS[4])
+end
+redis.call('ZADD', KEYS[5], ARGV[6], ARGV[3])
+redis.call('PUBLISH', ARGV[7], ARGV[8])  -- the operations board's live pages (bot/board/live.py)
+"""
+
+
 class AmbiguousIncident(LookupError):
     """Several open incidents could be meant: the person must name one."""
 
@@ -313,12 +337,16 @@ class Engine:
         notice = json.dumps({"blm": state.blm_id, "inc": state.id, "rev": state.rev})
 
         def write(pipe):
-            pipe.set(keys.incident(state.id), doc, ex=retention)
-            pipe.zadd(keys.incidents_all(state.blm_id), {state.id: state.started_at})
-            if state.is_open:
-                pipe.zadd(keys.incidents_open(state.blm_id), {state.id: state.started_at})
-            else:
-                pipe.zrem(keys.incidents_open(state.blm_id), state.id)
+            incident_keys = [
+                keys.incident(state.id),
+                keys.incidents_all(state.blm_id),
+                keys.incidents_open(state.blm_id),
+                keys.incident_timeline(state.id),
+                keys.RECORD_ERASE,
+            ]
+            args = [doc, retention, state.id, state.started_at, "1" if state.is_open else "0", now + retention]
+            # EVAL with the source (not EVALSHA): inside MULTI a missing script could not be retried
+            pipe.eval(_WRITE_INCIDENT, len(incident_keys), *incident_keys, *args, keys.BOARD_EVENTS, notice, *events)
             for tid in cancel:
                 pipe.zrem(keys.TIMERS, tid)
                 pipe.delete(keys.timer(tid))
@@ -335,14 +363,6 @@ class Engine:
                 )
                 pipe.expire(keys.timer(timer.id), retention)
                 pipe.zadd(keys.TIMERS, {timer.id: timer.due})
-            if events:
-                # kept past the retention period: the eraser (bot/record/erase.py) drops the content
-                # then and keeps the hashes
-                pipe.rpush(keys.incident_timeline(state.id), *events)
-                pipe.persist(keys.incident_timeline(state.id))
-            pipe.zadd(keys.RECORD_ERASE, {state.id: now + retention})
-            # the operations board's live pages (bot/board/live.py): published with the change
-            pipe.publish(keys.BOARD_EVENTS, notice)
 
         effects.also(write)
         for post in tr.posts:
