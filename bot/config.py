@@ -346,6 +346,8 @@ def _precheck(loaded: LoadedYaml, filename: str) -> list[str]:
             problems.append(f"{filename}:{loaded.line_of(('directory',))}: {exc}")
             del data["directory"]
             configure_directory(None)
+    else:  # the shipped directory: not what a deployment read before this one added
+        configure_directory(None)
     for key in list(data):
         if key not in DEPLOYMENT_KEYS:
             meant = _close_key(key)

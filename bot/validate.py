@@ -57,15 +57,26 @@ def validate_paths(paths: Sequence[str | Path]) -> tuple[list[str], int]:
                 ids[pid] = name
         return found
 
+    files: list[tuple[Path, str]] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for f in playbook_files(path):  # a folder's *.yaml and *.yml files, sorted
-                checked += 1
-                problems += validate_file(f, str(path / f.name))
+            files += [(f, str(path / f.name)) for f in playbook_files(path)]  # *.yaml, *.yml, sorted
         elif path.exists():
-            checked += 1
-            problems += validate_file(path, str(given))
+            files.append((path, str(given)))
         else:
             problems.append(f"{given}:1: no such file or folder")
+    # Deployments first, each from the shipped directory: a playbook may name a BLM that the
+    # deployment's `directory:` adds (as the running bot reads them: deployment, then playbooks).
+    files.sort(key=lambda f: not _is_deployment(f[0]))
+    for path, name in files:
+        checked += 1
+        problems += validate_file(path, name)
     return problems, checked
+
+
+def _is_deployment(path: Path) -> bool:
+    try:
+        return is_deployment_document(load_yaml(path.read_bytes()).data)
+    except (YamlProblem, OSError):
+        return False

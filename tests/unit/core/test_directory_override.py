@@ -116,3 +116,40 @@ def test_bad_entries_are_clear_errors_and_change_nothing(entry, problem):
         )
     assert any(problem in p for p in err.value.problems), err.value.problems
     assert len(directory.BLMS) == 10 and directory.get_blm("calexico").us_tz == "America/Los_Angeles"
+
+
+YUMA_PLAYBOOK = """\
+id: yuma-heat
+version: 1
+title: {en: Yuma heat, es: Calor en Yuma}
+summary: {en: A heat advisory for Yuma., es: Un aviso de calor para Yuma.}
+severity: minor
+triggers:
+  advisory:
+    - events: [Extreme Heat Warning]
+      blms: [yuma]
+steps:
+  - id: done
+    kind: end
+"""
+
+
+def test_validate_reads_the_deployment_before_the_playbooks_that_name_its_blms(tmp_path):
+    from bot.validate import validate_paths
+
+    (tmp_path / "playbooks").mkdir()
+    (tmp_path / "playbooks" / "yuma-heat.yaml").write_text(YUMA_PLAYBOOK, encoding="utf-8")
+    (tmp_path / "blm.yaml").write_text(YUMA, encoding="utf-8")
+    # the default order of `python -m bot validate`: the playbooks folder, then the deployment
+    problems, checked = validate_paths([tmp_path / "playbooks", tmp_path / "blm.yaml"])
+    assert (problems, checked) == ([], 2)
+
+
+def test_a_deployment_without_a_directory_does_not_see_what_another_added(tmp_path):
+    from bot.validate import validate_paths
+
+    (tmp_path / "a.yaml").write_text(YUMA, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(YUMA[YUMA.index("blms:") :], encoding="utf-8")  # no directory: section
+    problems, _ = validate_paths([tmp_path / "a.yaml", tmp_path / "b.yaml"])
+    assert len(problems) >= 1 and all(p.startswith(str(tmp_path / "b.yaml")) for p in problems)
+    assert "unknown BLM" in problems[0]
