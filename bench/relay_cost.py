@@ -233,8 +233,9 @@ async def bench_relay_cost(redis: RedisServer, seconds: float, row) -> None:
         await monitor.stop()
     bot, naive = _combined(rounds["B"]), _combined(rounds["N"])
     ratio = bot["cpu_ms"] / naive["cpu_ms"]
-    per_round = " / ".join(f"{r['cpu_ms']:.2f}" for r in rounds["B"]), " / ".join(
-        f"{r['cpu_ms']:.2f}" for r in rounds["N"]
+    per_round = (
+        " / ".join(f"{r['cpu_ms']:.2f}" for r in rounds["B"]),
+        " / ".join(f"{r['cpu_ms']:.2f}" for r in rounds["N"]),
     )
     row(
         f"CPU per relayed message, rate knobs lifted, {RATE} msg/s each way, 2 × {seconds / 2:.0f} s rounds each "
