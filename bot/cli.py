@@ -80,16 +80,14 @@ def _runtime_with_edges(settings: Settings, deployment: Deployment, dialer):
     from handlers import build_edges  # why: only serve and worker need it (loaded by _load_the_rest)
 
     try:
-        rt = Runtime.build(settings, deployment, dialer=dialer)
+        return Runtime.build(
+            settings, deployment, dialer=dialer, edges=lambda core: build_edges(settings, core, dialer)
+        )
     except ConfigError as exc:
         _refuse_config(exc)
-    try:
-        for edge in build_edges(settings, rt.core, dialer):
-            rt.add_edge(edge)
-    except ValueError as exc:
+    except ValueError as exc:  # an edge refusing its settings (e.g. a webhook URL without its secret)
         print(f"start-up refused: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    return rt
 
 
 async def _build(settings: Settings, deployment: Deployment):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -59,8 +59,8 @@ class Runtime:
     alarm: Alarm
     board: Board
     domains: Sequence[Domain]
-    senders: dict[str, RoomSender]  # filled by add_edge; the Deliverer reads the same dict
-    edges: list[Edge] = field(default_factory=list)
+    senders: Mapping[str, RoomSender]  # by platform: the edges' and any given; the Deliverer's
+    edges: Sequence[Edge] = ()
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
     @classmethod
@@ -74,10 +74,15 @@ class Runtime:
         library: PlaybookLibrary | None = None,
         advisory_playbooks: StartPlaybooks | None = None,
         dialer: Dialer | None = None,
+        edges: Callable[[Core], Sequence[Edge]] | None = None,
+        senders: Mapping[str, RoomSender] | None = None,
     ) -> Runtime:
         """`library`: the playbooks (default: those of settings.playbooks_dir). `advisory_playbooks`:
         who starts the playbooks an advisory triggers (default: the engine). `dialer`: the telephone
-        alarm's calls (handlers.make_dialer; None: no calls are placed)."""
+        alarm's calls (handlers.make_dialer; None: no calls are placed). `edges`: builds the
+        platform edges for the core (bot.cli passes handlers.build_edges; the edges need the core
+        to queue what they receive, and the delivery needs their senders). `senders`: senders for
+        platforms without an edge here (the console, tests), by platform."""
         if deployment is None:
             deployment = load_deployment(settings.deployment_path())
         if redis is None:
@@ -142,7 +147,10 @@ class Runtime:
             action_listeners=[engine.on_action],  # the first to claim a tap wins
             hand_off=hand_off,
         )
-        senders: dict[str, RoomSender] = {}
+        built_edges = list(edges(core)) if edges is not None else []
+        senders = {edge.sender.platform: edge.sender for edge in built_edges if edge.sender is not None} | dict(
+            senders or {}
+        )
         deliverer = Deliverer(
             redis,
             clock,
@@ -174,6 +182,7 @@ class Runtime:
             board=board,
             domains=[*domains, board],
             senders=senders,
+            edges=built_edges,
         )
 
     @property
@@ -190,11 +199,6 @@ class Runtime:
         return [route for domain in self.domains for route in domain.routes()]
 
     # ---- edges and lifecycle ---------------------------------------------------------------
-    def add_edge(self, edge: Edge) -> None:
-        self.edges.append(edge)
-        if edge.sender is not None:
-            self.senders[edge.sender.platform] = edge.sender
-
     async def start_workers(self) -> None:
         for loop in self.loops:
             self._tasks.append(asyncio.create_task(loop.run(), name=type(loop).__name__))

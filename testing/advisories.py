@@ -51,10 +51,12 @@ class Harness:
         )
         redis = fakeredis.FakeAsyncRedis(server=self.server, decode_responses=True)
         rt = build_bot(
-            deployment, settings=settings, redis=redis, clock=clock or self.clock, advisory_playbooks=self.playbooks
-        )
-        rt.senders.update(
-            {"slack": ConsoleSender("slack", echo=None), "telegram": ConsoleSender("telegram", echo=None)}
+            deployment,
+            settings=settings,
+            redis=redis,
+            clock=clock or self.clock,
+            advisory_playbooks=self.playbooks,
+            senders={"slack": ConsoleSender("slack", echo=None), "telegram": ConsoleSender("telegram", echo=None)},
         )
         self.runtimes.append(rt)
         return rt

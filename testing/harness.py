@@ -77,9 +77,13 @@ async def running_bot(
     name or data (default `NOGALES_EL_PASO`). Give a ManualClock-like `clock` to move the whole
     bot's time (timers, rate limits, back-off) without sleeping."""
     dialer = make_dialer(settings)  # the telephone alarm, when the settings name a (fake) Twilio
-    rt = build_bot(deployment or NOGALES_EL_PASO, settings=settings, clock=clock, dialer=dialer)
-    for edge in build_edges(settings, rt.core, dialer):
-        rt.add_edge(edge)
+    rt = build_bot(
+        deployment or NOGALES_EL_PASO,
+        settings=settings,
+        clock=clock,
+        dialer=dialer,
+        edges=lambda core: build_edges(settings, core, dialer),
+    )
     runner = web.AppRunner(build_web_app(rt), handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -62,7 +62,7 @@ class Deliverer:
     redis: Redis
     clock: Clock
     settings: Settings
-    senders: dict[str, RoomSender]
+    senders: Mapping[str, RoomSender]
     map_ttl_seconds: int = 90 * 86400
     # Called once per room that fails for good, to tell the side that wrote to it.
     on_permanent_failure: Callable[[OutboundOp, str], Awaitable[None]] | None = None

@@ -117,12 +117,13 @@ class LocalBLM:
             telegram_group_msgs_per_min=60000,
         )
         deployment = deployment or Deployment.model_validate(demo_deployment(blm_id))
-        runtime = Runtime.build(settings, deployment=deployment, clock=clock or Clock())
-        names = {**ROOM_NAMES, **room_names(runtime.core.rooms)}
+        names = {**ROOM_NAMES, **room_names(Rooms(deployment))}
         numbers = itertools.count(1)  # one numbering over both platforms: `#12` names one post
         slack = ConsoleSender("slack", echo=echo, names=names, _ids=numbers)
         telegram = ConsoleSender("telegram", echo=echo, names=names, _ids=numbers)
-        runtime.senders.update({"slack": slack, "telegram": telegram})
+        runtime = Runtime.build(
+            settings, deployment=deployment, clock=clock or Clock(), senders={"slack": slack, "telegram": telegram}
+        )
         return cls(runtime, slack, telegram, blm_id)
 
     def sender(self, platform: str) -> ConsoleSender:

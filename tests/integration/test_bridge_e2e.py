@@ -40,9 +40,7 @@ class Bridge:
             telegram_webhook_secret=TG_SECRET,
             advisory_poll_seconds=0,
         )
-        self.rt = build_bot(DEMO, settings=settings)
-        for edge in build_edges(settings, self.rt.core):
-            self.rt.add_edge(edge)
+        self.rt = build_bot(DEMO, settings=settings, edges=lambda core: build_edges(settings, core))
         for edge in self.rt.edges:
             await edge.start(self.rt, receive=False)
         self.client = TestClient(TestServer(build_web_app(self.rt)))

@@ -27,10 +27,11 @@ class World:
             telegram_msgs_per_sec=1000,
             telegram_group_msgs_per_min=60000 if rate > 100 else rate * 60,
         )
-        self.rt = build_bot(DEMO, settings=settings, clock=self.clock, redis=redis)
         self.slack = ConsoleSender("slack", echo=None)
         self.tg = ConsoleSender("telegram", echo=None)
-        self.rt.senders.update({"slack": self.slack, "telegram": self.tg})
+        self.rt = build_bot(
+            DEMO, settings=settings, clock=self.clock, redis=redis, senders={"slack": self.slack, "telegram": self.tg}
+        )
 
     async def send(self, room, user, text="", kind="message", message_id=None, **kw):
         n = next(_ids)

@@ -46,10 +46,8 @@ async def wake_ups(rt) -> tuple[list, asyncio.Task]:
 
 
 def bot_with_console_senders():
-    rt = build_bot(NOGALES_EL_PASO)
     senders = {"slack": ConsoleSender("slack", echo=None), "telegram": ConsoleSender("telegram", echo=None)}
-    rt.senders.update(senders)
-    return rt, senders
+    return build_bot(NOGALES_EL_PASO, senders=senders), senders
 
 
 async def test_a_relayed_message_needs_no_pass_over_ready_and_wakes_no_other_process():
