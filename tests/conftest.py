@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import pytest
 import pytest_asyncio
+from hypothesis import settings as hypothesis_settings
 
 from testing.fakes import netguard
 from testing.fakes.netguard import NetworkAccessDenied  # noqa: F401 - re-exported for tests
 from testing.fakes.redis_server import RedisServer
 from testing.fakes.slack_api import FakeSlack
 from testing.fakes.telegram_api import FakeTelegram
+
+# Property tests run the same examples on every run and every machine (the suite is deterministic;
+# a case one of them once found is kept as an explicit test beside it), and keep no example
+# database in the checkout.
+hypothesis_settings.register_profile("deterministic", derandomize=True, database=None)
+hypothesis_settings.load_profile("deterministic")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -122,8 +122,20 @@ def _when(entry) -> str:
         return entry["at"]
     content = entry.get("content")
     if isinstance(content, dict) and isinstance(content.get("at"), int | float):
-        return at_text(content["at"])
+        try:
+            return at_text(content["at"])
+        except (OverflowError, ValueError, OSError):  # no time a clock gives (a tampered file)
+            return "?"
     return "?"
+
+
+def _content_fits(content: dict, ch: object) -> bool:
+    """The content hashes to `ch`. A value JSON cannot hold (Infinity, NaN, as Python's json
+    module reads them from a file) was never written by the bot: it does not fit."""
+    try:
+        return content_hash(content) == ch
+    except ValueError:
+        return False
 
 
 def check(incident_id: str, entries: list, head: object) -> Problem | None:
@@ -141,7 +153,7 @@ def check(incident_id: str, entries: list, head: object) -> Problem | None:
         ch = entry["content_hash"]
         content = entry.get("content")
         if content is not None:
-            if not isinstance(content, dict) or content_hash(content) != ch:
+            if not isinstance(content, dict) or not _content_fits(content, ch):
                 return Problem(position, at, "record.verify.content", {})
             if not isinstance(content.get("at"), int | float) or at_text(content["at"]) != at:
                 return Problem(position, at, "record.verify.time", {})

@@ -266,3 +266,16 @@ def test_whatever_a_bundle_holds_verify_answers_and_never_crashes(position, fiel
     assert not result.ok
     lines = report_lines(result, "en", KEY.public_key())
     assert lines[0].startswith("FAILED")
+
+
+def test_a_value_json_cannot_hold_in_a_bundle_is_a_failed_check_not_a_crash():
+    """Found by the property test above: Python's json reads `Infinity` from a file, and the
+    canonical form the hashes use refuses it."""
+    doc = json.loads(json.dumps(signed()))
+    doc["entries"][0]["content"] = {"": float("inf")}
+    result = bundle.verify(doc, KEY.public_key())
+    assert not result.ok
+    assert report_lines(result, "en", KEY.public_key())[0].startswith("FAILED")
+    doc = json.loads(json.dumps(signed()))
+    doc["entries"][0]["content"]["at"] = float("inf")
+    assert not bundle.verify(doc, KEY.public_key()).ok
