@@ -163,7 +163,8 @@ async def _steady_load(args: list[str], env: dict, seconds: float, monitor: Moni
             monitor.counting = False
         found = seen()
     finally:
-        proc.terminate()
+        if proc.returncode is None:  # (a process that died at start-up is reported, not killed)
+            proc.terminate()
         await proc.wait()
         log.close()
         await session.close()
