@@ -161,12 +161,10 @@ async def simulate_async(
     dialer = SimulatedDialer(clock)
     public_url = "https://simulate.invalid"
     wakeups = AlarmWakeups(enabled=calls_enabled(dialer, public_url))
-    engine = Engine(redis, clock, rooms, library, transition_listeners=[wakeups.on_transition])
-    sink: list = []
-    engine.sink = sink
+    sink: list = []  # what the engine posts and the alarm notes, as they are made
+    engine = Engine(redis, clock, rooms, library, transition_listeners=[wakeups.on_transition], sink=sink)
     timers = TimerLoop(engine)
-    alarm = Alarm(redis, clock, engine, public_url=public_url, dialer=dialer)
-    alarm.sink = engine.sink
+    alarm = Alarm(redis, clock, engine, public_url=public_url, dialer=dialer, sink=sink)
     answers = dict(answers or {})
     out = [
         t("engine.sim.header", lang, playbook=lp.playbook.id, version=lp.playbook.version, blm=blm_obj.name(lang)),

@@ -178,6 +178,7 @@ class Alarm:
         max_per_incident: int = MAX_CALLS_PER_INCIDENT,
         max_per_person_hour: int = MAX_CALLS_PER_PERSON_HOUR,
         poll_seconds: float = 1.0,
+        sink: list | None = None,
     ):
         self.redis = redis
         self.clock = clock
@@ -188,7 +189,7 @@ class Alarm:
         self.max_per_incident = max_per_incident
         self.max_per_person_hour = max_per_person_hour
         self.poll_seconds = poll_seconds
-        self.sink: list | None = None  # simulate: (time, "call", "post", Event) as notes are made
+        self.sink = sink  # simulate: (time, "call", "post", Event) appended as notes are made
         self.placed = 0
         # As a domain of the process (bot.domain.Domain): no commands, one loop (itself), no routes
         # (the Twilio edge serves /twilio/voice and /twilio/status).

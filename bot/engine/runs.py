@@ -126,6 +126,7 @@ class Engine:
         retention_days: int = 365,
         *,
         transition_listeners: Sequence[Callable[[Effects, RunState, Transition], None]] = (),
+        sink: list | None = None,
     ):
         self.redis = redis
         self.clock = clock
@@ -133,7 +134,7 @@ class Engine:
         self.library = library
         self.retention = int(retention_days) * 86400
         self._snapshots: dict[str, Playbook] = {}
-        self.sink: list | None = None  # simulate: (time, kind, op, OutboundMessage) as they are made
+        self.sink = sink  # simulate: (time, kind, op, OutboundMessage) appended as they are made
         self.chosen_langs: dict[str, str] = {}  # private chat room key -> the person's /lang choice
         # Given (effects, state, transition) inside the transaction, each adds its own writes to it:
         # the telephone alarm's wake-ups (bot.alarm.AlarmWakeups: an overdue `call: true` step
