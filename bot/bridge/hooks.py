@@ -98,20 +98,47 @@ class RelayHooks:
         room = op.message.room
         value = json.dumps(ids)
         sources = op.sources or ([op.source] if op.source else [])
+        maps: dict[str, dict[str, str]] = {}  # relay map key -> its fields
         for source in sources:
-            relay_key = keys.relay(*split_source(source))
-            pipe.hset(relay_key, room.key, value)
-            pipe.expire(relay_key, self.map_ttl_seconds)
+            maps.setdefault(keys.relay(*split_source(source)), {})[room.key] = value
         if sources:
             # and the way back: a reply to our copy finds the original
             for mid in ids:
-                back = keys.relay(room.key, mid)
-                pipe.hset(back, ORIGIN, sources[0])
+                back = maps.setdefault(keys.relay(room.key, mid), {})
+                back[ORIGIN] = sources[0]
                 if len(sources) > 1:
-                    pipe.hset(back, COALESCED, json.dumps(sources))
+                    back[COALESCED] = json.dumps(sources)
                 if room.platform == "slack" and op.message.reply_to:
-                    pipe.hset(back, THREAD, op.message.reply_to)  # posted in that thread
-                pipe.expire(back, self.map_ttl_seconds)
+                    back[THREAD] = op.message.reply_to  # posted in that thread
+        if maps:
+            set_fields_with_ttl(pipe, maps, self.map_ttl_seconds)
+
+
+# Several hashes' fields set and their expiry renewed in one command (a relayed post maps both ways:
+# four commands otherwise). KEYS: the hashes. ARGV: ttl seconds, then for each hash its number of
+# fields followed by field, value pairs.
+_SET_FIELDS_WITH_TTL = """
+local at = 2
+for i = 1, #KEYS do
+  local n = tonumber(ARGV[at])
+  for j = 1, n do
+    redis.call('HSET', KEYS[i], ARGV[at + 2 * j - 1], ARGV[at + 2 * j])
+  end
+  redis.call('EXPIRE', KEYS[i], ARGV[1])
+  at = at + 1 + 2 * n
+end
+"""
+
+
+def set_fields_with_ttl(pipe: Pipeline, maps: dict[str, dict[str, str]], ttl: int) -> None:
+    """HSET each hash's fields and EXPIRE it, inside the caller's transaction, as one command."""
+    args: list[str | int] = [ttl]
+    for fields in maps.values():
+        args.append(len(fields))
+        for name, value in fields.items():
+            args += [name, value]
+    # EVAL with the source (not EVALSHA): inside MULTI a missing script could not be retried
+    pipe.eval(_SET_FIELDS_WITH_TTL, len(maps), *maps, *args)
 
 
 def coalescable(op: OutboundOp, head: OutboundOp) -> bool:
