@@ -44,7 +44,7 @@ def t(key: str, lang: str, **values) -> str:
     values = {
         k: (v.get(lang) or v.get("en", "")) if isinstance(v, dict) and "en" in v else v for k, v in values.items()
     }
-    return string.Formatter().vformat(template, (), _Keep(values))
+    return template.format_map(_Keep(values))  # (str.format_map: string.Formatter's rules, in C)
 
 
 def placeholders(template: str) -> set[str]:
