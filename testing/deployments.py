@@ -100,6 +100,47 @@ ICS214_AGENCIES: Mapping[str, tuple[str, str]] = {
 
 
 # ---- the data (private: handed out only as copies) ---------------------------------------------
+def _nogales_people() -> list[Data]:
+    """Nogales's web-test people: a coordinator, member and liaison on each side, and the Central Desk."""
+    return [
+        {
+            "name": "Ana Ruiz",
+            "telegram_user": 5550001,
+            "role": "coordinator",
+            "blms": ["nogales"],
+            "side": "mx",
+            "agency": "Protección Civil",
+        },
+        {"name": "Luis Peña", "telegram_user": 5550002, "role": "member", "blms": ["nogales"], "lang": "en"},
+        {
+            "name": "Bob Carter",
+            "slack_user": "U0BOB",
+            "role": "coordinator",
+            "blms": ["nogales"],
+            "side": "us",
+            "agency": "CBP",
+        },
+        {"name": "Jo Kim", "slack_user": "U0JO", "role": "member", "blms": ["nogales"]},
+        {
+            "name": "Pat Lee",
+            "slack_user": "U0PAT",
+            "role": "liaison",
+            "blms": ["nogales"],
+            "side": "us",
+            "agency": "Border Patrol",
+        },
+        {
+            "name": "Rosa Díaz",
+            "telegram_user": 5550003,
+            "role": "liaison",
+            "blms": ["nogales"],
+            "side": "mx",
+            "agency": "INM",
+        },
+        {"name": "Central Desk", "slack_user": "U0CEN", "role": "central"},
+    ]
+
+
 def _nogales_el_paso() -> Data:
     return {
         "central": {"slack_channel": "C0CENTRAL", "telegram_chat": -1001000000000},
@@ -107,43 +148,7 @@ def _nogales_el_paso() -> Data:
             "nogales": {"slack_channel": "C0NOGALES", "telegram_chat": -1001000000003},
             "el-paso": {"slack_channel": "C0ELPASO", "telegram_chat": -1001000000005},
         },
-        "people": [
-            {
-                "name": "Ana Ruiz",
-                "telegram_user": 5550001,
-                "role": "coordinator",
-                "blms": ["nogales"],
-                "side": "mx",
-                "agency": "Protección Civil",
-            },
-            {"name": "Luis Peña", "telegram_user": 5550002, "role": "member", "blms": ["nogales"], "lang": "en"},
-            {
-                "name": "Bob Carter",
-                "slack_user": "U0BOB",
-                "role": "coordinator",
-                "blms": ["nogales"],
-                "side": "us",
-                "agency": "CBP",
-            },
-            {"name": "Jo Kim", "slack_user": "U0JO", "role": "member", "blms": ["nogales"]},
-            {
-                "name": "Pat Lee",
-                "slack_user": "U0PAT",
-                "role": "liaison",
-                "blms": ["nogales"],
-                "side": "us",
-                "agency": "Border Patrol",
-            },
-            {
-                "name": "Rosa Díaz",
-                "telegram_user": 5550003,
-                "role": "liaison",
-                "blms": ["nogales"],
-                "side": "mx",
-                "agency": "INM",
-            },
-            {"name": "Central Desk", "slack_user": "U0CEN", "role": "central"},
-        ],
+        "people": _nogales_people(),
     }
 
 
@@ -188,32 +193,17 @@ def _el_paso_laredo() -> Data:
 
 
 def _all_ten() -> Data:
+    # Nogales's people without its two liaisons, and Bob Carter a coordinator of all ten BLMs
+    people = [p for p in _nogales_people() if p["name"] not in ("Pat Lee", "Rosa Díaz")]
+    for person in people:
+        if person["name"] == "Bob Carter":
+            person["blms"] = list(BLM_IDS)
     return {
         "central": {"slack_channel": "C0CENTRAL", "telegram_chat": -1001000000000},
         "blms": {
             blm: {"slack_channel": slack_channel(blm), "telegram_chat": tg_chat(i)} for i, blm in enumerate(BLM_IDS)
         },
-        "people": [
-            {
-                "name": "Ana Ruiz",
-                "telegram_user": 5550001,
-                "role": "coordinator",
-                "blms": ["nogales"],
-                "side": "mx",
-                "agency": "Protección Civil",
-            },
-            {"name": "Luis Peña", "telegram_user": 5550002, "role": "member", "blms": ["nogales"], "lang": "en"},
-            {
-                "name": "Bob Carter",
-                "slack_user": "U0BOB",
-                "role": "coordinator",
-                "blms": list(BLM_IDS),
-                "side": "us",
-                "agency": "CBP",
-            },
-            {"name": "Jo Kim", "slack_user": "U0JO", "role": "member", "blms": ["nogales"]},
-            {"name": "Central Desk", "slack_user": "U0CEN", "role": "central"},
-        ],
+        "people": people,
     }
 
 
