@@ -63,8 +63,18 @@ async def test_the_poller_stops_when_cancelled_without_leaking_a_task(redis_url,
 async def test_a_poller_without_the_lease_does_not_poll_and_leaves_the_holders_lease(redis_url, fake_telegram):
     async with poller_on(fake_telegram, redis_url) as (poller, _):
         await poller.redis.set(LOCK, "another-process", px=60_000)
+        refused = asyncio.Event()
+        acquire = poller.lease.acquire
+
+        async def watched_acquire():
+            got = await acquire()
+            if not got:
+                refused.set()
+            return got
+
+        poller.lease.acquire = watched_acquire
         task = asyncio.create_task(poller.run())
-        await asyncio.sleep(0.5)
+        await asyncio.wait_for(refused.wait(), timeout=5)  # it tried, was refused, and now backs off
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         assert fake_telegram.calls_to("getUpdates") == [] and fake_telegram.calls_to("deleteWebhook") == []
