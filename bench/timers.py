@@ -63,9 +63,11 @@ def _worker(redis_url: str, expected: int, fired_by_all, ready, results) -> None
 
 
 async def _run_worker(redis_url: str, expected: int, fired_by_all, ready, results) -> None:
+    from bot.cli import settle_heap  # why: imported in the child, after the spawn
     from bot.engine.timers import TimerLoop  # why: imported in the child, after the spawn
 
     rt = _build(redis_url)
+    settle_heap()  # as `python -m bot worker` does once its runtime is built
     lateness: list[float] = []
 
     class Recorded(TimerLoop):
