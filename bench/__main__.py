@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.board import bench_board
+from bench.proc import cpu_seconds, rss_mb
 from bench.relay_cost import bench_burst, bench_relay_cost
 from bench.timers import bench_timers
 from testing.cluster import FIXTURE_PLAYBOOKS, BotProcess, Cluster, free_port
@@ -476,17 +477,17 @@ async def bench_processes(redis: RedisServer) -> None:
                 await asyncio.sleep(0.02)
             ready = time.monotonic() - t
             await asyncio.sleep(3)  # settle
-            cpu0, w0 = _cpu_seconds(p.proc.pid), time.monotonic()
+            cpu0, w0 = cpu_seconds(p.proc.pid), time.monotonic()
             await asyncio.sleep(IDLE_SECONDS)
-            idle_cpu = 100 * (_cpu_seconds(p.proc.pid) - cpu0) / (time.monotonic() - w0)
-            rss = _rss_mb(p.proc.pid)
+            idle_cpu = 100 * (cpu_seconds(p.proc.pid) - cpu0) / (time.monotonic() - w0)
+            rss = rss_mb(p.proc.pid)
             results[kind] = (took, rss, ready, idle_cpu)
             await p.stop()
         # baseline: a bare Python interpreter importing nothing
         t = time.monotonic()
         proc = await asyncio.create_subprocess_exec(sys.executable, "-c", "import time; time.sleep(2)")
         await asyncio.sleep(0.5)
-        base_rss = _rss_mb(proc.pid)
+        base_rss = rss_mb(proc.pid)
         await proc.wait()
         t = time.monotonic()
         proc = await asyncio.create_subprocess_exec(sys.executable, "-c", "import aiohttp.web")
@@ -524,19 +525,6 @@ async def bench_processes(redis: RedisServer) -> None:
 
 
 IDLE_SECONDS = 10.0
-
-
-def _cpu_seconds(pid: int) -> float:
-    """utime + stime of a process, in seconds (/proc/PID/stat fields 14 and 15)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 async def main(quick: bool) -> None:

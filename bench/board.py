@@ -11,7 +11,6 @@ falls on both sides.
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
 import tempfile
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 import aiohttp
 import redis.asyncio as aioredis
 
+from bench.proc import cpu_seconds
 from bot.board.sessions import COOKIE, Sessions
 from testing.cluster import Cluster
 from testing.deployments import BLM_IDS, slack_channel, tg_chat
@@ -28,12 +28,6 @@ from testing.fakes.slack_api import FakeSlack
 from testing.fakes.telegram_api import FakeTelegram
 
 PAGES = 10
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
 async def open_pages(url: str, cookies: list[str]) -> list[tuple[aiohttp.ClientSession, aiohttp.ClientResponse]]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import shutil
 import statistics
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from bench.proc import cpu_seconds
 from testing.cluster import Cluster, free_port
 from testing.deployments import ALL_TEN, BLM_IDS, slack_channel, tg_chat
 from testing.fakes.builders import slack_message_event, slack_signed, tg_message_update, tg_webhook_headers
@@ -29,12 +29,6 @@ from testing.harness import SIGNING_SECRET, TG_SECRET, make_settings, running_bo
 
 ROOT = Path(__file__).resolve().parents[1]
 RATE = 50  # messages a second in each direction
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process, in seconds (/proc/PID/stat fields 14 and 15)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Monitor:

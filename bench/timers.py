@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing as mp
-import os
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
 
+from bench.proc import cpu_seconds
 from testing.bot import build_bot
 from testing.cluster import FIXTURE_PLAYBOOKS
 from testing.deployments import ALL_TEN, BLM_IDS
@@ -39,12 +38,6 @@ steps:
   - id: done
     kind: end
 """
-
-
-def _cpu_seconds(pid: int | None) -> float:
-    """utime + stime of a process (/proc/PID/stat fields 14 and 15)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _build(redis_url: str):
@@ -120,14 +113,14 @@ async def bench_timers(redis: RedisServer, runs: int, row: Callable[..., None], 
         await asyncio.to_thread(r.wait, 60)
     # every timer due at the same instant, 2 s from now (the workers are polling already)
     due = time.time() + 2
-    redis_cpu = _cpu_seconds(redis.pid)
+    redis_cpu = cpu_seconds(redis.pid)
     async with rt.redis.pipeline(transaction=False) as pipe:
         for tid in ids:
             pipe.zadd(keys.TIMERS, {tid: due})
             pipe.hset(keys.timer(tid), "due", repr(due))
         await pipe.execute()
     per_worker, worker_cpu = zip(*[await asyncio.to_thread(results.get, True, 660) for _ in procs], strict=True)
-    redis_cpu = _cpu_seconds(redis.pid) - redis_cpu
+    redis_cpu = cpu_seconds(redis.pid) - redis_cpu
     for p in procs:
         await asyncio.to_thread(p.join, 10)
     await rt.redis.aclose()
