@@ -282,11 +282,10 @@ class QueueRunner:
                     await self._release(keys=[keys.lease(group)], args=[token])
 
     def _start_handed(self) -> None:
+        if self._stopping:
+            return  # what was handed over stays with the hand-off: released as the loop ends
         for group, token, entry in self.hand_off.take_handed():
-            if self._stopping:
-                self.hand_off._handed.append((group, token, entry))  # released as the loop ends
-            else:
-                self._start(group, token, entry)
+            self._start(group, token, entry)
 
     async def _due_groups(self) -> list[str]:
         """The groups due now, and (kept for the sleep after this pass) when the next one is due:
@@ -441,8 +440,8 @@ class QueueRunner:
                         self.hand_off.want_pass()  # the runner's sleep must now end by `when`
                         return
                     chained = self._chainable(group, outcome)
-                    got, leased = await self._commit(group, token, streams, entry, outcome, chained)
-                    if outcome.commit is not None and not all(leased):
+                    got, all_taken = await self._commit(group, token, streams, entry, outcome, chained)
+                    if outcome.commit is not None and not all_taken:
                         # what it queued that this process did not lease is drained now, not at the next poll
                         self.hand_off.want_pass()
                     released = got[0] == 2  # the group is empty: retired, lease released
@@ -482,14 +481,16 @@ class QueueRunner:
 
     async def _commit(
         self, group: str, token: str, streams: list[str], entry: Entry, outcome: Done, chained: list[tuple[str, str]]
-    ) -> tuple[list, list[bool]]:
+    ) -> tuple[list, bool]:
         """Remove the entry with the outcome's writes in one MULTI, which ends by reading the next
         head (or retiring the group): the script's reply, as `_LEASE_HEAD` documents it. The same
         MULTI takes the lease of each `chained` group with its head (what the writes just queued):
-        one drain task each is started here for those it got, and whether it got each is returned.
-        A group another process holds is drained by that one (its next head read comes after this)."""
+        one drain task each is started here for those it got. A group another process holds is
+        drained by that one (its next head read comes after this). Also returns whether every
+        group the writes queued to was thus taken care of."""
         # every group it queues to leased here: nobody else need be woken for them
-        quiet = outcome.quiet_commit is not None and set(outcome.pushed) <= {g for g, _ in chained}
+        every_one = set(outcome.pushed) <= {g for g, _ in chained}
+        quiet = outcome.quiet_commit is not None and every_one
         async with self.redis.pipeline(transaction=True) as pipe:
             if quiet:
                 outcome.quiet_commit(pipe)  # type: ignore[misc]  # not None when quiet
@@ -515,16 +516,14 @@ class QueueRunner:
                 *failure_fields,
             )
             results = await pipe.execute()
-        leased = []
+        all_taken = every_one
         for (other, other_token), got in zip(chained, results[-1 - len(chained) : -1], strict=True):
             first = _entry(other, got)
-            # {0}: held by another process (it drains it); {2}: nothing there (retired)
-            leased.append(first is not None or int(got[0]) == 0)
             if first is not None:
                 self._start(other, other_token, first)
-        if len(leased) < len(set(outcome.pushed)):
-            leased.append(False)  # some it did not try: this process looks at `ready` now
-        return results[-1], leased
+            elif int(got[0]) != 0:  # {2}, nothing there (retired); {0} is another process's to drain
+                all_taken = False
+        return results[-1], all_taken
 
 
 def _entry(group: str, got: list) -> Entry | None:
