@@ -54,7 +54,14 @@ class RelayHooks:
         """The room is backed up against its rate limit: the relayed chat posts queued right behind
         this one are sent with it as one post (each still attributed, in order)."""
         room = op.message.room
+        remembered_key = keys.combined(entry.stream, entry.entry_id)
+        # A second head read may be a redo after a crash mid-send: the post then combines exactly
+        # what it did (and may have been posted with), not everything queued since.
+        remembered = await self.redis.get(remembered_key) if entry.attempts > 1 else None
         items = await self.redis.xrange(entry.stream, f"({entry.entry_id}", "+", count=self.coalesce_max - 1)
+        if remembered is not None:
+            again = set(json.loads(remembered))
+            items = [(entry_id, fields) for entry_id, fields in items if entry_id in again]
         ops, extra = [op], []
         for entry_id, fields in items:
             nxt = OutboundOp.model_validate(json.loads(fields["p"]))
@@ -70,7 +77,10 @@ class RelayHooks:
             return op, []
         # Keep only as many as the combiner took (it stops at the size limit).
         taken = max(1, len(combined.sources)) - 1
-        return combined, extra[:taken]
+        extra = extra[:taken]
+        if remembered is None:  # before the send: what a redo must combine again
+            await self.redis.set(remembered_key, json.dumps([entry_id for _, entry_id in extra]), ex=86400)
+        return combined, extra
 
     async def targets(self, op: OutboundOp) -> list[str]:
         if not op.source:

@@ -104,6 +104,12 @@ def relay(room_key: str, message_id: str) -> str:
     return f"{NS}relay:{room_key}:{message_id}"
 
 
+def combined(stream: str, entry_id: str) -> str:
+    """The entry ids a queued post was combined with when it was sent (JSON list; a day): a redo
+    after a crash mid-send combines exactly those again."""
+    return f"{NS}combined:{stream}:{entry_id}"
+
+
 def person_lang(platform: str, user_id: str) -> str:
     return f"{NS}person:lang:{platform}:{user_id}"
 
